@@ -1,0 +1,52 @@
+# Every target bootstraps what it needs from nothing: a fresh clone only needs python3, node and npm.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+SYSTEM_STAMP := $(VENV)/.system-packages
+STORE ?= sqlite:///$(CURDIR)/var/heart.db
+
+.PHONY: run chat serve test lint typecheck unit bench lambda-zip skill-package clean install system-packages
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(NODE_STAMP): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+# Debian packages the integration tests drive for real: Chromium for the simulator page, ffmpeg for audio.
+$(SYSTEM_STAMP): $(STAMP)
+	bash scripts/install-system-packages.sh
+	touch $(SYSTEM_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
+
+system-packages: $(SYSTEM_STAMP)
+
+run: $(STAMP)
+	@mkdir -p var
+	$(BIN)/heart-to-heart chat --store $(STORE)
+
+lint: $(STAMP)
+	$(BIN)/ruff check skill lambda tests bench
+	$(BIN)/ruff format --check skill lambda tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) $(NODE_STAMP) $(SYSTEM_STAMP) lint typecheck
+	$(BIN)/python -m pytest
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests/unit tests/dialogs
+
+bench: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules build dist var .mypy_cache .ruff_cache .pytest_cache

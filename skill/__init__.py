@@ -1,0 +1,1 @@
+"""Heart to Heart: an Alexa skill of short spoken rituals for couples."""

@@ -1,0 +1,268 @@
+"""All spoken content, loaded once from ``content/<locale>/*.json`` and checked by schema.
+
+Content is data: every sentence the skill says lives in these files, and code names it by id.
+Each file ``content/<locale>/<name>.json`` is validated against
+``content/schema/<name>.schema.json`` at load, and a broken file fails right there with the
+file, the item id and the reason, so a bad edit never reaches a couple at night.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import fastjsonschema
+
+from skill.reply import Say
+
+DEFAULT_LOCALE = "en-US"
+
+
+class ContentError(Exception):
+    """A content file is missing, unreadable or breaks its schema; the message says where."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the tonight's-question deck."""
+
+    id: str
+    theme: str
+    depth: int
+    text: str
+    follow_up: str = ""
+
+
+def _parse_questions(data: Mapping[str, Any]) -> tuple[Question, ...]:
+    return tuple(
+        Question(
+            id=q["id"],
+            theme=q["theme"],
+            depth=q["depth"],
+            text=q["text"],
+            follow_up=q.get("follow_up", ""),
+        )
+        for q in data["questions"]
+    )
+
+
+def _parse_phrases(data: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    return {key: tuple(variants) for key, variants in data["phrases"].items()}
+
+
+#: How each content file becomes typed data. A file with no parser here is kept as raw JSON.
+PARSERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+    "questions": _parse_questions,
+    "phrases": _parse_phrases,
+}
+
+#: For each file, the list holding its items and the field that names an item in errors.
+ITEM_LISTS: dict[str, str] = {
+    "questions": "questions",
+}
+
+
+@dataclass
+class LocaleContent:
+    """The content of one locale, falling back to the default locale for missing phrases."""
+
+    locale: str
+    sections: dict[str, Any]
+    fallback: LocaleContent | None = None
+    _questions_by_id: dict[str, Question] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._questions_by_id = {q.id: q for q in self.questions}
+
+    @property
+    def phrases(self) -> dict[str, tuple[str, ...]]:
+        value: dict[str, tuple[str, ...]] = self.sections.get("phrases", {})
+        return value
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        if "questions" not in self.sections and self.fallback is not None:
+            return self.fallback.questions
+        value: tuple[Question, ...] = self.sections.get("questions", ())
+        return value
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, or None when the deck no longer has it."""
+        if "questions" not in self.sections and self.fallback is not None:
+            return self.fallback.question(question_id)
+        return self._questions_by_id.get(question_id)
+
+    def section(self, name: str) -> Any:
+        """Parsed content of ``<name>.json``, from this locale or the default one."""
+        if name in self.sections:
+            return self.sections[name]
+        if self.fallback is not None:
+            return self.fallback.section(name)
+        raise KeyError(name)
+
+    def variants(self, key: str) -> tuple[str, ...]:
+        """Every wording of a phrase; KeyError names the missing id."""
+        found = self.phrases.get(key)
+        if found:
+            return found
+        if self.fallback is not None:
+            return self.fallback.variants(key)
+        raise KeyError(f"no phrase {key!r} in locale {self.locale}")
+
+    def phrase(self, key: str, rng: random.Random, **params: str | int) -> str:
+        """One wording of a phrase, chosen at random so the skill doesn't sound canned."""
+        template = rng.choice(self.variants(key))
+        return template.format(**params) if params else template
+
+    def say(self, key: str, rng: random.Random, **params: str | int) -> Say:
+        """A phrase as a speech segment."""
+        return Say(self.phrase(key, rng, **params))
+
+
+class Catalog:
+    """Content for every locale, loaded once per process."""
+
+    def __init__(self, locales: dict[str, LocaleContent], default: str = DEFAULT_LOCALE) -> None:
+        if default not in locales:
+            raise ContentError(f"no content for the default locale {default}")
+        self._locales = locales
+        self.default = default
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        return tuple(sorted(self._locales))
+
+    def for_locale(self, locale: str | None) -> LocaleContent:
+        """Exact locale, else the same language, else the default: any request gets content."""
+        if locale and locale in self._locales:
+            return self._locales[locale]
+        if locale:
+            language = locale.split("-")[0].lower()
+            for name in sorted(self._locales):
+                if name.split("-")[0].lower() == language:
+                    return self._locales[name]
+        return self._locales[self.default]
+
+    @classmethod
+    def load(cls, content_dir: Path, default: str = DEFAULT_LOCALE) -> Catalog:
+        """Load and check every locale under ``content_dir``."""
+        schemas = _load_schemas(content_dir / "schema")
+        raw: dict[str, dict[str, Any]] = {}
+        locale_dirs = sorted(
+            p for p in content_dir.iterdir() if p.is_dir() and p.name != "schema"
+        ) if content_dir.is_dir() else []
+        if not locale_dirs:
+            raise ContentError(f"{content_dir}: no locale folders with content")
+        for locale_dir in locale_dirs:
+            raw[locale_dir.name] = {
+                path.stem: _load_file(path, schemas) for path in sorted(locale_dir.glob("*.json"))
+            }
+        if default not in raw:
+            raise ContentError(f"{content_dir}: no content for the default locale {default}")
+        base = LocaleContent(default, raw[default])
+        locales = {default: base}
+        for name, sections in raw.items():
+            if name != default:
+                locales[name] = LocaleContent(name, sections, fallback=base)
+        return cls(locales, default)
+
+
+def _load_schemas(schema_dir: Path) -> dict[str, Callable[[Any], Any]]:
+    if not schema_dir.is_dir():
+        raise ContentError(f"{schema_dir}: the content schema folder is missing")
+    compiled: dict[str, Callable[[Any], Any]] = {}
+    for path in sorted(schema_dir.glob("*.schema.json")):
+        try:
+            compiled[path.name.removesuffix(".schema.json")] = fastjsonschema.compile(
+                json.loads(path.read_text(encoding="utf-8"))
+            )
+        except (OSError, ValueError, fastjsonschema.JsonSchemaDefinitionException) as exc:
+            raise ContentError(f"{path}: not a usable JSON schema: {exc}") from exc
+    return compiled
+
+
+def _load_file(path: Path, schemas: Mapping[str, Callable[[Any], Any]]) -> Any:
+    """Read, validate and parse one content file, naming the file and item on any failure."""
+    name = path.stem
+    validate = schemas.get(name)
+    if validate is None:
+        raise ContentError(f"{path}: no schema content/schema/{name}.schema.json for this file")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot be read: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise ContentError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}") from exc
+    try:
+        validate(data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        raise ContentError(f"{path}: {_locate(data, exc.path)}{exc.message}") from exc
+    _check_unique_ids(path, data)
+    _check_templates(path, data)
+    parser = PARSERS.get(name)
+    return parser(data) if parser else data
+
+
+def _locate(data: Any, schema_path: list[Any]) -> str:
+    """Turn a schema error path into "item 'dreams-03': " when the item has an id."""
+    node = data
+    located = ""
+    for part in schema_path[1:]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            located = f"item {node['id']!r}: "
+    if not located and len(schema_path) > 2 and isinstance(schema_path[2], str):
+        located = f"{schema_path[1]} {schema_path[2]!r}: "
+    return located
+
+
+def _check_unique_ids(path: Path, data: Any) -> None:
+    """Ids must be unique across a file, since state stores them and flows look them up."""
+    seen: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            item_id = node.get("id")
+            if isinstance(item_id, str):
+                if item_id in seen:
+                    raise ContentError(f"{path}: item {item_id!r}: the id is used twice")
+                seen.add(item_id)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+
+
+def _check_templates(path: Path, data: Any) -> None:
+    """Every ``{placeholder}`` must be a plain name, so formatting can't fail at night."""
+    formatter = string.Formatter()
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, str):
+            try:
+                fields = [f for _, f, _, _ in formatter.parse(node) if f is not None]
+            except ValueError as exc:
+                raise ContentError(f"{path}: {where}: broken placeholder: {exc}") from exc
+            for f in fields:
+                if not f.isidentifier():
+                    raise ContentError(f"{path}: {where}: placeholder {{{f}}} is not a name")
+        elif isinstance(node, dict):
+            label = f"item {node['id']!r}" if isinstance(node.get("id"), str) else where
+            for key, value in node.items():
+                walk(value, f"{label}" if label != where else f"{where} {key!r}")
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, where)
+
+    walk(data, "top level")

@@ -1,0 +1,116 @@
+"""The local chat: typed lines in, what Alexa would say out, through the real skill.
+
+Each line is resolved by the local NLU into the request Alexa would send, passed to the same
+``HeartSkill.invoke`` that Lambda calls, and the response is read back as text. An empty line
+is silence: the reprompt once, then the session ends as it would on a device.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from skill.app import HeartSkill
+from skill.envelopes import Conversation
+from skill.nlu import Resolver
+from skill.speech import ssml_to_text
+
+
+@dataclass(frozen=True)
+class ChatTurn:
+    """One exchange as the chat shows it, with the raw JSON for the simulator's panel."""
+
+    said: str
+    speech: str
+    reprompt: str
+    session_open: bool
+    request: dict[str, Any] | None = None
+    response: dict[str, Any] | None = None
+    silent_turn: bool = False
+
+
+@dataclass
+class Clock:
+    """Request timestamps: a start time advanced a little each turn, or moved on purpose."""
+
+    now: datetime
+    step: timedelta = field(default=timedelta(seconds=5))
+
+    def tick(self) -> datetime:
+        current = self.now
+        self.now = self.now + self.step
+        return current
+
+    def advance(self, delta: timedelta) -> None:
+        self.now = self.now + delta
+
+
+class ChatSession:
+    """A conversation with the skill from typed text."""
+
+    def __init__(
+        self,
+        skill: HeartSkill,
+        resolver: Resolver,
+        conversation: Conversation,
+        clock: Clock,
+        on_exchange: Callable[[ChatTurn], None] | None = None,
+    ) -> None:
+        self.skill = skill
+        self.resolver = resolver
+        self.conversation = conversation
+        self.clock = clock
+        self._silences = 0
+        self._last_reprompt = ""
+        self._on_exchange = on_exchange
+
+    def say(self, text: str) -> ChatTurn:
+        """Resolve and send one utterance; an empty one is silence."""
+        resolution = self.resolver.resolve(text)
+        conv = self.conversation
+        if resolution.kind == "empty":
+            return self._silence(text)
+        self._silences = 0
+        now = self.clock.tick()
+        if resolution.kind == "launch":
+            request = conv.launch(now)
+        else:
+            request = conv.intent(
+                resolution.intent,
+                now,
+                resolution.slots,
+                new=resolution.one_shot or not conv.in_session,
+            )
+        return self._send(text, request)
+
+    def end(self, reason: str = "USER_INITIATED") -> ChatTurn | None:
+        """Close an open session the way Alexa would (for example when the chat exits)."""
+        if not self.conversation.in_session:
+            return None
+        return self._send("", self.conversation.session_ended(self.clock.tick(), reason))
+
+    def _silence(self, text: str) -> ChatTurn:
+        if not self.conversation.in_session:
+            return ChatTurn(text, "", "", False, silent_turn=True)
+        self._silences += 1
+        if self._silences == 1 and self._last_reprompt:
+            return ChatTurn(text, self._last_reprompt, self._last_reprompt, True, silent_turn=True)
+        self._silences = 0
+        turn = self.end("EXCEEDED_MAX_REPROMPTS")
+        return turn or ChatTurn(text, "", "", False, silent_turn=True)
+
+    def _send(self, text: str, request: dict[str, Any]) -> ChatTurn:
+        response = self.skill.invoke(request)
+        body = response.get("response", {})
+        speech = ssml_to_text(body.get("outputSpeech", {}).get("ssml", ""))
+        reprompt = ssml_to_text(
+            body.get("reprompt", {}).get("outputSpeech", {}).get("ssml", "")
+        )
+        session_open = self.conversation.absorb(response)
+        self._last_reprompt = reprompt if session_open else ""
+        turn = ChatTurn(text, speech, reprompt, session_open, request, response)
+        if self._on_exchange:
+            self._on_exchange(turn)
+        return turn

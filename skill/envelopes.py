@@ -1,0 +1,131 @@
+"""Build Alexa request envelopes shaped like the real ones, for the chat, simulator and tests.
+
+Slots carry entity-resolution blocks exactly as Alexa sends them, so the handlers read a
+locally made request the same way they read one from an Echo.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from skill.nlu import SlotValue
+
+LOCAL_SKILL_ID = "amzn1.ask.skill.heart-to-heart-local"
+
+
+@dataclass
+class Conversation:
+    """One simulated device and account: who is talking, and the session in progress."""
+
+    user_id: str
+    locale: str = "en-US"
+    skill_id: str = LOCAL_SKILL_ID
+    device_id: str = "amzn1.ask.device.local"
+    person_id: str = ""
+    api_endpoint: str = ""
+    api_token: str = ""
+    session_id: str = ""
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def in_session(self) -> bool:
+        return bool(self.session_id)
+
+    def _base(self, request: dict[str, Any], new: bool) -> dict[str, Any]:
+        if new or not self.session_id:
+            self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
+            self.attributes = {}
+            new = True
+        application = {"applicationId": self.skill_id}
+        user = {"userId": self.user_id}
+        system: dict[str, Any] = {
+            "application": application,
+            "user": user,
+            "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
+        }
+        if self.api_endpoint:
+            system["apiEndpoint"] = self.api_endpoint
+            system["apiAccessToken"] = self.api_token
+        if self.person_id:
+            system["person"] = {"personId": self.person_id}
+        return {
+            "version": "1.0",
+            "session": {
+                "new": new,
+                "sessionId": self.session_id,
+                "application": application,
+                "user": user,
+                "attributes": dict(self.attributes),
+            },
+            "context": {"System": system},
+            "request": request,
+        }
+
+    def launch(self, now: datetime) -> dict[str, Any]:
+        return self._base(_request("LaunchRequest", now, self.locale), new=True)
+
+    def intent(
+        self,
+        name: str,
+        now: datetime,
+        slots: dict[str, SlotValue] | None = None,
+        new: bool = False,
+    ) -> dict[str, Any]:
+        request = _request("IntentRequest", now, self.locale)
+        request["dialogState"] = "STARTED"
+        request["intent"] = {
+            "name": name,
+            "confirmationStatus": "NONE",
+            "slots": {k: _slot(k, v) for k, v in (slots or {}).items()},
+        }
+        return self._base(request, new=new)
+
+    def session_ended(self, now: datetime, reason: str = "USER_INITIATED") -> dict[str, Any]:
+        request = _request("SessionEndedRequest", now, self.locale)
+        request["reason"] = reason
+        return self._base(request, new=False)
+
+    def absorb(self, response: dict[str, Any]) -> bool:
+        """Take the response's session attributes; return whether the session stays open."""
+        body = response.get("response", {})
+        open_ = body.get("shouldEndSession") is False
+        if open_:
+            self.attributes = dict(response.get("sessionAttributes") or {})
+        else:
+            self.session_id = ""
+            self.attributes = {}
+        return open_
+
+
+def _request(kind: str, now: datetime, locale: str) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
+        "timestamp": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "locale": locale,
+    }
+
+
+def _slot(name: str, value: SlotValue) -> dict[str, Any]:
+    slot: dict[str, Any] = {"name": name, "value": value.spoken, "confirmationStatus": "NONE"}
+    authority = f"amzn1.er-authority.echo-sdk.local.{name}"
+    if value.value_id is not None:
+        slot["resolutions"] = {
+            "resolutionsPerAuthority": [
+                {
+                    "authority": authority,
+                    "status": {"code": "ER_SUCCESS_MATCH"},
+                    "values": [{"value": {"name": value.value_name, "id": value.value_id}}],
+                }
+            ]
+        }
+    else:
+        slot["resolutions"] = {
+            "resolutionsPerAuthority": [
+                {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
+            ]
+        }
+    return slot

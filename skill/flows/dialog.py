@@ -1,0 +1,110 @@
+"""The dialog's router: which flow answers this event, given where the session is.
+
+An activity in progress (an exercise, a game) hears every intent first, so "next" or
+"repeat" means the right thing inside it; everything else is routed by intent. The router
+also remembers the last thing said, so "repeat" works everywhere.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import datetime
+from random import Random
+
+from skill import intents
+from skill.catalog import LocaleContent
+from skill.flows import tonight, top
+from skill.flows.events import INTENT, LAUNCH, SESSION_ENDED, Event
+from skill.reply import Reply, segments_to_json
+from skill.state import State
+
+Flow = Callable[[State, Event, LocaleContent, datetime, Random], tuple[State, Reply]]
+#: An activity's own router: it answers, or returns None to let the intent route normally.
+ActivityRouter = Callable[
+    [State, Event, LocaleContent, datetime, Random], tuple[State, Reply] | None
+]
+
+INTENT_FLOWS: dict[str, Flow] = {
+    intents.TONIGHT: tonight.ask_tonight,
+    intents.ANOTHER: tonight.ask_another,
+    intents.FOLLOW_UP: tonight.follow_up,
+    intents.SAVE_FAVOURITE: tonight.save_favourite,
+    intents.PLAY_FAVOURITE: tonight.play_favourite,
+    intents.LAST_NIGHT: tonight.last_night,
+    intents.SET_DEPTH: tonight.set_depth,
+    intents.QUESTION_ABOUT: tonight.question_about,
+    intents.HELP: top.help_,
+    intents.STOP: top.goodbye,
+    intents.CANCEL: top.goodbye,
+    intents.FALLBACK: top.fallback,
+    intents.NAVIGATE_HOME: top.home,
+    intents.START_OVER: top.home,
+    intents.YES: top.yes,
+    intents.NO: top.no,
+    intents.REPEAT: top.repeat,
+    intents.NEXT: top.next_,
+    intents.PREVIOUS: top.previous,
+    intents.PAUSE: top.pause,
+    intents.RESUME: tonight.ask_tonight,
+}
+
+#: Session context name -> the activity that owns intents while it is in progress.
+ACTIVITIES: dict[str, ActivityRouter] = {}
+
+#: Flows that may run at launch before the greeting, e.g. to offer resuming an activity.
+LAUNCH_OFFERS: list[ActivityRouter] = []
+
+#: Flows told when a session ends, e.g. to keep an exercise's place for next time.
+ON_SESSION_END: list[Flow] = []
+
+
+def handle(
+    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
+) -> tuple[State, Reply]:
+    """Answer one event. Pure: the same inputs always give the same state and reply."""
+    if event.kind == LAUNCH:
+        new_state, reply = _launch(state, event, content, now, rng)
+    elif event.kind == SESSION_ENDED:
+        new_state, reply = state, Reply.silent()
+        for on_end in ON_SESSION_END:
+            new_state, _ = on_end(new_state, event, content, now, rng)
+    elif event.kind == INTENT:
+        new_state, reply = _intent(state, event, content, now, rng)
+    else:
+        new_state, reply = state, Reply.silent()
+    return _remember(new_state, event, reply), reply
+
+
+def _launch(
+    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
+) -> tuple[State, Reply]:
+    for offer in LAUNCH_OFFERS:
+        answered = offer(state, event, content, now, rng)
+        if answered is not None:
+            return answered
+    return top.launch(state, event, content, now, rng)
+
+
+def _intent(
+    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
+) -> tuple[State, Reply]:
+    activity = ACTIVITIES.get(state.session.context)
+    if activity is not None:
+        answered = activity(state, event, content, now, rng)
+        if answered is not None:
+            return answered
+    flow = INTENT_FLOWS.get(event.intent, top.fallback)
+    return flow(state, event, content, now, rng)
+
+
+def _remember(state: State, event: Event, reply: Reply) -> State:
+    """Keep what was just said for "repeat" (but a repeat doesn't overwrite it)."""
+    if not reply.speech or event.is_intent(intents.REPEAT) or reply.end_session:
+        return state
+    session = dataclasses.replace(
+        state.session,
+        last_speech=segments_to_json(reply.speech),
+        last_reprompt=segments_to_json(reply.reprompt),
+    )
+    return State(state.household, session)

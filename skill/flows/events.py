@@ -1,0 +1,31 @@
+"""What happened in a turn, reduced to what flows need (no ask-sdk types past this point)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+LAUNCH = "launch"
+INTENT = "intent"
+SESSION_ENDED = "session_ended"
+SKILL_DISABLED = "skill_disabled"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One turn's input.
+
+    ``slots`` holds resolved slot ids (``deep``, ``dreams``) that flows may act on and store;
+    ``spoken`` holds the raw words for slots like names, which are never logged.
+    """
+
+    kind: str
+    intent: str = ""
+    slots: Mapping[str, str] = field(default_factory=dict)
+    spoken: Mapping[str, str] = field(default_factory=dict)
+    new_session: bool = False
+    person_id: str = ""
+    reason: str = ""
+
+    def is_intent(self, *names: str) -> bool:
+        return self.kind == INTENT and self.intent in names

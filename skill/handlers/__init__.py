@@ -1,0 +1,1 @@
+"""Thin ask-sdk handlers: requests become events, replies become responses, nothing more."""

@@ -1,0 +1,28 @@
+"""A flow's Reply -> an ask-sdk Response, through the SDK's response builder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard
+
+from skill.reply import Reply
+from skill.speech import to_ssml
+
+
+def build_response(response_builder: Any, reply: Reply) -> Response:
+    """Render speech and reprompt as SSML and set whether the session stays open."""
+    if reply.speech:
+        response_builder.speak(to_ssml(reply.speech))
+    if reply.reprompt and reply.end_session is False:
+        response_builder.ask(to_ssml(reply.reprompt))
+    if reply.card:
+        title, text = reply.card
+        response_builder.set_card(SimpleCard(title=title, content=text))
+    for directive in reply.directives:
+        response_builder.add_directive(directive)
+    if reply.end_session is not None:
+        response_builder.set_should_end_session(reply.end_session)
+    response: Response = response_builder.response
+    return response

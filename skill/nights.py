@@ -1,0 +1,38 @@
+"""When "tonight" is: a night runs from 4 a.m. to 4 a.m. in the couple's time zone.
+
+A couple who asks at half past midnight is still in the same evening, so the night turns
+over in the small hours rather than at midnight.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+NIGHT_TURNS_OVER_AT_HOUR = 4
+
+
+def night_of(local_now: datetime) -> str:
+    """The ISO date naming the night that ``local_now`` (already in local time) belongs to."""
+    return (local_now - timedelta(hours=NIGHT_TURNS_OVER_AT_HOUR)).date().isoformat()
+
+
+def previous_night(night: str) -> str:
+    """The night before ``night``."""
+    return (date.fromisoformat(night) - timedelta(days=1)).isoformat()
+
+
+def nights_between(earlier: str, later: str) -> int:
+    """Whole nights from ``earlier`` to ``later`` (0 for the same night)."""
+    return (date.fromisoformat(later) - date.fromisoformat(earlier)).days
+
+
+def zone(name: str | None, default: str) -> ZoneInfo:
+    """The named zone, or the default when the name is empty or unknown."""
+    for candidate in (name, default, "UTC"):
+        if candidate:
+            try:
+                return ZoneInfo(candidate)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")

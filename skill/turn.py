@@ -1,0 +1,114 @@
+"""One read and at most one conditional write per turn, re-applying the turn on a conflict.
+
+Flows are pure, so when two Echo devices in one home answer at once and the version check
+fails, the turn is simply re-run on the freshly read state: nobody's update is overwritten.
+When storage is down or slow the turn still runs, on a fresh household, and the caller is
+told it is degraded so the skill can say progress can't be saved right now.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from skill.reply import Reply
+from skill.state import Household, household_from_json, to_dict
+from skill.store.port import Store, StoreConflict, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+#: How many times a conflicting turn is re-read and re-applied before giving up.
+MAX_ATTEMPTS = 3
+
+Apply = Callable[[Household], tuple[Household, Reply]]
+
+
+def household_key(user_id: str, salt: str) -> str:
+    """A stable pseudonymous key, so neither the store nor the logs hold Amazon's user id."""
+    return hashlib.sha256(f"{salt}:{user_id}".encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """The reply, and whether the household could not be read or saved this turn."""
+
+    reply: Reply
+    degraded: bool
+    reads: int = 0
+    writes: int = 0
+
+
+class TurnRunner:
+    """Runs a pure turn against the store within a storage time budget."""
+
+    def __init__(
+        self,
+        store: Store | None,
+        budget_s: float = 4.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._store = store
+        self._budget = budget_s
+        self._clock = clock
+
+    def run(self, key: str | None, apply: Apply) -> TurnResult:
+        """Load, apply, save if changed; on conflict re-read and re-apply, never overwrite."""
+        if key is None or self._store is None:
+            _, reply = apply(Household())
+            return TurnResult(reply, degraded=False)
+        started = self._clock()
+        reads = writes = 0
+        reply: Reply | None = None
+        for _attempt in range(MAX_ATTEMPTS):
+            if reads and self._clock() - started > self._budget:
+                break
+            try:
+                loaded = self._store.load(key)
+                reads += 1
+                before = household_from_json(loaded.data)
+            except StoreUnavailable as exc:
+                log.warning("store_load_failed key=%s error=%s", key, type(exc).__name__)
+                return self._fresh(apply, reads + 1, writes)
+            except ValueError as exc:
+                # A record this code can't read is kept as it is, never overwritten.
+                log.error("store_record_unreadable key=%s error=%s", key, exc)
+                return self._fresh(apply, reads, writes)
+            after, reply = apply(before)
+            if after == before:
+                return TurnResult(reply, degraded=False, reads=reads, writes=writes)
+            if self._clock() - started > self._budget:
+                log.warning("store_budget_spent key=%s", key)
+                return TurnResult(reply, degraded=True, reads=reads, writes=writes)
+            try:
+                writes += 1
+                self._store.save(key, to_dict(after), loaded.version)
+                return TurnResult(reply, degraded=False, reads=reads, writes=writes)
+            except StoreConflict:
+                log.info("store_conflict key=%s", key)
+                continue
+            except StoreUnavailable as exc:
+                log.warning("store_save_failed key=%s error=%s", key, type(exc).__name__)
+                return TurnResult(reply, degraded=True, reads=reads, writes=writes)
+        log.warning("store_conflicts_exhausted key=%s", key)
+        if reply is None:
+            return self._fresh(apply, reads, writes)
+        return TurnResult(reply, degraded=True, reads=reads, writes=writes)
+
+    def forget(self, key: str) -> bool:
+        """Erase the household; False when storage could not be reached."""
+        if self._store is None:
+            return True
+        try:
+            self._store.delete(key)
+        except StoreUnavailable as exc:
+            log.warning("store_delete_failed key=%s error=%s", key, type(exc).__name__)
+            return False
+        return True
+
+    @staticmethod
+    def _fresh(apply: Apply, reads: int, writes: int) -> TurnResult:
+        _, reply = apply(Household())
+        return TurnResult(reply, degraded=True, reads=reads, writes=writes)

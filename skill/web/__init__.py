@@ -1,0 +1,1 @@
+"""Web entry point: Flask app, Alexa request verification, the speaker simulator page."""
