@@ -159,9 +159,7 @@ class Catalog:
         if not locale_dirs:
             raise ContentError(f"{content_dir}: no locale folders with content")
         for locale_dir in locale_dirs:
-            raw[locale_dir.name] = {
-                path.stem: _load_file(path, schemas) for path in sorted(locale_dir.glob("*.json"))
-            }
+            raw[locale_dir.name] = _load_locale(locale_dir, schemas)
         if default not in raw:
             raise ContentError(f"{content_dir}: no content for the default locale {default}")
         base = LocaleContent(default, raw[default])
@@ -170,6 +168,28 @@ class Catalog:
             if name != default:
                 locales[name] = LocaleContent(name, sections, fallback=base)
         return cls(locales, default)
+
+
+def _load_locale(locale_dir: Path, schemas: Mapping[str, Callable[[Any], Any]]) -> dict[str, Any]:
+    """Load one locale's files. ``<kind>-<part>.json`` files (one per capability, such as
+    ``phrases-listening.json``) use ``<kind>``'s schema and merge into ``<kind>``, so that
+    capabilities can own their sentences without editing one shared file."""
+    sections: dict[str, Any] = {}
+    owners: dict[str, Path] = {}
+    for path in sorted(locale_dir.glob("*.json")):
+        kind = path.stem.split("-")[0]
+        parsed = _load_file(path, schemas, kind)
+        if kind not in sections:
+            sections[kind] = parsed
+            owners[kind] = path
+            continue
+        if not isinstance(parsed, dict) or not isinstance(sections[kind], dict):
+            raise ContentError(f"{path}: {kind} content can't be split across files")
+        clash = sorted(set(parsed) & set(sections[kind]))
+        if clash:
+            raise ContentError(f"{path}: {clash[0]!r} is already defined in {owners[kind]}")
+        sections[kind] = {**sections[kind], **parsed}
+    return sections
 
 
 def _load_schemas(schema_dir: Path) -> dict[str, Callable[[Any], Any]]:
@@ -186,9 +206,8 @@ def _load_schemas(schema_dir: Path) -> dict[str, Callable[[Any], Any]]:
     return compiled
 
 
-def _load_file(path: Path, schemas: Mapping[str, Callable[[Any], Any]]) -> Any:
+def _load_file(path: Path, schemas: Mapping[str, Callable[[Any], Any]], name: str) -> Any:
     """Read, validate and parse one content file, naming the file and item on any failure."""
-    name = path.stem
     validate = schemas.get(name)
     if validate is None:
         raise ContentError(f"{path}: no schema content/schema/{name}.schema.json for this file")

@@ -12,6 +12,10 @@ LAST_NIGHT = "LastNightQuestionIntent"
 SET_DEPTH = "SetDepthIntent"
 QUESTION_ABOUT = "QuestionAboutIntent"
 
+# Names and voices
+SET_NAMES = "SetNamesIntent"
+FORGET_NAMES = "ForgetNamesIntent"
+
 # Amazon's standard built-ins, all of which the skill answers
 HELP = "AMAZON.HelpIntent"
 STOP = "AMAZON.StopIntent"
@@ -46,6 +50,8 @@ BUILT_INS = (
 # Slot names
 SLOT_DEPTH = "depth"
 SLOT_THEME = "theme"
+SLOT_NAME_ONE = "nameOne"
+SLOT_NAME_TWO = "nameTwo"
 
 #: The theme slot value that clears a theme preference ("any theme", "surprise us").
 ANY_THEME = "any"

@@ -61,6 +61,8 @@ class Household:
     history: list[NightEntry] = field(default_factory=list)
     favourites: list[str] = field(default_factory=list)
     prefs: QuestionPrefs = field(default_factory=QuestionPrefs)
+    names: list[str] = field(default_factory=list)
+    voices: list[str] = field(default_factory=list)
 
 
 @dataclass

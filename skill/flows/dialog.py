@@ -14,7 +14,7 @@ from random import Random
 
 from skill import intents
 from skill.catalog import LocaleContent
-from skill.flows import tonight, top
+from skill.flows import people, tonight, top
 from skill.flows.events import INTENT, LAUNCH, SESSION_ENDED, Event
 from skill.reply import Reply, segments_to_json
 from skill.state import State
@@ -34,6 +34,8 @@ INTENT_FLOWS: dict[str, Flow] = {
     intents.LAST_NIGHT: tonight.last_night,
     intents.SET_DEPTH: tonight.set_depth,
     intents.QUESTION_ABOUT: tonight.question_about,
+    intents.SET_NAMES: people.set_names,
+    intents.FORGET_NAMES: people.forget_names,
     intents.HELP: top.help_,
     intents.STOP: top.goodbye,
     intents.CANCEL: top.goodbye,
@@ -89,6 +91,8 @@ def _launch(
 def _intent(
     state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
 ) -> tuple[State, Reply]:
+    if event.person_id:
+        state = State(people.learn_voice(state.household, event.person_id), state.session)
     activity = ACTIVITIES.get(state.session.context)
     if activity is not None:
         answered = activity(state, event, content, now, rng)
