@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from skill.app import HeartSkill
 from skill.envelopes import Conversation
 from skill.nlu import Resolver
 from skill.speech import ssml_to_text
@@ -48,17 +47,21 @@ class Clock:
 
 
 class ChatSession:
-    """A conversation with the skill from typed text."""
+    """A conversation with the skill from typed text.
+
+    ``invoke`` is anything that answers a request envelope: ``HeartSkill.invoke`` in the chat,
+    the Lambda ``handler`` in tests, an HTTP call in the simulator.
+    """
 
     def __init__(
         self,
-        skill: HeartSkill,
+        invoke: Callable[[dict[str, Any]], dict[str, Any]],
         resolver: Resolver,
         conversation: Conversation,
         clock: Clock,
         on_exchange: Callable[[ChatTurn], None] | None = None,
     ) -> None:
-        self.skill = skill
+        self.invoke = invoke
         self.resolver = resolver
         self.conversation = conversation
         self.clock = clock
@@ -102,7 +105,7 @@ class ChatSession:
         return turn or ChatTurn(text, "", "", False, silent_turn=True)
 
     def _send(self, text: str, request: dict[str, Any]) -> ChatTurn:
-        response = self.skill.invoke(request)
+        response = self.invoke(request)
         body = response.get("response", {})
         speech = ssml_to_text(body.get("outputSpeech", {}).get("ssml", ""))
         reprompt = ssml_to_text(

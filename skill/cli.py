@@ -48,7 +48,7 @@ def run_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     resolver = Resolver.from_file(MODELS_DIR / f"{args.locale}.json")
     conversation = Conversation(user_id=args.user, locale=args.locale)
     clock = Clock(_parse_now(args.now) if args.now else datetime.now(UTC))
-    chat = ChatSession(skill, resolver, conversation, clock)
+    chat = ChatSession(skill.invoke, resolver, conversation, clock)
     interactive = stdin.isatty()
     while True:
         if interactive:

@@ -1,0 +1,27 @@
+"""AWS Lambda entry point: ``handler(event, context)``.
+
+The skill is built once per container, at import, so warm invocations pay only for the turn.
+On Lambda the store defaults to DynamoDB (table ``heart-to-heart`` in the function's region);
+``HEART_STORE`` overrides it, and ``HEART_SKILL_ID`` turns the skill-id check on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from skill.app import skill_from_settings
+from skill.settings import Settings
+
+DEFAULT_LAMBDA_STORE = "dynamodb://heart-to-heart"
+
+logging.getLogger().setLevel(os.environ.get("HEART_LOG_LEVEL", "INFO"))
+
+_settings = Settings.from_env(store_url=os.environ.get("HEART_STORE") or DEFAULT_LAMBDA_STORE)
+_skill = skill_from_settings(_settings)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Answer one Alexa request envelope."""
+    return _skill.invoke(event, context)

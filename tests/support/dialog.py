@@ -1,0 +1,91 @@
+"""Scripted conversations through the Lambda entry point, as tests and helpers use them.
+
+``load_handler`` imports ``lambda/lambda_function.py`` afresh with the given environment, so
+each test gets its own skill on its own store, exactly as Lambda would build it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from skill.chat import ChatSession, ChatTurn, Clock
+from skill.envelopes import Conversation
+from skill.nlu import Resolver
+
+ROOT = Path(__file__).resolve().parents[2]
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+_counter = itertools.count()
+
+
+@contextmanager
+def _env(values: dict[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def load_handler(store_url: str, **env: str) -> Handler:
+    """A fresh ``lambda_function.handler`` built with ``HEART_STORE=store_url`` and ``env``."""
+    values = {"HEART_STORE": store_url, **env}
+    name = f"lambda_function_{next(_counter)}"
+    spec = importlib.util.spec_from_file_location(name, ROOT / "lambda" / "lambda_function.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    with _env(values):
+        spec.loader.exec_module(module)
+    handler: Handler = module.handler
+    return handler
+
+
+def resolver(locale: str = "en-US") -> Resolver:
+    return Resolver.from_file(ROOT / "interaction_models" / f"{locale}.json")
+
+
+class Dialog:
+    """Type lines as a couple would say them; read what Alexa answers."""
+
+    def __init__(
+        self,
+        handler: Handler,
+        user: str = "couple-1",
+        now: datetime | str = "2026-12-01T20:00:00Z",
+        locale: str = "en-US",
+        person_id: str = "",
+    ) -> None:
+        if isinstance(now, str):
+            now = datetime.fromisoformat(now.replace("Z", "+00:00"))
+        self.handler = handler
+        self.conversation = Conversation(user_id=user, locale=locale, person_id=person_id)
+        self.clock = Clock(now if now.tzinfo else now.replace(tzinfo=UTC))
+        self.chat = ChatSession(lambda event: handler(event, None), resolver(locale),
+                                self.conversation, self.clock)
+
+    def say(self, text: str) -> ChatTurn:
+        return self.chat.say(text)
+
+    def script(self, *lines: str) -> list[ChatTurn]:
+        return [self.say(line) for line in lines]
+
+    def end(self, reason: str = "USER_INITIATED") -> ChatTurn | None:
+        return self.chat.end(reason)
+
+    def next_night(self, nights: int = 1) -> None:
+        """Close any session and move the clock on by whole days."""
+        from datetime import timedelta
+
+        self.end()
+        self.clock.advance(timedelta(days=nights))
