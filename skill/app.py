@@ -29,9 +29,9 @@ from skill.handlers.spoken import (
 )
 from skill.handlers.system import CanFulfillHandler, QuietHandler
 from skill.handlers.turns import Services
+from skill.reply import Say
 from skill.settings import Settings
 from skill.speech import to_ssml
-from skill.reply import Say
 from skill.store.port import Store
 from skill.timezone import TimeZoneLookup
 from skill.turn import TurnRunner
@@ -58,18 +58,20 @@ class HeartSkill:
             envelope = self.sdk_skill.serializer.deserialize(
                 payload=json.dumps(event), obj_type=RequestEnvelope
             )
-        except Exception as exc:  # noqa: BLE001 - any malformed envelope gets an answer
+        except Exception as exc:
             log.warning("envelope_unreadable type=%s error=%s", request_type, type(exc).__name__)
             return self._fallback(request_type)
         if self._skill_id is not None and _application_id(event) != self._skill_id:
             raise SkillIdMismatch("the request's application id is not this skill's")
         try:
             response = self.sdk_skill.invoke(request_envelope=envelope, context=context)
-            result: dict[str, Any] = self.sdk_skill.serializer.serialize(response)
-            return result
+            result = self.sdk_skill.serializer.serialize(response)
+            if isinstance(result, dict):
+                return result
+            log.error("sdk_serialised_non_object type=%s", request_type)
         except AskSdkException as exc:
             log.error("sdk_failed type=%s error=%s", request_type, type(exc).__name__)
-        except Exception as exc:  # noqa: BLE001 - the exception handler itself failed
+        except Exception as exc:
             log.error("handler_failed type=%s error=%s", request_type, type(exc).__name__)
         return self._fallback(request_type)
 

@@ -153,9 +153,11 @@ class Catalog:
         """Load and check every locale under ``content_dir``."""
         schemas = _load_schemas(content_dir / "schema")
         raw: dict[str, dict[str, Any]] = {}
-        locale_dirs = sorted(
-            p for p in content_dir.iterdir() if p.is_dir() and p.name != "schema"
-        ) if content_dir.is_dir() else []
+        locale_dirs = (
+            sorted(p for p in content_dir.iterdir() if p.is_dir() and p.name != "schema")
+            if content_dir.is_dir()
+            else []
+        )
         if not locale_dirs:
             raise ContentError(f"{content_dir}: no locale folders with content")
         for locale_dir in locale_dirs:

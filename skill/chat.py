@@ -108,9 +108,7 @@ class ChatSession:
         response = self.invoke(request)
         body = response.get("response", {})
         speech = ssml_to_text(body.get("outputSpeech", {}).get("ssml", ""))
-        reprompt = ssml_to_text(
-            body.get("reprompt", {}).get("outputSpeech", {}).get("ssml", "")
-        )
+        reprompt = ssml_to_text(body.get("reprompt", {}).get("outputSpeech", {}).get("ssml", ""))
         session_open = self.conversation.absorb(response)
         self._last_reprompt = reprompt if session_open else ""
         turn = ChatTurn(text, speech, reprompt, session_open, request, response)

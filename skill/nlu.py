@@ -22,7 +22,6 @@ FUZZY_THRESHOLD = 0.82
 #: How people open a custom skill by voice; ``{name}`` is the invocation name.
 LAUNCH_VERBS = ("open", "start", "launch", "begin", "load", "talk to", "use", "resume", "run")
 ONE_SHOT_VERBS = ("ask", "tell")
-ONE_SHOT_JOINERS = ("for", "to", "about", "if", "whether", "and", "")
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,9 @@ class Resolver:
         if re.fullmatch(f"(?:{launch}) {name}", said) or said == self.invocation:
             return Resolution("launch")
         asks = "|".join(ONE_SHOT_VERBS + LAUNCH_VERBS)
-        one_shot = re.fullmatch(f"(?:{asks}) {name}(?: (?:and|to|for|about|if|whether))? (.+)", said)
+        one_shot = re.fullmatch(
+            f"(?:{asks}) {name}(?: (?:and|to|for|about|if|whether))? (.+)", said
+        )
         if one_shot:
             inner = self.intent_for(one_shot.group(1))
             return Resolution("intent", inner.intent, inner.slots, one_shot=True)

@@ -7,9 +7,9 @@ response stay within 240 s; SSML stays under 8,000 characters.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-import re
 from xml.sax.saxutils import escape, quoteattr, unescape
 
 from skill.reply import Pause, PersonName, Say, Segment, Silence, Sound

@@ -27,7 +27,7 @@ CACHE_SIZE = 1024
 
 
 def _urlopen(request: urllib.request.Request, timeout: float) -> bytes:
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         body: bytes = response.read(4096)
         return body
 

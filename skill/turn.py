@@ -57,8 +57,8 @@ class TurnRunner:
     def run(self, key: str | None, apply: Apply) -> TurnResult:
         """Load, apply, save if changed; on conflict re-read and re-apply, never overwrite."""
         if key is None or self._store is None:
-            _, reply = apply(Household())
-            return TurnResult(reply, degraded=False)
+            _, ephemeral = apply(Household())
+            return TurnResult(ephemeral, degraded=False)
         started = self._clock()
         reads = writes = 0
         reply: Reply | None = None
@@ -76,7 +76,8 @@ class TurnRunner:
                 # A record this code can't read is kept as it is, never overwritten.
                 log.error("store_record_unreadable key=%s error=%s", key, exc)
                 return self._fresh(apply, reads, writes)
-            after, reply = apply(before)
+            after, applied = apply(before)
+            reply = applied
             if after == before:
                 return TurnResult(reply, degraded=False, reads=reads, writes=writes)
             if self._clock() - started > self._budget:

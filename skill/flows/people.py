@@ -68,7 +68,10 @@ def set_names(
     state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
 ) -> tuple[State, Reply]:
     """Store two first names; anything that isn't two names gets one clear re-ask."""
-    spoken = [event.spoken.get(intents.SLOT_NAME_ONE, ""), event.spoken.get(intents.SLOT_NAME_TWO, "")]
+    spoken = [
+        event.spoken.get(intents.SLOT_NAME_ONE, ""),
+        event.spoken.get(intents.SLOT_NAME_TWO, ""),
+    ]
     given = [s for s in spoken if s]
     if len(given) < 2:
         return _reask(state, "names.need_two", content, rng)

@@ -126,7 +126,7 @@ def ask_tonight(
         return present(state, existing, (content.say("tonight.still", rng),), event, content, rng)
     household, question, new_cycle = draw(household, content, rng)
     household = record_tonight(household, night, question.id)
-    lead = _cycle_lead(new_cycle, content, rng) + (content.say("tonight.intro", rng),)
+    lead = (*_cycle_lead(new_cycle, content, rng), content.say("tonight.intro", rng))
     return present(State(household, state.session), question, lead, event, content, rng)
 
 
@@ -139,7 +139,7 @@ def ask_another(
         state.household, content, rng, avoid=current.id if current else ""
     )
     household = record_tonight(household, night_of(now), question.id)
-    lead = _cycle_lead(new_cycle, content, rng) + (content.say("another.intro", rng),)
+    lead = (*_cycle_lead(new_cycle, content, rng), content.say("another.intro", rng))
     return present(State(household, state.session), question, lead, event, content, rng)
 
 
@@ -222,8 +222,9 @@ def set_depth(
         )
     prefs = dataclasses.replace(state.household.prefs, depth=depth)
     household = dataclasses.replace(state.household, prefs=prefs)
-    return _fresh_for_prefs(State(household, state.session), f"depth.set_{depth}", event,
-                            content, now, rng)
+    return _fresh_for_prefs(
+        State(household, state.session), f"depth.set_{depth}", event, content, now, rng
+    )
 
 
 def question_about(
@@ -251,7 +252,7 @@ def _fresh_for_prefs(
 ) -> tuple[State, Reply]:
     household, question, new_cycle = draw(state.household, content, rng)
     household = record_tonight(household, night_of(now), question.id)
-    lead = (content.say(lead_key, rng),) + _cycle_lead(new_cycle, content, rng)
+    lead = (content.say(lead_key, rng), *_cycle_lead(new_cycle, content, rng))
     return present(State(household, state.session), question, lead, event, content, rng)
 
 

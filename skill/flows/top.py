@@ -84,7 +84,9 @@ def yes(
         return tonight.ask_tonight(state, event, content, now, rng)
     if offer == "another":
         return tonight.ask_another(state, event, content, now, rng)
-    return state, Reply.ask((content.say("yes.unclear", rng),), (content.say("launch.reprompt", rng),))
+    return state, Reply.ask(
+        (content.say("yes.unclear", rng),), (content.say("launch.reprompt", rng),)
+    )
 
 
 def no(
@@ -93,7 +95,9 @@ def no(
     """Decline the offer: close kindly; with nothing offered, ask what they'd like."""
     if state.session.offer:
         return state, Reply.tell((content.say("no.goodbye", rng),))
-    return state, Reply.ask((content.say("no.unclear", rng),), (content.say("launch.reprompt", rng),))
+    return state, Reply.ask(
+        (content.say("no.unclear", rng),), (content.say("launch.reprompt", rng),)
+    )
 
 
 def pause(

@@ -36,7 +36,7 @@ class SpeakingExceptionHandler(AbstractExceptionHandler):  # type: ignore[misc]
         request_type = ""
         try:
             request_type = facts(handler_input.request_envelope).request_type
-        except Exception:  # noqa: BLE001 - the envelope itself may be what broke
+        except Exception:
             request_type = ""
         log.error(
             "turn_failed type=%s error=%s", request_type, type(exception).__name__, exc_info=True

@@ -12,7 +12,7 @@ from skill.handlers.turns import Services, answer
 
 
 class LaunchHandler(AbstractRequestHandler):  # type: ignore[misc]
-    """"Alexa, open heart to heart"."""
+    """ "Alexa, open heart to heart"."""
 
     def __init__(self, services: Services) -> None:
         self._services = services

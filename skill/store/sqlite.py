@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import random
 import sqlite3
 import threading
 import time
@@ -155,17 +156,37 @@ class SqliteStore:
             check_same_thread=False,
         )
         try:
-            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            # NORMAL is durable across application crashes in WAL mode; only an OS crash or
-            # power loss can drop the last few turns, which is an acceptable trade for a skill.
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute(_SCHEMA)
+            self._prepare(conn)
         except sqlite3.Error:
             conn.close()
             raise
         self._conn, self._pid = conn, os.getpid()
         return conn
+
+    def _prepare(self, conn: sqlite3.Connection) -> None:
+        """Set the connection up and create the schema, retrying while another process does.
+
+        Switching a new file to WAL needs an exclusive lock and SQLite reports a contended
+        switch as busy *without* waiting in the busy handler, so two processes opening a new
+        file together would fail; measured with two workers. WAL mode persists in the file,
+        so only the first opener ever switches, and this loop only runs for a new file.
+        """
+        conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+        # NORMAL is durable across application crashes in WAL mode; only an OS crash or
+        # power loss can drop the last few turns, which is an acceptable trade for a skill.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        deadline = time.monotonic() + self._busy_timeout_ms / 1000
+        while True:
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute(_SCHEMA)
+                return
+            except sqlite3.OperationalError as error:
+                busy = error.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(random.uniform(0.005, 0.05))
 
     def _unavailable(self, operation: str, key: str, error: Exception) -> StoreUnavailable:
         log.warning("sqlite %s failed for key %s: %s", operation, key, error)
