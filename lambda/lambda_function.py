@@ -1,7 +1,7 @@
 """AWS Lambda entry point: ``handler(event, context)``.
 
 The skill is built once per container, at import, so warm invocations pay only for the turn.
-On Lambda the store defaults to DynamoDB (table ``heart-to-heart`` in the function's region);
+On Lambda the store defaults to DynamoDB (the default table, in the function's region);
 ``HEART_STORE`` overrides it, and ``HEART_SKILL_ID`` turns the skill-id check on.
 """
 
@@ -13,8 +13,10 @@ from typing import Any
 
 from skill.app import skill_from_settings
 from skill.settings import Settings
+from skill.store.dynamodb import DEFAULT_TABLE_NAME
 
-DEFAULT_LAMBDA_STORE = "dynamodb://heart-to-heart"
+DEFAULT_LAMBDA_STORE = f"dynamodb://{DEFAULT_TABLE_NAME}"
+
 
 logging.getLogger().setLevel(os.environ.get("HEART_LOG_LEVEL", "INFO"))
 

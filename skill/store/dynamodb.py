@@ -29,7 +29,7 @@ import json
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import boto3
 from botocore.config import Config
@@ -44,20 +44,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: The table's default name, shared with the deployment template.
-DEFAULT_TABLE_NAME = "heart-to-heart-households"
+DEFAULT_TABLE_NAME: Final = "heart-to-heart-households"
 #: Partition key attribute (type S, key type HASH); the table has no sort key.
-PK_ATTR = "pk"
+PK_ATTR: Final = "pk"
 #: Version attribute (N).
-VERSION_ATTR = "v"
+VERSION_ATTR: Final = "v"
 #: Data attribute (S, compact JSON).
-DATA_ATTR = "d"
+DATA_ATTR: Final = "d"
 #: TTL attribute (N, epoch seconds); the table's TimeToLiveSpecification names it.
-TTL_ATTR = "ttl"
+TTL_ATTR: Final = "ttl"
 #: Billing mode the table is created with.
-BILLING_MODE = "PAY_PER_REQUEST"
+BILLING_MODE: Final = "PAY_PER_REQUEST"
 #: Largest item the adapter writes. DynamoDB allows 400 KB; a household is a few KB, so an
 #: item this big means a bug (unbounded history) that should surface long before the hard limit.
-MAX_ITEM_BYTES = 64 * 1024
+MAX_ITEM_BYTES: Final = 64 * 1024
 
 _CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailedException"
 
