@@ -51,6 +51,45 @@ def _parse_questions(data: Mapping[str, Any]) -> tuple[Question, ...]:
     )
 
 
+@dataclass(frozen=True)
+class GameQuestion:
+    """One question, sentence stem or topic of a game's own bank."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Game:
+    """A question game for two: how it plays (``kind``), its spoken rules and its bank."""
+
+    id: str
+    kind: str
+    title: str
+    rules: str
+    answer_seconds: int
+    questions: tuple[GameQuestion, ...]
+    tell_seconds: int = 0
+
+    def question(self, question_id: str) -> GameQuestion | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+def _parse_games(data: Mapping[str, Any]) -> tuple[Game, ...]:
+    return tuple(
+        Game(
+            id=g["id"],
+            kind=g["kind"],
+            title=g["title"],
+            rules=g["rules"],
+            answer_seconds=g["answer_seconds"],
+            tell_seconds=g.get("tell_seconds", 0),
+            questions=tuple(GameQuestion(q["id"], q["text"]) for q in g["questions"]),
+        )
+        for g in data["games"]
+    )
+
+
 def _parse_phrases(data: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
     return {key: tuple(variants) for key, variants in data["phrases"].items()}
 
@@ -59,6 +98,7 @@ def _parse_phrases(data: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
 PARSERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "questions": _parse_questions,
     "phrases": _parse_phrases,
+    "games": _parse_games,
 }
 
 #: For each file, the list holding its items and the field that names an item in errors.
@@ -234,14 +274,14 @@ def _locate(data: Any, schema_path: list[Any]) -> str:
     node = data
     located = ""
     for part in schema_path[1:]:
+        if isinstance(node, list) and isinstance(part, str) and part.isdigit():
+            part = int(part)
         try:
             node = node[part]
         except (KeyError, IndexError, TypeError):
             break
         if isinstance(node, dict) and isinstance(node.get("id"), str):
             located = f"item {node['id']!r}: "
-    if not located and len(schema_path) > 2 and isinstance(schema_path[2], str):
-        located = f"{schema_path[1]} {schema_path[2]!r}: "
     return located
 
 

@@ -83,7 +83,14 @@ class Resolver:
 
     @classmethod
     def from_file(cls, path: Path) -> Resolver:
-        return cls(json.loads(path.read_text(encoding="utf-8")))
+        """The model at ``path``, plus Amazon's own built-in phrases from ``builtins/``."""
+        model = json.loads(path.read_text(encoding="utf-8"))
+        builtins_path = path.parent / "builtins" / path.name
+        if builtins_path.is_file():
+            extra = json.loads(builtins_path.read_text(encoding="utf-8")).get("intents", {})
+            for intent in model["interactionModel"]["languageModel"]["intents"]:
+                intent["samples"] = [*intent.get("samples", []), *extra.get(intent["name"], [])]
+        return cls(model)
 
     @staticmethod
     def _compile(intent: str, sample: str, slot_types: dict[str, str]) -> _Sample:
@@ -134,11 +141,15 @@ class Resolver:
             candidate = Resolution("intent", sample.intent, slots)
             if best is None or rank > (best[0], best[1]):
                 best = (rank[0], rank[1], candidate)
-        if best is not None:
+        if best is not None and best[0] == 0:
             return best[2]
-        return self._fuzzy(said)
+        near = self._fuzzy(said)
+        if near is not None:
+            return near
+        # A sample matched but a slot value is unknown: the flow re-asks for it.
+        return best[2] if best is not None else Resolution("intent", FALLBACK, {})
 
-    def _fuzzy(self, said: str) -> Resolution:
+    def _fuzzy(self, said: str) -> Resolution | None:
         scored = [
             (difflib.SequenceMatcher(None, said, s.literal).ratio(), s)
             for s in self._samples
@@ -148,7 +159,7 @@ class Resolver:
             score, sample = max(scored, key=lambda pair: pair[0])
             if score >= FUZZY_THRESHOLD:
                 return Resolution("intent", sample.intent, {})
-        return Resolution("intent", FALLBACK, {})
+        return None
 
     def _slot_value(self, slot_type: str, spoken: str) -> SlotValue:
         table = self._types.get(slot_type)

@@ -71,8 +71,9 @@ class Dialog:
         self.handler = handler
         self.conversation = Conversation(user_id=user, locale=locale, person_id=person_id)
         self.clock = Clock(now if now.tzinfo else now.replace(tzinfo=UTC))
-        self.chat = ChatSession(lambda event: handler(event, None), resolver(locale),
-                                self.conversation, self.clock)
+        self.chat = ChatSession(
+            lambda event: handler(event, None), resolver(locale), self.conversation, self.clock
+        )
 
     def say(self, text: str) -> ChatTurn:
         return self.chat.say(text)

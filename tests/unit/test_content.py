@@ -1,0 +1,166 @@
+"""Content is data: complete, well-formed, and written for the ear."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from collections import Counter
+from pathlib import Path
+
+from skill.catalog import Catalog, LocaleContent
+from tests.support.dialog import ROOT
+
+SKILL_DIR = ROOT / "skill"
+
+
+def test_deck_has_at_least_two_hundred_questions_across_every_theme(
+    content: LocaleContent,
+) -> None:
+    questions = content.questions
+    assert len(questions) >= 200
+    themes = Counter(q.theme for q in questions)
+    expected = {
+        "dreams",
+        "worries",
+        "feelings",
+        "trust",
+        "gratitude",
+        "growth",
+        "memories",
+        "play",
+        "closeness",
+        "time_together",
+    }
+    assert set(themes) == expected
+    for theme in expected:
+        depths = {q.depth for q in questions if q.theme == theme}
+        assert depths == {1, 2, 3}, theme
+
+
+def test_questions_are_short_open_and_unique(content: LocaleContent) -> None:
+    texts = [q.text for q in content.questions]
+    assert len(set(texts)) == len(texts)
+    for q in content.questions:
+        assert len(q.text.split()) <= 20, q.id
+        assert q.text.endswith("?"), q.id
+        assert not re.search(r"[\d/()]", q.text), q.id
+
+
+def test_no_therapy_claims_or_explicit_words(catalog: Catalog) -> None:
+    banned = re.compile(r"\b(therapy|therapist|diagnos\w*|cure|sex\w*|treatment)\b", re.I)
+    content = catalog.for_locale("en-US")
+    every_text = [q.text + " " + q.follow_up for q in content.questions]
+    every_text += [v for variants in content.phrases.values() for v in variants]
+    for text in every_text:
+        assert not banned.search(text), text
+
+
+def _phrase_keys_used_in_code() -> set[str]:
+    used: set[str] = set()
+    for path in SKILL_DIR.rglob("*.py"):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"say", "phrase", "variants"}
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                used.add(node.args[0].value)
+    return used
+
+
+def test_every_phrase_the_code_names_exists(content: LocaleContent) -> None:
+    missing = sorted(k for k in _phrase_keys_used_in_code() if k not in content.phrases)
+    assert missing == []
+
+
+def test_phrase_placeholders_are_plain_names(content: LocaleContent) -> None:
+    formatter = string.Formatter()
+    for key, variants in content.phrases.items():
+        fields = {tuple(f for _, f, _, _ in formatter.parse(v) if f) for v in variants}
+        assert (
+            len(fields) == 1
+            or all(not f for f in fields)
+            or len({frozenset(f) for f in fields}) == 1
+        ), key
+
+
+def _is_docstring(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """A bare string statement: a docstring, or an attribute's docstring after an assignment."""
+    return isinstance(parents.get(node), ast.Expr)
+
+
+def _looks_like_a_sentence(text: str) -> bool:
+    """Something a person would hear: a capitalised run of words ending like a sentence."""
+    stripped = text.strip()
+    return (
+        len(stripped.split()) >= 4
+        and stripped[:1].isupper()
+        and stripped[-1:] in ".!?"
+        and not re.search(r"[{}=<>%_/\\|\[\]]", stripped)
+    )
+
+
+def test_no_user_facing_sentence_lives_in_python() -> None:
+    """Every spoken sentence is content. Developer-facing text (errors raised, log lines,
+    argparse help, docstrings) is allowed; any other sentence-like string literal is not."""
+    allowed_calls = {
+        "error",
+        "warning",
+        "info",
+        "debug",
+        "exception",
+        "add_argument",
+        "add_parser",
+        "ArgumentParser",
+        "print",
+    }
+    offenders: list[str] = []
+    for path in sorted(SKILL_DIR.rglob("*.py")):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+                continue
+            if _is_docstring(node, parents) or not _looks_like_a_sentence(node.value):
+                continue
+            ancestor: ast.AST | None = parents.get(node)
+            exempt = False
+            while ancestor is not None:
+                if isinstance(ancestor, ast.Raise):
+                    exempt = True
+                    break
+                if isinstance(ancestor, ast.Call):
+                    func = ancestor.func
+                    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                    if name in allowed_calls or name.endswith(("Error", "Exception", "Mismatch")):
+                        exempt = True
+                        break
+                ancestor = parents.get(ancestor)
+            if not exempt:
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_a_broken_content_file_names_file_item_and_reason(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    import pytest
+
+    from skill.catalog import ContentError
+
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    deck = tmp_path / "content" / "en-US" / "questions.json"
+    data = json.loads(deck.read_text())
+    data["questions"][3]["depth"] = 7
+    broken_id = data["questions"][3]["id"]
+    deck.write_text(json.dumps(data))
+    with pytest.raises(ContentError) as caught:
+        Catalog.load(tmp_path / "content")
+    message = str(caught.value)
+    assert "questions.json" in message and broken_id in message and "depth" in message
