@@ -33,8 +33,8 @@ run: $(STAMP)
 	$(BIN)/heart-to-heart chat --store $(STORE)
 
 lint: $(STAMP)
-	$(BIN)/ruff check skill lambda tests bench
-	$(BIN)/ruff format --check skill lambda tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

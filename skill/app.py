@@ -125,7 +125,7 @@ def build_skill(
     intents = known_intents()
     builder = CustomSkillBuilder()
     builder.add_request_handler(LaunchHandler(services))
-    builder.add_request_handler(IntentHandler(services, intents))
+    builder.add_request_handler(IntentHandler(services))
     builder.add_request_handler(SessionEndedHandler(services))
     builder.add_request_handler(SkillDisabledHandler(services))
     builder.add_request_handler(CanFulfillHandler(intents))

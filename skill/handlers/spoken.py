@@ -9,6 +9,7 @@ from ask_sdk_model import Response
 
 from skill.handlers.translate import facts
 from skill.handlers.turns import Services, answer
+from skill.turn import household_key
 
 
 class LaunchHandler(AbstractRequestHandler):  # type: ignore[misc]
@@ -30,9 +31,8 @@ class IntentHandler(AbstractRequestHandler):  # type: ignore[misc]
     Unknown intent names (a model edited without code) are answered as FallbackIntent.
     """
 
-    def __init__(self, services: Services, known_intents: frozenset[str]) -> None:
+    def __init__(self, services: Services) -> None:
         self._services = services
-        self.known_intents = known_intents
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_request_type("IntentRequest")(handler_input))
@@ -66,8 +66,6 @@ class SkillDisabledHandler(AbstractRequestHandler):  # type: ignore[misc]
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from skill.turn import household_key
-
         request = facts(handler_input.request_envelope)
         if request.user_id:
             self._services.runner.forget(

@@ -193,6 +193,7 @@ def test_last_night_with_a_gap_says_it_was_earlier(content: LocaleContent) -> No
 def test_last_night_with_no_history(content: LocaleContent) -> None:
     state, reply = run(fresh(), ask(intents.LAST_NIGHT), content)
     assert state.session.offer == "tonight"
+    assert reply.end_session is False
 
 
 def test_history_is_bounded(content: LocaleContent) -> None:
