@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 SYSTEM_STAMP := $(VENV)/.system-packages
 STORE ?= sqlite:///$(CURDIR)/var/heart.db
+PORT ?= 8000
 
 .PHONY: run chat serve test lint typecheck unit bench lambda-zip skill-package clean install system-packages
 
@@ -28,7 +29,12 @@ install: $(STAMP) $(NODE_STAMP)
 
 system-packages: $(SYSTEM_STAMP)
 
+# The web service on this machine only; it prints the simulator's URL once it is listening.
 run: $(STAMP)
+	@mkdir -p var
+	$(BIN)/heart-to-heart serve --host 127.0.0.1 --port $(PORT) --store $(STORE)
+
+chat: $(STAMP)
 	@mkdir -p var
 	$(BIN)/heart-to-heart chat --store $(STORE)
 
@@ -47,6 +53,14 @@ unit: $(STAMP)
 
 bench: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m bench
+
+# The Lambda zip (python3.12, arm64; no boto3, Flask or gTTS) for lambda/template.yaml.
+lambda-zip: $(STAMP)
+	$(BIN)/heart-to-heart build-lambda --out build/lambda.zip
+
+# skill-package/ (skill.json + interaction models) for `ask deploy`; pass ENDPOINT=<function ARN>.
+skill-package: $(STAMP)
+	$(BIN)/heart-to-heart export-skill-package --out skill-package $(if $(ENDPOINT),--endpoint $(ENDPOINT))
 
 clean:
 	rm -rf $(VENV) node_modules build dist var .mypy_cache .ruff_cache .pytest_cache

@@ -21,6 +21,7 @@ from ask_sdk_model import RequestEnvelope
 from skill.catalog import Catalog
 from skill.flows import dialog
 from skill.handlers.errors import SPOKEN_REQUESTS, SpeakingExceptionHandler
+from skill.handlers.permissions import PermissionResponseHandler
 from skill.handlers.spoken import (
     IntentHandler,
     LaunchHandler,
@@ -29,6 +30,7 @@ from skill.handlers.spoken import (
 )
 from skill.handlers.system import CanFulfillHandler, QuietHandler
 from skill.handlers.turns import Services
+from skill.reminders import RemindersClient
 from skill.reply import Say
 from skill.settings import Settings
 from skill.speech import to_ssml
@@ -111,6 +113,7 @@ def build_skill(
     catalog: Catalog,
     clock: Callable[[], float] = time.monotonic,
     time_zones: TimeZoneLookup | None = None,
+    reminders: RemindersClient | None = None,
 ) -> HeartSkill:
     """Wire handlers, flows, store and content into one skill."""
     services = Services(
@@ -118,6 +121,7 @@ def build_skill(
         catalog=catalog,
         runner=TurnRunner(store, budget_s=settings.storage_budget_s, clock=clock),
         time_zones=time_zones or TimeZoneLookup(timeout_s=settings.settings_api_timeout_s),
+        reminders=reminders or RemindersClient(timeout_s=settings.reminders_api_timeout_s),
     )
     default = catalog.for_locale(catalog.default)
     apology = default.variants("error.general")[0]
@@ -128,6 +132,7 @@ def build_skill(
     builder.add_request_handler(IntentHandler(services))
     builder.add_request_handler(SessionEndedHandler(services))
     builder.add_request_handler(SkillDisabledHandler(services))
+    builder.add_request_handler(PermissionResponseHandler(services))
     builder.add_request_handler(CanFulfillHandler(intents))
     builder.add_request_handler(QuietHandler())
     builder.add_exception_handler(SpeakingExceptionHandler(apology, reprompt))

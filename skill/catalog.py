@@ -18,6 +18,7 @@ from typing import Any
 
 import fastjsonschema
 
+from skill import exercises
 from skill.reply import Say
 
 DEFAULT_LOCALE = "en-US"
@@ -90,20 +91,47 @@ def _parse_games(data: Mapping[str, Any]) -> tuple[Game, ...]:
     )
 
 
+@dataclass(frozen=True)
+class GratitudePrompt:
+    """One gratitude prompt, said to both; ``swap`` when each partner takes a turn."""
+
+    id: str
+    kind: str
+    text: str
+    swap: bool
+
+
+def _parse_gratitude(data: Mapping[str, Any]) -> tuple[GratitudePrompt, ...]:
+    return tuple(
+        GratitudePrompt(id=p["id"], kind=p["kind"], text=p["text"], swap=p["swap"])
+        for p in data["prompts"]
+    )
+
+
 def _parse_phrases(data: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
     return {key: tuple(variants) for key, variants in data["phrases"].items()}
 
 
+def _parse_exercises(data: Mapping[str, Any]) -> tuple[exercises.Exercise, ...]:
+    try:
+        return exercises.parse(data)
+    except exercises.ExerciseError as exc:
+        raise ContentError(str(exc)) from exc
+
+
 #: How each content file becomes typed data. A file with no parser here is kept as raw JSON.
 PARSERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+    "exercises": _parse_exercises,
     "questions": _parse_questions,
     "phrases": _parse_phrases,
+    "gratitude": _parse_gratitude,
     "games": _parse_games,
 }
 
 #: For each file, the list holding its items and the field that names an item in errors.
 ITEM_LISTS: dict[str, str] = {
     "questions": "questions",
+    "gratitude": "prompts",
 }
 
 
@@ -266,13 +294,18 @@ def _load_file(path: Path, schemas: Mapping[str, Callable[[Any], Any]], name: st
     _check_unique_ids(path, data)
     _check_templates(path, data)
     parser = PARSERS.get(name)
-    return parser(data) if parser else data
+    try:
+        return parser(data) if parser else data
+    except ContentError as exc:
+        raise ContentError(f"{path}: {exc}") from exc
 
 
 def _locate(data: Any, schema_path: list[Any]) -> str:
-    """Turn a schema error path into "item 'dreams-03': " when the item has an id."""
+    """Turn a schema error path into "item 'dreams-03': " when the item has an id, naming the
+    items around it too when items nest ("item 'step-2' in 'exercise-1': ")."""
     node = data
     located = ""
+    outer: list[str] = []
     for part in schema_path[1:]:
         if isinstance(node, list) and isinstance(part, str) and part.isdigit():
             part = int(part)
@@ -281,7 +314,9 @@ def _locate(data: Any, schema_path: list[Any]) -> str:
         except (KeyError, IndexError, TypeError):
             break
         if isinstance(node, dict) and isinstance(node.get("id"), str):
-            located = f"item {node['id']!r}: "
+            within = "".join(f" in {o!r}" for o in reversed(outer))
+            located = f"item {node['id']!r}{within}: "
+            outer.append(node["id"])
     return located
 
 

@@ -7,6 +7,7 @@ is silence: the reprompt once, then the session ends as it would on a device.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,7 +15,7 @@ from typing import Any
 
 from skill.envelopes import Conversation
 from skill.nlu import Resolver
-from skill.speech import ssml_to_text
+from skill.speech import SOUND_SECONDS, SOUNDS, ssml_to_text
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class ChatTurn:
     request: dict[str, Any] | None = None
     response: dict[str, Any] | None = None
     silent_turn: bool = False
+    #: How the chat answered Alexa's permission question on the couple's behalf, if it asked.
+    permission: str = ""
 
 
 @dataclass
@@ -60,14 +63,22 @@ class ChatSession:
         conversation: Conversation,
         clock: Clock,
         on_exchange: Callable[[ChatTurn], None] | None = None,
+        permission_answer: str | None = "ACCEPTED",
     ) -> None:
         self.invoke = invoke
         self.resolver = resolver
         self.conversation = conversation
         self.clock = clock
+        #: How to answer Alexa's permission questions (ACCEPTED, DENIED, NOT_ANSWERED), or
+        #: None to leave them unanswered.
+        self.permission_answer = permission_answer
+        self._answering = False
         self._silences = 0
         self._last_reprompt = ""
         self._on_exchange = on_exchange
+        #: Move the clock on by how long each response plays (its timed silences, sounds
+        #: and speech), so a twenty-minute exercise takes twenty simulated minutes.
+        self.fast_clock = False
 
     def say(self, text: str) -> ChatTurn:
         """Resolve and send one utterance; an empty one is silence."""
@@ -110,8 +121,69 @@ class ChatSession:
         speech = ssml_to_text(body.get("outputSpeech", {}).get("ssml", ""))
         reprompt = ssml_to_text(body.get("reprompt", {}).get("outputSpeech", {}).get("ssml", ""))
         session_open = self.conversation.absorb(response)
+        if self.fast_clock:
+            played = playing_seconds(body.get("outputSpeech", {}).get("ssml", ""))
+            self.clock.advance(timedelta(seconds=played))
         self._last_reprompt = reprompt if session_open else ""
         turn = ChatTurn(text, speech, reprompt, session_open, request, response)
         if self._on_exchange:
             self._on_exchange(turn)
+        asked = _permission_request(body)
+        if asked is not None and self.permission_answer and not self._answering:
+            self._answering = True  # Alexa asks once per request; never loop
+            try:
+                return self._answer_permission(text, asked)
+            finally:
+                self._answering = False
         return turn
+
+    def _answer_permission(self, text: str, directive: dict[str, Any]) -> ChatTurn:
+        """Play Alexa's permission dialog: answer for the couple, then send Alexa's result."""
+        answer = self.permission_answer or "NOT_ANSWERED"
+        scopes = directive.get("payload", {}).get("permissionScopes") or [{}]
+        scope = str(scopes[0].get("permissionScope", ""))
+        if answer == "ACCEPTED" and scope:
+            self.conversation.scopes.add(scope)
+        request = self.conversation.connections_response(
+            self.clock.tick(),
+            str(directive.get("name", "")),
+            answer,
+            str(directive.get("token", "")),
+            {"permissionScope": scope},
+        )
+        turn = self._send(text, request)
+        return ChatTurn(
+            turn.said,
+            turn.speech,
+            turn.reprompt,
+            turn.session_open,
+            turn.request,
+            turn.response,
+            turn.silent_turn,
+            permission=answer,
+        )
+
+
+def _permission_request(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The AskFor permission directive in a response body, if there is one."""
+    for directive in body.get("directives") or []:
+        if directive.get("type") == "Connections.SendRequest" and directive.get("name") == "AskFor":
+            return dict(directive)
+    return None
+
+
+#: Speech rate for the fast clock: unhurried, so the clock never runs ahead of the skill.
+SPOKEN_WORDS_PER_S = 2.5
+_BREAK_TAG = re.compile(r'<break\s+time="(\d+)(ms|s)"\s*/>')
+_AUDIO_TAG = re.compile(r'<audio\s+src="([^"]+)"\s*/>')
+
+
+def playing_seconds(ssml: str) -> float:
+    """About how long a response plays: every break, every sound, and the words at an easy pace."""
+    names = {url: name for name, url in SOUNDS.items()}
+    silence = sum(
+        int(amount) / (1000 if unit == "ms" else 1) for amount, unit in _BREAK_TAG.findall(ssml)
+    )
+    sounds = sum(SOUND_SECONDS.get(names.get(url, ""), 3) for url in _AUDIO_TAG.findall(ssml))
+    words = len(re.sub(r"<[^>]+>", " ", ssml).split())
+    return silence + sounds + words / SPOKEN_WORDS_PER_S

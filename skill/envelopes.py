@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from skill.local_alexa import token_with
 from skill.nlu import SlotValue
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.heart-to-heart-local"
@@ -29,6 +30,8 @@ class Conversation:
     api_token: str = ""
     session_id: str = ""
     attributes: dict[str, Any] = field(default_factory=dict)
+    #: Permission scopes the couple granted the skill (the access token carries them).
+    scopes: set[str] = field(default_factory=set)
 
     @property
     def in_session(self) -> bool:
@@ -40,7 +43,11 @@ class Conversation:
             self.attributes = {}
             new = True
         application = {"applicationId": self.skill_id}
-        user = {"userId": self.user_id}
+        user: dict[str, Any] = {"userId": self.user_id}
+        if self.scopes:
+            user["permissions"] = {
+                "scopes": {scope: {"status": "GRANTED"} for scope in sorted(self.scopes)}
+            }
         system: dict[str, Any] = {
             "application": application,
             "user": user,
@@ -48,7 +55,7 @@ class Conversation:
         }
         if self.api_endpoint:
             system["apiEndpoint"] = self.api_endpoint
-            system["apiAccessToken"] = self.api_token
+            system["apiAccessToken"] = token_with(self.api_token, self.scopes)
         if self.person_id:
             system["person"] = {"personId": self.person_id}
         return {
@@ -88,10 +95,26 @@ class Conversation:
         request["reason"] = reason
         return self._base(request, new=False)
 
+    def connections_response(
+        self, now: datetime, name: str, status: str, token: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Alexa's answer to a ``Connections.SendRequest`` (for example a permission AskFor)."""
+        request = _request("Connections.Response", now, self.locale)
+        request.update(name=name, status={"code": "200", "message": "OK"}, token=token)
+        request["payload"] = {**payload, "status": status}
+        return self._base(request, new=False)
+
     def absorb(self, response: dict[str, Any]) -> bool:
-        """Take the response's session attributes; return whether the session stays open."""
+        """Take the response's session attributes; return whether the session stays open.
+
+        A response that hands over to Alexa (a ``Connections.SendRequest`` with no
+        ``shouldEndSession``) pauses the session rather than ending it.
+        """
         body = response.get("response", {})
-        open_ = body.get("shouldEndSession") is False
+        handed_over = "shouldEndSession" not in body and any(
+            d.get("type") == "Connections.SendRequest" for d in body.get("directives") or []
+        )
+        open_ = body.get("shouldEndSession") is False or handed_over
         if open_:
             self.attributes = dict(response.get("sessionAttributes") or {})
         else:

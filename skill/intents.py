@@ -16,6 +16,34 @@ QUESTION_ABOUT = "QuestionAboutIntent"
 SET_NAMES = "SetNamesIntent"
 FORGET_NAMES = "ForgetNamesIntent"
 
+# Question games
+PLAY_GAME = "PlayGameIntent"
+CLOSE = "CloseIntent"
+PASS = "PassIntent"
+SCORE = "ScoreIntent"
+END_GAME = "EndGameIntent"
+
+# Gratitude, the shape of an evening, the nightly ritual, and forgetting
+GRATITUDE = "GratitudeIntent"
+SWAP = "SwapIntent"
+SHORT_ON_TIME = "ShortOnTimeIntent"
+SURPRISE = "SurpriseIntent"
+WEEK_RECAP = "WeekRecapIntent"
+SET_REMINDER = "SetReminderIntent"
+CHANGE_REMINDER = "ChangeReminderIntent"
+CANCEL_REMINDER = "CancelReminderIntent"
+DELETE_DATA = "DeleteDataIntent"
+
+# Listening exercises
+LISTENING = "ListeningExerciseIntent"
+CUE = "ReadyIntent"
+SKIP_STEP = "SkipStepIntent"
+MORE_TIME = "MoreTimeIntent"
+BREAK = "TakeBreakIntent"
+ME_FIRST = "MeFirstIntent"
+GOES_FIRST = "GoesFirstIntent"
+YOU_CHOOSE = "YouChooseIntent"
+
 # Amazon's standard built-ins, all of which the skill answers
 HELP = "AMAZON.HelpIntent"
 STOP = "AMAZON.StopIntent"
@@ -52,6 +80,12 @@ SLOT_DEPTH = "depth"
 SLOT_THEME = "theme"
 SLOT_NAME_ONE = "nameOne"
 SLOT_NAME_TWO = "nameTwo"
+SLOT_EXERCISE = "exercise"
+SLOT_SPEAKER = "speaker"
+SLOT_TIME = "time"
+SLOT_DAY_PART = "dayPart"
+SLOT_GAME = "game"
+SLOT_LENGTH = "length"
 
 #: The theme slot value that clears a theme preference ("any theme", "surprise us").
 ANY_THEME = "any"

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from skill.times import spoken_to_slot
+
 FALLBACK = "AMAZON.FallbackIntent"
 #: A typed line this close to a sample utterance (0..1) counts as that sample.
 FUZZY_THRESHOLD = 0.82
@@ -41,6 +43,7 @@ class Resolution:
     intent: str = ""
     slots: dict[str, SlotValue] = field(default_factory=dict)
     one_shot: bool = False
+    literal: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ class Resolver:
     def intent_for(self, said: str) -> Resolution:
         """The best sample match: exact first (most literal words wins), then near misses."""
         said = normalise(said)
-        best: tuple[int, int, Resolution] | None = None
+        best: tuple[tuple[int, int, int], Resolution] | None = None
         for sample in self._samples:
             match = sample.pattern.match(said)
             if not match:
@@ -137,17 +140,31 @@ class Resolver:
             }
             resolved = sum(1 for v in slots.values() if v.value_id is not None)
             unresolved = len(slots) - resolved
-            rank = (-unresolved, len(sample.literal))
-            candidate = Resolution("intent", sample.intent, slots)
-            if best is None or rank > (best[0], best[1]):
-                best = (rank[0], rank[1], candidate)
-        if best is not None and best[0] == 0:
-            return best[2]
+            if unresolved and not sample.literal:
+                # A slot-only sample ("{game}") says nothing unless its value is known.
+                continue
+            # A value listed in one of the model's own slot types ("would you rather") is
+            # stronger evidence than a catch-all like a first name.
+            listed = sum(
+                1
+                for slot, value in slots.items()
+                if value.value_id is not None and sample.slot_types.get(slot, "") in self._types
+            )
+            rank = (-unresolved, listed, len(sample.literal))
+            candidate = Resolution("intent", sample.intent, slots, literal=sample.literal)
+            if best is None or rank > best[0]:
+                best = (rank, candidate)
+        if best is not None and best[0][0] == 0:
+            return best[1]
         near = self._fuzzy(said)
         if near is not None:
             return near
-        # A sample matched but a slot value is unknown: the flow re-asks for it.
-        return best[2] if best is not None else Resolution("intent", FALLBACK, {})
+        # A sample matched but a slot value is unknown: the flow re-asks for it, as long as
+        # the sample's own words carry the sentence ("a question about spaceships"); a lone
+        # carrier word around an unknown value ("the purple elephant sings") is just noise.
+        if best is not None and len(best[1].literal.split()) >= 2:
+            return best[1]
+        return Resolution("intent", FALLBACK, {})
 
     def _fuzzy(self, said: str) -> Resolution | None:
         scored = [
@@ -162,6 +179,11 @@ class Resolver:
         return None
 
     def _slot_value(self, slot_type: str, spoken: str) -> SlotValue:
+        if slot_type == "AMAZON.TIME":
+            # Alexa sends a clock time ("21:00"), not the words; odd words pass through as
+            # they are and count as unresolved, so the flow can re-ask.
+            value = spoken_to_slot(spoken)
+            return SlotValue(value, None if value == spoken else value, value)
         table = self._types.get(slot_type)
         if table is None:
             return SlotValue(spoken, spoken, spoken)

@@ -7,8 +7,11 @@ limits (break length, total silence, SSML size) are enforced in one place: ``spe
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
+
+from skill.effects import Effect
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class Reply:
     end_session: bool | None = True
     card: tuple[str, str] | None = None
     directives: tuple[dict[str, Any], ...] = field(default=())
+    #: Something the turn must do outside the flow (see ``skill/effects.py``).
+    effect: Effect | None = None
 
     @staticmethod
     def ask(speech: tuple[Segment, ...], reprompt: tuple[Segment, ...]) -> Reply:
@@ -80,23 +85,19 @@ class Reply:
 
     def with_card(self, title: str, text: str) -> Reply:
         """The same reply with a simple card for the Alexa app or a screen."""
-        return Reply(self.speech, self.reprompt, self.end_session, (title, text), self.directives)
+        return dataclasses.replace(self, card=(title, text))
 
     def then(self, *more: Segment) -> Reply:
         """The same reply with segments appended to its speech."""
-        return Reply(
-            self.speech + more, self.reprompt, self.end_session, self.card, self.directives
-        )
+        return dataclasses.replace(self, speech=self.speech + more)
 
     def with_directive(self, directive: dict[str, Any]) -> Reply:
         """The same reply carrying one more directive (for example a permission request)."""
-        return Reply(
-            self.speech,
-            self.reprompt,
-            self.end_session,
-            self.card,
-            (*self.directives, directive),
-        )
+        return dataclasses.replace(self, directives=(*self.directives, directive))
+
+    def with_effect(self, effect: Effect) -> Reply:
+        """The same reply asking the turn to perform ``effect`` (see ``skill/effects.py``)."""
+        return dataclasses.replace(self, effect=effect)
 
 
 def segments_to_json(segments: tuple[Segment, ...]) -> list[list[Any]]:

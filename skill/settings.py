@@ -20,6 +20,7 @@ class Settings:
     default_time_zone: str = "America/New_York"
     content_dir: Path = DEFAULT_CONTENT_DIR
     settings_api_timeout_s: float = 1.0
+    reminders_api_timeout_s: float = 1.5
     storage_budget_s: float = 4.0
     key_salt: str = "heart-to-heart"
     log_level: str = "INFO"
@@ -38,6 +39,9 @@ class Settings:
             else base.content_dir,
             "settings_api_timeout_s": float(
                 env.get("HEART_SETTINGS_API_TIMEOUT", base.settings_api_timeout_s)
+            ),
+            "reminders_api_timeout_s": float(
+                env.get("HEART_REMINDERS_API_TIMEOUT", base.reminders_api_timeout_s)
             ),
             "storage_budget_s": float(env.get("HEART_STORAGE_BUDGET", base.storage_budget_s)),
             "key_salt": env.get("HEART_KEY_SALT", base.key_salt),

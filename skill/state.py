@@ -9,6 +9,7 @@ and the turn runner can skip the write when nothing changed.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -48,6 +49,95 @@ class QuestionPrefs:
 
 
 @dataclass
+class GameProgress:
+    """A game in progress, kept between sessions so an interrupted game can be finished.
+
+    ``step`` counts the plays already settled; whose turn it is follows from ``step`` and
+    ``first``. ``used`` holds this game's question ids; nothing a partner said is kept.
+    ``strikes`` counts answers the game couldn't place for the play in progress; ``done``
+    marks a finished game, kept so that "play again" knows what was played.
+    """
+
+    game: str = ""
+    rounds: int = 0
+    step: int = 0
+    first: int = 0
+    scores: list[int] = field(default_factory=lambda: [0, 0])
+    together: int = 0
+    question: str = ""
+    used: list[str] = field(default_factory=list)
+    strikes: int = 0
+    done: bool = False
+
+
+@dataclass
+class GameRecord:
+    """One game's history for the household: games played, best scores, recently heard ids."""
+
+    game: str = ""
+    played: int = 0
+    best_short: int = 0
+    best_long: int = 0
+    heard: list[str] = field(default_factory=list)
+
+
+@dataclass
+class JournalEntry:
+    """One thing a couple did together on a night: its kind and content id, never words."""
+
+    night: str = ""
+    kind: str = ""
+    item: str = ""
+
+
+@dataclass
+class Together:
+    """The nights a couple did something together: the last one, the run, and the total."""
+
+    last_night: str = ""
+    run: int = 0
+    total: int = 0
+
+
+@dataclass
+class GratitudeProgress:
+    """Gratitude prompts heard in this cycle, and tonight's prompt (for "now swap")."""
+
+    cycle: int = 1
+    heard: list[str] = field(default_factory=list)
+    night: str = ""
+    prompt: str = ""
+
+
+@dataclass
+class NightlyReminder:
+    """The daily reminder the couple asked for: its Reminders API id and time (``HH:MM``)."""
+
+    alert_token: str = ""
+    time: str = ""
+
+
+@dataclass
+class ListeningProgress:
+    """A listening exercise in progress, kept so a couple can pick it up within a day.
+
+    ``step`` is the step waiting for a cue; with ``part`` > 0 it is a timed turn split into
+    parts, ``part`` of which have run. ``first`` (0 or 1) is the partner who spoke first, -1
+    until chosen. Times are epoch seconds; ``turn_ends`` is when the last timed silence
+    should end, so a cue that interrupts it is understood. Never what anyone said.
+    """
+
+    exercise: str = ""
+    step: int = 0
+    part: int = 0
+    first: int = -1
+    paused: bool = False
+    started: int = 0
+    updated: int = 0
+    turn_ends: int = 0
+
+
+@dataclass
 class Household:
     """Everything kept for one household (one Amazon account) between sessions."""
 
@@ -63,6 +153,15 @@ class Household:
     prefs: QuestionPrefs = field(default_factory=QuestionPrefs)
     names: list[str] = field(default_factory=list)
     voices: list[str] = field(default_factory=list)
+    listening: ListeningProgress = field(default_factory=ListeningProgress)
+    exercises_done: list[str] = field(default_factory=list)
+    game: GameProgress = field(default_factory=GameProgress)
+    game_records: list[GameRecord] = field(default_factory=list)
+    journal: list[JournalEntry] = field(default_factory=list)
+    together: Together = field(default_factory=Together)
+    gratitude: GratitudeProgress = field(default_factory=GratitudeProgress)
+    reminder: NightlyReminder = field(default_factory=NightlyReminder)
+    names_offered: bool = False
 
 
 @dataclass
@@ -75,6 +174,7 @@ class Session:
     last_speech: list[list[Any]] = field(default_factory=list)
     last_reprompt: list[list[Any]] = field(default_factory=list)
     time_zone: str = ""
+    pending: str = ""
 
 
 @dataclass
@@ -88,41 +188,73 @@ class State:
 T = TypeVar("T")
 
 
-def _convert(tp: Any, value: Any) -> Any:
-    """Coerce a JSON value into ``tp``; raise ValueError when it can't be done faithfully."""
+#: Leaf types whose JSON values need no conversion when they already have the exact type.
+_SCALARS = (str, int)
+Reader = typing.Callable[[Any], Any]
+
+
+@functools.cache
+def _reader(tp: Any) -> Reader:
+    """Coerce a JSON value into ``tp``, raising ValueError when it can't be done faithfully: a
+    converter specialised for ``tp``, built once per type: a warm turn reads a whole
+    household, and dispatching on the type of every value was most of that turn's cost."""
     origin = typing.get_origin(tp)
     if origin in (Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if value is None:
-            return None
-        return _convert(args[0], value)
+        inner = _reader(args[0])
+        return lambda value: None if value is None else inner(value)
     if origin is list:
         (item_tp,) = typing.get_args(tp)
-        if not isinstance(value, list):
-            raise ValueError(f"expected a list, got {type(value).__name__}")
-        return [_convert(item_tp, v) for v in value]
+        item = _reader(item_tp)
+        scalar = item_tp if item_tp in _SCALARS else None
+
+        def read_list(value: Any) -> Any:
+            if not isinstance(value, list):
+                raise ValueError(f"expected a list, got {type(value).__name__}")
+            if scalar is not None and all(type(v) is scalar for v in value):
+                return list(value)  # lists of ids: a copy, without a call per item
+            return [item(v) for v in value]
+
+        return read_list
     if origin is dict:
-        if not isinstance(value, dict):
-            raise ValueError(f"expected an object, got {type(value).__name__}")
         _, val_tp = typing.get_args(tp)
-        return {str(k): _convert(val_tp, v) for k, v in value.items()}
+        entry = _reader(val_tp)
+
+        def read_dict(value: Any) -> Any:
+            if not isinstance(value, dict):
+                raise ValueError(f"expected an object, got {type(value).__name__}")
+            return {str(k): entry(v) for k, v in value.items()}
+
+        return read_dict
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        return from_dict(tp, value)
-    if tp is Any:
-        return value
-    if tp is int:
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise ValueError(f"expected an integer, got {value!r}")
-        return int(value)
-    if tp is bool:
-        if not isinstance(value, bool):
-            raise ValueError(f"expected a boolean, got {value!r}")
-        return value
-    if tp is str:
-        if not isinstance(value, str):
-            raise ValueError(f"expected a string, got {type(value).__name__}")
-        return value
+        cls = tp
+        return lambda value: from_dict(cls, value)
+    return _LEAF_READERS.get(tp, _as_is)
+
+
+def _as_is(value: Any) -> Any:
     return value
+
+
+def _read_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"expected an integer, got {value!r}")
+    return int(value)
+
+
+def _read_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected a boolean, got {value!r}")
+    return value
+
+
+def _read_str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+_LEAF_READERS: dict[Any, Reader] = {int: _read_int, bool: _read_bool, str: _read_str}
 
 
 def from_dict(cls: type[T], data: Any) -> T:
@@ -133,20 +265,72 @@ def from_dict(cls: type[T], data: Any) -> T:
     """
     if not isinstance(data, dict):
         raise ValueError(f"{cls.__name__}: expected an object")
-    hints = typing.get_type_hints(cls)
     kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name in data:
+    for name, read in _field_readers(cls):
+        if name in data:
             try:
-                kwargs[f.name] = _convert(hints[f.name], data[f.name])
+                kwargs[name] = read(data[name])
             except ValueError as exc:
-                raise ValueError(f"{cls.__name__}.{f.name}: {exc}") from exc
+                raise ValueError(f"{cls.__name__}.{name}: {exc}") from exc
     return cls(**kwargs)
+
+
+def _field_readers(cls: type) -> tuple[tuple[str, Reader], ...]:
+    """Each field's name and reader, once per class (resolving the string annotations with
+    ``typing.get_type_hints`` on every load used to cost more than the rest of the turn)."""
+    found = _READERS_BY_CLASS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        fields = dataclasses.fields(cls)
+        found = tuple((f.name, _reader(hints[f.name])) for f in fields)
+        _READERS_BY_CLASS[cls] = found
+    return found
+
+
+_READERS_BY_CLASS: dict[type, tuple[tuple[str, Reader], ...]] = {}
 
 
 def to_dict(obj: Any) -> dict[str, Any]:
     """Serialise a dataclass to JSON-compatible data (ints and strings only, no floats)."""
-    return dataclasses.asdict(obj)
+    plain: dict[str, Any] = _plain(obj)
+    return plain
+
+
+#: Values ``to_dict`` returns as they are (immutable, so sharing them is safe).
+_LEAVES = (str, int, bool, type(None))
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` without its deep copy of every leaf: state leaves are str, int,
+    bool and None, which need no copy, and containers are rebuilt here anyway."""
+    names = _field_names(type(value))
+    if names is not None:
+        out: dict[str, Any] = {}
+        for name in names:
+            item = getattr(value, name)
+            out[name] = item if type(item) in _LEAVES else _plain(item)
+        return out
+    if isinstance(value, list | tuple):
+        if all(type(v) in _LEAVES for v in value):
+            return type(value)(value)  # lists of ids: a copy, without a call per item
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names (None for any other type), looked up once per class."""
+    if cls in _NAMES_BY_CLASS:
+        return _NAMES_BY_CLASS[cls]
+    names = None
+    if dataclasses.is_dataclass(cls):
+        names = tuple(f.name for f in dataclasses.fields(cls))
+    _NAMES_BY_CLASS[cls] = names
+    return names
+
+
+_NAMES_BY_CLASS: dict[type, tuple[str, ...] | None] = {}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

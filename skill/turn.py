@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ log = logging.getLogger(__name__)
 
 #: How many times a conflicting turn is re-read and re-applied before giving up.
 MAX_ATTEMPTS = 3
+#: After a conflict, wait a random moment of up to this many seconds (doubling with each
+#: attempt) before re-reading, so two devices that collided don't collide again in lockstep.
+CONFLICT_BACKOFF_S = 0.05
 
 Apply = Callable[[Household], tuple[Household, Reply]]
 
@@ -49,10 +53,14 @@ class TurnRunner:
         store: Store | None,
         budget_s: float = 4.0,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
     ) -> None:
         self._store = store
         self._budget = budget_s
         self._clock = clock
+        self._sleep = sleep
+        self._jitter = jitter
 
     def run(self, key: str | None, apply: Apply) -> TurnResult:
         """Load, apply, save if changed; on conflict re-read and re-apply, never overwrite."""
@@ -89,6 +97,8 @@ class TurnRunner:
                 return TurnResult(reply, degraded=False, reads=reads, writes=writes)
             except StoreConflict:
                 log.info("store_conflict key=%s", key)
+                if _attempt + 1 < MAX_ATTEMPTS:
+                    self._sleep(self._jitter() * CONFLICT_BACKOFF_S * 2**_attempt)
                 continue
             except StoreUnavailable as exc:
                 log.warning("store_save_failed key=%s error=%s", key, type(exc).__name__)

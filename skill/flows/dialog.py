@@ -12,10 +12,20 @@ from collections.abc import Callable
 from datetime import datetime
 from random import Random
 
-from skill import intents
+from skill import effects, intents
 from skill.catalog import LocaleContent
-from skill.flows import people, tonight, top
-from skill.flows.events import INTENT, LAUNCH, SESSION_ENDED, Event
+from skill.flows import (
+    evening,
+    games,
+    gratitude,
+    listening,
+    people,
+    privacy,
+    ritual,
+    tonight,
+    top,
+)
+from skill.flows.events import EFFECT_DONE, INTENT, LAUNCH, PERMISSION, SESSION_ENDED, Event
 from skill.reply import Reply, segments_to_json
 from skill.state import State
 
@@ -36,6 +46,28 @@ INTENT_FLOWS: dict[str, Flow] = {
     intents.QUESTION_ABOUT: tonight.question_about,
     intents.SET_NAMES: people.set_names,
     intents.FORGET_NAMES: people.forget_names,
+    intents.PLAY_GAME: games.play,
+    intents.CLOSE: top.fallback,
+    intents.PASS: games.pass_,
+    intents.SCORE: games.score,
+    intents.END_GAME: games.end_game,
+    intents.GRATITUDE: gratitude.ask_gratitude,
+    intents.SWAP: gratitude.swap,
+    intents.SHORT_ON_TIME: evening.five_minutes,
+    intents.SURPRISE: evening.surprise,
+    intents.WEEK_RECAP: evening.recap,
+    intents.SET_REMINDER: ritual.set_reminder,
+    intents.CHANGE_REMINDER: ritual.change_reminder,
+    intents.CANCEL_REMINDER: ritual.cancel_reminder,
+    intents.DELETE_DATA: privacy.delete_data,
+    intents.LISTENING: listening.start,
+    intents.CUE: listening.outside,
+    intents.SKIP_STEP: listening.outside,
+    intents.MORE_TIME: listening.outside,
+    intents.BREAK: listening.outside,
+    intents.ME_FIRST: listening.outside,
+    intents.GOES_FIRST: listening.outside,
+    intents.YOU_CHOOSE: listening.outside,
     intents.HELP: top.help_,
     intents.STOP: top.goodbye,
     intents.CANCEL: top.goodbye,
@@ -48,17 +80,35 @@ INTENT_FLOWS: dict[str, Flow] = {
     intents.NEXT: top.next_,
     intents.PREVIOUS: top.previous,
     intents.PAUSE: top.pause,
-    intents.RESUME: tonight.ask_tonight,
+    intents.RESUME: listening.resume,
 }
 
 #: Session context name -> the activity that owns intents while it is in progress.
-ACTIVITIES: dict[str, ActivityRouter] = {}
+ACTIVITIES: dict[str, ActivityRouter] = {
+    gratitude.CONTEXT: gratitude.activity,
+    ritual.CONTEXT: ritual.activity,
+    privacy.CONTEXT: privacy.activity,
+    people.NAMES_CONTEXT: people.names_activity,
+    games.CONTEXT: games.route,
+    listening.CONTEXT: listening.route,
+    listening.OFFER_CONTEXT: listening.route_offer,
+}
 
 #: Flows that may run at launch before the greeting, e.g. to offer resuming an activity.
-LAUNCH_OFFERS: list[ActivityRouter] = []
+LAUNCH_OFFERS: list[ActivityRouter] = [
+    games.offer_resume,
+    listening.offer_resume,
+    people.offer_names_at_launch,
+]
 
 #: Flows told when a session ends, e.g. to keep an exercise's place for next time.
-ON_SESSION_END: list[Flow] = []
+ON_SESSION_END: list[Flow] = [games.on_session_end, listening.keep_place]
+
+#: Effect kind -> the flow told how the effect went (an ``EFFECT_DONE`` event).
+EFFECT_FLOWS: dict[str, Flow] = {
+    effects.REMINDER: ritual.reminder_done,
+    effects.FORGET: privacy.forget_done,
+}
 
 
 def handle(
@@ -73,6 +123,10 @@ def handle(
             new_state, _ = on_end(new_state, event, content, now, rng)
     elif event.kind == INTENT:
         new_state, reply = _intent(state, event, content, now, rng)
+    elif event.kind == PERMISSION:
+        new_state, reply = ritual.permission_answered(state, event, content, now, rng)
+    elif event.kind == EFFECT_DONE and event.intent in EFFECT_FLOWS:
+        new_state, reply = EFFECT_FLOWS[event.intent](state, event, content, now, rng)
     else:
         new_state, reply = state, Reply.silent()
     return _remember(new_state, event, reply), reply

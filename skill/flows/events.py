@@ -9,6 +9,12 @@ LAUNCH = "launch"
 INTENT = "intent"
 SESSION_ENDED = "session_ended"
 SKILL_DISABLED = "skill_disabled"
+#: Alexa's answer to a permission request (Connections.Response to AskFor): ``slots`` holds
+#: ``status`` (ACCEPTED, DENIED, NOT_ANSWERED) and the ``token`` the skill sent.
+PERMISSION = "permission"
+#: How an effect the flow asked for turned out (see ``skill/effects.py``): ``intent`` names
+#: the effect kind, ``slots`` holds ``outcome`` and effect details such as ``alert_token``.
+EFFECT_DONE = "effect_done"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from random import Random
 from skill import intents
 from skill.catalog import LocaleContent
 from skill.flows.events import Event
-from skill.reply import PersonName, Reply, Say, Segment
+from skill.reply import Pause, PersonName, Reply, Say, Segment
 from skill.state import Household, State
 
 MAX_NAME_CHARS = 24
@@ -108,3 +108,68 @@ def _reask(state: State, key: str, content: LocaleContent, rng: Random) -> tuple
     return State(state.household, session), Reply.ask(
         (content.say(key, rng),), (content.say("names.reprompt", rng),)
     )
+
+
+#: The session context while the launch offer "what should I call you two?" is open.
+NAMES_CONTEXT = "names"
+#: The launch at which the names are offered: the couple's second visit, once.
+OFFER_NAMES_AT_VISIT = 2
+
+
+def greeting(
+    household: Household, person_id: str, content: LocaleContent, rng: Random
+) -> tuple[Segment, ...]:
+    """A returning couple's greeting, to whoever spoke by name when Alexa knows their voice."""
+    if person_id:
+        return (
+            content.say("greet.person", rng),
+            PersonName(person_id),
+            Pause(200),
+            content.say("greet.person_after", rng),
+        )
+    return (content.say("launch.returning", rng),)
+
+
+def offer_names_at_launch(
+    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
+) -> tuple[State, Reply] | None:
+    """On the second visit, once, offer the optional setup: "what should I call you two?".
+
+    Not when they already gave names or Alexa knows both voices. Runs as a launch offer, so it
+    does the launch's bookkeeping through ``top.launch`` and only changes what is offered.
+    """
+    household = state.household
+    if (
+        household.visits != OFFER_NAMES_AT_VISIT - 1
+        or household.names_offered
+        or household.names
+        or len(household.voices) >= 2
+    ):
+        return None
+    from skill.flows import top  # top greets; imported here to keep people.py a leaf module
+
+    launched, _ = top.launch(state, event, content, now, rng)
+    household = dataclasses.replace(launched.household, names_offered=True)
+    session = dataclasses.replace(launched.session, context=NAMES_CONTEXT, offer="names")
+    speech = (*greeting(household, event.person_id, content, rng), Pause(300))
+    return State(household, session), Reply.ask(
+        (*speech, content.say("names.offer", rng)), (content.say("names.offer_reprompt", rng),)
+    )
+
+
+def names_activity(
+    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
+) -> tuple[State, Reply] | None:
+    """While "what should I call you two?" is open: yes asks for the names, no moves on kindly.
+    Names themselves, and anything else, route as usual."""
+    if state.session.offer != "names":
+        return None
+    if event.is_intent(intents.YES):
+        return ask_names(state, event, content, now, rng)
+    if event.is_intent(intents.NO):
+        session = dataclasses.replace(state.session, context="top", offer="tonight")
+        return State(state.household, session), Reply.ask(
+            (content.say("names.skipped", rng), Pause(300), content.say("offer.tonight", rng)),
+            (content.say("launch.reprompt", rng),),
+        )
+    return None

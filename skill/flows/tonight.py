@@ -13,6 +13,7 @@ from random import Random
 
 from skill import intents
 from skill.catalog import LocaleContent, Question
+from skill.flows import journal
 from skill.flows.events import Event
 from skill.nights import night_of, previous_night
 from skill.reply import Pause, Reply, Say, Segment
@@ -69,6 +70,7 @@ def record_tonight(household: Household, night: str, question_id: str) -> Househ
     history = [e for e in household.history if e.night != night]
     history.append(NightEntry(night=night, question_id=question_id))
     history.sort(key=lambda e: e.night)
+    household = journal.record(household, night, journal.QUESTION, question_id)
     return dataclasses.replace(
         household,
         tonight=Tonight(night=night, question_id=question_id),
@@ -126,7 +128,11 @@ def ask_tonight(
         return present(state, existing, (content.say("tonight.still", rng),), event, content, rng)
     household, question, new_cycle = draw(household, content, rng)
     household = record_tonight(household, night, question.id)
-    lead = (*_cycle_lead(new_cycle, content, rng), content.say("tonight.intro", rng))
+    lead = (
+        *journal.streak_note(state.household, household, night, content, rng),
+        *_cycle_lead(new_cycle, content, rng),
+        content.say("tonight.intro", rng),
+    )
     return present(State(household, state.session), question, lead, event, content, rng)
 
 

@@ -7,10 +7,10 @@ from datetime import datetime
 from random import Random
 
 from skill.catalog import LocaleContent
-from skill.flows import tonight
+from skill.flows import people, tonight
 from skill.flows.events import Event
 from skill.nights import night_of
-from skill.reply import Pause, Reply, segments_from_json
+from skill.reply import Pause, Reply, Segment, segments_from_json
 from skill.state import Session, State
 
 TOP = "top"
@@ -29,11 +29,14 @@ def launch(
         first_night=household.first_night or night,
         last_night=night,
     )
-    greeting = content.say("launch.first" if first_time else "launch.returning", rng)
+    if first_time:
+        greeting: tuple[Segment, ...] = (content.say("launch.first", rng),)
+    else:
+        greeting = people.greeting(household, event.person_id, content, rng)
     session = dataclasses.replace(state.session, context=TOP, offer="tonight")
     offer = content.say("launch.offer_first" if first_time else "offer.tonight", rng)
     return State(household, session), Reply.ask(
-        (greeting, Pause(300), offer), (content.say("launch.reprompt", rng),)
+        (*greeting, Pause(300), offer), (content.say("launch.reprompt", rng),)
     )
 
 

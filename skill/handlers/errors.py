@@ -19,7 +19,7 @@ from skill.reply import Reply, Say
 log = logging.getLogger(__name__)
 
 #: Request types that may carry speech; the rest must be answered silently.
-SPOKEN_REQUESTS = frozenset({"LaunchRequest", "IntentRequest"})
+SPOKEN_REQUESTS = frozenset({"LaunchRequest", "IntentRequest", "Connections.Response"})
 
 
 class SpeakingExceptionHandler(AbstractExceptionHandler):  # type: ignore[misc]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Response
+from ask_sdk_model.directive import Directive
 from ask_sdk_model.ui import SimpleCard
 
 from skill.reply import Reply
@@ -21,8 +24,16 @@ def build_response(response_builder: Any, reply: Reply) -> Response:
         title, text = reply.card
         response_builder.set_card(SimpleCard(title=title, content=text))
     for directive in reply.directives:
-        response_builder.add_directive(directive)
+        response_builder.add_directive(_directive(directive))
     if reply.end_session is not None:
         response_builder.set_should_end_session(reply.end_session)
     response: Response = response_builder.response
     return response
+
+
+_SERIALIZER = DefaultSerializer()
+
+
+def _directive(data: dict[str, Any]) -> Any:
+    """A directive given as JSON (how flows state them) as the SDK's model object."""
+    return _SERIALIZER.deserialize(json.dumps(data), Directive)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from skill.flows.events import INTENT, LAUNCH, SESSION_ENDED, SKILL_DISABLED, Event
+from skill.flows.events import INTENT, LAUNCH, PERMISSION, SESSION_ENDED, SKILL_DISABLED, Event
 
 
 def _get(obj: Any, *path: str) -> Any:
@@ -91,6 +91,26 @@ def event_for(envelope: Any) -> Event:
         spoken=spoken,
         new_session=new_session,
         person_id=person_id,
+    )
+
+
+def permission_event(envelope: Any) -> Event:
+    """A ``Connections.Response`` to an AskFor permission request, as a ``PERMISSION`` event.
+
+    ``slots``: ``status`` is ACCEPTED, DENIED or NOT_ANSWERED (an error status from Alexa
+    counts as not answered) and ``token`` is the token the skill sent with its request.
+    """
+    request = _get(envelope, "request")
+    payload = _get(request, "payload")
+    status = payload.get("status") if isinstance(payload, dict) else None
+    code = str(_get(request, "status", "code") or "200")
+    answered = str(status) if isinstance(status, str) and code.startswith("2") else "NOT_ANSWERED"
+    return Event(
+        PERMISSION,
+        intent=str(_get(request, "name") or ""),
+        slots={"status": answered, "token": str(_get(request, "token") or "")},
+        new_session=is_new_session(envelope),
+        person_id=str(_get(envelope, "context", "system", "person", "person_id") or ""),
     )
 
 

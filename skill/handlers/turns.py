@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from random import Random
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill import effects
 from skill.catalog import Catalog
+from skill.effects import ForgetHousehold, ReminderCall
 from skill.flows import dialog
-from skill.flows.events import Event
+from skill.flows.events import EFFECT_DONE, Event
 from skill.handlers.render import build_response
 from skill.handlers.translate import event_for, facts, session_attributes
 from skill.nights import zone
+from skill.reminders import ReminderResult, RemindersClient
 from skill.reply import Pause, Reply
 from skill.settings import Settings
 from skill.state import Household, State, session_from_json, to_dict
@@ -33,6 +36,7 @@ class Services:
     catalog: Catalog
     runner: TurnRunner
     time_zones: TimeZoneLookup
+    reminders: RemindersClient = field(default_factory=RemindersClient)
 
 
 def answer(services: Services, handler_input: HandlerInput, event: Event | None = None) -> Response:
@@ -51,17 +55,44 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     key = household_key(request.user_id, services.settings.key_salt) if request.user_id else None
     seed = f"{key}|{request.timestamp.isoformat()}|{event.kind}|{event.intent}"
     outcome: dict[str, Any] = {}
+    performed: dict[ReminderCall, ReminderResult] = {}
 
     def apply(household: Household) -> tuple[Household, Reply]:
         new_state, reply = dialog.handle(
             State(household, session), event, content, local_now, Random(seed)
         )
+        if isinstance(reply.effect, ForgetHousehold):
+            # Nothing is saved: the household is erased once the turn is over.
+            outcome["forget"] = reply.effect
+            outcome["session"] = new_state.session
+            return household, reply
+        if isinstance(reply.effect, ReminderCall):
+            # Performed once; a turn re-applied after a storage conflict reuses the result.
+            call = reply.effect
+            if call not in performed:
+                performed[call] = services.reminders.perform(
+                    call, request.api_endpoint, request.api_token
+                )
+            done = _reminder_done(call, performed[call], event)
+            new_state, reply = dialog.handle(
+                new_state, done, content, local_now, Random(f"{seed}|done")
+            )
         outcome["session"] = new_state.session
         return new_state.household, reply
 
     result = services.runner.run(key, apply)
     reply = result.reply
-    if result.degraded and reply.speech:
+    forget = outcome.get("forget")
+    if isinstance(forget, ForgetHousehold):
+        reply = _forget(services, request.api_endpoint, request.api_token, key, forget, reply)
+        if not reply.speech:
+            failed = Event(
+                EFFECT_DONE, intent=effects.FORGET, slots={"outcome": effects.UNAVAILABLE}
+            )
+            _, reply = dialog.handle(
+                State(Household(), session), failed, content, local_now, Random(seed)
+            )
+    elif result.degraded and reply.speech:
         notice = content.say("store.unavailable", Random(seed))
         reply = Reply(
             (notice, Pause(300), *reply.speech),
@@ -79,6 +110,44 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
         result.reads,
         result.writes,
     )
-    if reply.end_session is False and "session" in outcome:
+    # A session paused for Alexa's permission dialog (a directive, no end) keeps its place too.
+    paused = reply.end_session is None and bool(reply.directives)
+    if (reply.end_session is False or paused) and "session" in outcome:
         handler_input.attributes_manager.session_attributes = to_dict(outcome["session"])
     return build_response(handler_input.response_builder, reply)
+
+
+def _reminder_done(call: ReminderCall, result: ReminderResult, cause: Event) -> Event:
+    """Tell the dialog how the Reminders API call went."""
+    time = "" if call.action == effects.DELETE else f"{call.hour:02d}:{call.minute:02d}"
+    return Event(
+        EFFECT_DONE,
+        intent=effects.REMINDER,
+        slots={
+            "outcome": result.outcome,
+            "action": call.action,
+            "time": time,
+            "alert_token": result.alert_token,
+            "after_permission": "yes" if call.after_permission else "no",
+        },
+        new_session=cause.new_session,
+        person_id=cause.person_id,
+    )
+
+
+def _forget(
+    services: Services,
+    api_endpoint: str,
+    api_token: str,
+    key: str | None,
+    forget: ForgetHousehold,
+    reply: Reply,
+) -> Reply:
+    """Erase the household (cancelling its reminder first, best effort). The flow's reply
+    when it worked; an empty one when storage could not be reached."""
+    if forget.cancel_reminder:
+        services.reminders.delete(forget.cancel_reminder, api_endpoint, api_token)
+    if key is None or services.runner.forget(key):
+        log.info("household_forgotten key=%s", key)
+        return reply
+    return Reply.silent()

@@ -50,7 +50,6 @@ def test_session_ended_gets_an_empty_response(handler: Handler, envelope: Envelo
     "name",
     [
         "apl_user_event",
-        "connections_response",
         "exception_encountered",
         "audioplayer_started",
         "skill_enabled",

@@ -36,8 +36,26 @@ def make_mp3(path: Path, seconds: float = 0.3) -> Path:
         pytest.skip(reason)
     source = f"sine=frequency=523:duration={seconds}"
     subprocess.run(
-        [binary, "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", source]
-        + ["-af", "volume=0.2", "-ac", "1", "-ar", "22050", "-b:a", "32k", str(path)],
+        [
+            binary,
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            source,
+            "-af",
+            "volume=0.2",
+            "-ac",
+            "1",
+            "-ar",
+            "22050",
+            "-b:a",
+            "32k",
+            str(path),
+        ],
         check=True,
         timeout=30,
     )
@@ -47,7 +65,9 @@ def make_mp3(path: Path, seconds: float = 0.3) -> Path:
 def _answer(mp3: bytes) -> bytes:
     compact = (",", ":")
     payload = json.dumps([base64.b64encode(mp3).decode("ascii")], separators=compact)
-    line = json.dumps([["wrb.fr", RPC_ID, payload, None, None, None, "generic"]], separators=compact)
+    line = json.dumps(
+        [["wrb.fr", RPC_ID, payload, None, None, None, "generic"]], separators=compact
+    )
     return b")]}'\n\n" + line.encode() + b"\n"
 
 
@@ -69,7 +89,7 @@ class FakeGtts:
 
 def _handler(fake: FakeGtts) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             form = parse_qs(self.rfile.read(length).decode())
             try:

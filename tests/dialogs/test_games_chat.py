@@ -1,0 +1,105 @@
+"""Every game plays start to finish in the local chat: ``heart-to-heart chat`` fed stdin lines."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from skill.catalog import LocaleContent
+from tests.support.dialog import ROOT
+from tests.support.games import Expected, game, household_of, plays_in, says, says_score
+
+NAMES = ("Sam", "Alex")
+ANSWERS = ["yes", "almost", "i pass", "skip", "no", "maybe", "right", "we didn't"]
+
+
+def chat_command() -> list[str]:
+    script = Path(sys.executable).parent / "heart-to-heart"
+    if script.exists():
+        return [str(script), "chat"]
+    return [sys.executable, "-m", "skill.cli", "chat"]
+
+
+def run_chat(lines: list[str], db_path: Path) -> list[str]:
+    """What Alexa said, one entry per reply, in order."""
+    done = subprocess.run(
+        [
+            *chat_command(),
+            "--store",
+            f"sqlite:///{db_path}",
+            "--user",
+            "couple-1",
+            "--now",
+            "2026-12-01T20:00:00Z",
+        ],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines_out = done.stdout.splitlines()
+    said = [line.removeprefix("Alexa: ") for line in lines_out if line.startswith("Alexa: ")]
+    states = [line for line in lines_out if line.startswith("[session")]
+    # A game needs the session: it stays open from the first line to the last.
+    assert states == ["[session open]"] * len(said), done.stdout
+    return said
+
+
+@pytest.mark.parametrize(
+    ("game_id", "length", "rounds"),
+    [
+        ("know_me", "", 5),
+        ("know_me", "long", 10),
+        ("would_you_rather", "", 5),
+        ("finish_sentence", "", 5),
+        ("truths_dream", "", 5),
+    ],
+)
+def test_each_game_plays_start_to_finish_in_the_chat(
+    tmp_path: Path, content: LocaleContent, game_id: str, length: str, rounds: int
+) -> None:
+    the_game = game(content, game_id)
+    expected = Expected(the_game.kind)
+    answers: list[str] = []
+    index = 0
+    while expected.step < plays_in(the_game.kind, rounds):
+        line = ANSWERS[index % len(ANSWERS)]
+        index += 1
+        expected.hear(line)
+        answers.append(line)
+    ask = f"let's play a {length} game of {the_game.title}" if length else f"play {the_game.title}"
+    db_path = tmp_path / "chat.db"
+    said = run_chat(["open heart to heart", "call us sam and alex", ask, *answers], db_path)
+    assert len(said) == 3 + len(answers)
+    assert the_game.rules in said[2]
+    summary = said[-1]
+    assert says(summary, content, "game.over")
+    assert says_score(summary, content, the_game.kind, expected, NAMES, final=True), summary
+    assert says(summary, content, "game.again")
+    record = household_of(db_path).game_records
+    assert [(r.game, r.played) for r in record] == [(game_id, 1)]
+
+
+def test_an_interrupted_chat_game_resumes_in_the_next_chat(
+    tmp_path: Path, content: LocaleContent
+) -> None:
+    db_path = tmp_path / "chat.db"
+    expected = Expected("match")
+    first = ["yes", "no", "yes"]
+    for line in first:
+        expected.hear(line)
+    run_chat(
+        ["open heart to heart", "call us sam and alex", "play would you rather", *first], db_path
+    )
+    rest = ["no", "yes"]
+    for line in rest:
+        expected.hear(line)
+    said = run_chat(["open heart to heart", "yes", *rest], db_path)
+    assert says(said[0], content, "game.resume.offer", title="would you rather", round=4, rounds=5)
+    assert says_score(said[-1], content, "match", expected, NAMES, final=True)
