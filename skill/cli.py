@@ -1,4 +1,4 @@
-"""The ``heart-to-heart`` command: talk to the skill locally, and (later) host or preview it."""
+"""The ``heart-to-heart`` command: talk to the skill locally, host it, preview its content."""
 
 from __future__ import annotations
 

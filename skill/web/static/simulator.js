@@ -1,0 +1,418 @@
+// The speaker simulator page: type or click, show and speak the answer, count down silences.
+// The server does the talking to the skill (/simulator/say) and makes speech
+// (/simulator/audio, gTTS); when that answers an error, the browser's own voice speaks.
+(function () {
+  "use strict";
+
+  const $ = (id) => document.getElementById(id);
+  const els = {
+    speaker: $("speaker"), status: $("status"), countdown: $("countdown"), skip: $("skip"),
+    answer: $("answer"), form: $("say-form"), input: $("utterance"), say: $("say"),
+    quiet: $("quiet"), chips: $("chips"), moreChips: $("more-chips"),
+    transcript: $("transcript"), empty: $("transcript-empty"), clock: $("clock"),
+    nextNight: $("next-night"), heard: $("heard"), session: $("session"), night: $("night-id"),
+    voice: $("voice"), mute: $("mute"), household: $("household"), request: $("request"),
+    response: $("response"), newCouple: $("new-couple"),
+  };
+
+  const TOKEN_KEY = "heart-to-heart.simulator.token";
+  const MUTE_KEY = "heart-to-heart.simulator.muted";
+  const STATUS = {
+    idle: "Say something to begin",
+    thinking: "…",
+    speaking: "Speaking",
+    listening: "Listening — your turn",
+    closed: "Session closed",
+    silence: "Your time to talk",
+  };
+
+  let token = localStorage.getItem(TOKEN_KEY) || document.body.dataset.token || newToken();
+  localStorage.setItem(TOKEN_KEY, token);
+  let sessionOpen = false;
+  let playback = 0; // bumped to cancel whatever is playing
+  let skipSilence = null;
+  let audioContext = null;
+  let currentAudio = null;
+
+  els.mute.checked = localStorage.getItem(MUTE_KEY) === "1";
+
+  function newToken() {
+    const bytes = new Uint8Array(18);
+    crypto.getRandomValues(bytes);
+    return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  // --- talking to the server ---------------------------------------------------------------
+
+  async function post(path, body) {
+    const response = await fetch(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.error || "HTTP " + response.status);
+    return data;
+  }
+
+  // Speaking over the skill interrupts it, as it does on a real speaker.
+  async function say(text) {
+    stopPlayback();
+    setBusy(true);
+    setState("thinking");
+    let turn;
+    try {
+      turn = await post("/simulator/say", { token, text });
+      showTurn(turn);
+      showState(turn);
+    } catch (error) {
+      setState(sessionOpen ? "listening" : "idle");
+      els.status.textContent = "Something went wrong: " + error.message;
+      return;
+    } finally {
+      setBusy(false);
+    }
+    await play(turn);
+  }
+
+  async function nextNight() {
+    stopPlayback();
+    setBusy(true);
+    try {
+      const state = await post("/simulator/next-night", { token });
+      sessionOpen = false;
+      addDivider(formatClock(state.clock, state.time_zone, true));
+      showState(state);
+      setState("idle");
+    } catch (error) {
+      els.status.textContent = "Something went wrong: " + error.message;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function loadState() {
+    try {
+      const response = await fetch("/simulator/state?token=" + encodeURIComponent(token));
+      if (response.ok) showState(await response.json());
+    } catch (error) {
+      /* the page still works; the panel fills in on the first turn */
+    }
+  }
+
+  // --- showing --------------------------------------------------------------------------
+
+  function setBusy(busy) {
+    for (const el of [els.say, els.quiet, els.nextNight]) el.disabled = busy;
+    for (const chip of els.chips.querySelectorAll("button")) chip.disabled = busy;
+    document.body.dataset.busy = busy ? "1" : "0";
+  }
+
+  function setState(state) {
+    els.speaker.dataset.state = state;
+    if (state === "idle" && sessionOpen === false && els.transcript.children.length) {
+      els.status.textContent = STATUS.closed;
+    } else {
+      els.status.textContent = STATUS[state] || "";
+    }
+  }
+
+  function segmentNodes(segments) {
+    const nodes = [];
+    for (const segment of segments) {
+      if (segment.kind === "speech") {
+        nodes.push(document.createTextNode(segment.text + " "));
+      } else if (segment.kind === "silence") {
+        const pause = document.createElement("span");
+        pause.className = "pause";
+        pause.textContent = "silence " + clockText(segment.seconds);
+        nodes.push(pause, document.createTextNode(" "));
+      } else if (segment.kind === "sound") {
+        const sound = document.createElement("span");
+        sound.className = "sound";
+        sound.textContent = "(" + (segment.name || "sound") + ") ";
+        nodes.push(sound);
+      }
+    }
+    return nodes;
+  }
+
+  function addEntry(who, nodes, extraClass) {
+    els.empty.hidden = true;
+    const li = document.createElement("li");
+    li.className = who;
+    const bubble = document.createElement("div");
+    bubble.className = "bubble" + (extraClass ? " " + extraClass : "");
+    const label = document.createElement("span");
+    label.className = "who";
+    label.textContent = who === "you" ? "You" : "Alexa";
+    bubble.append(label, ...nodes);
+    li.append(bubble);
+    els.transcript.append(li);
+    li.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    return li;
+  }
+
+  function addMarker(className, text) {
+    const li = document.createElement("li");
+    li.className = className;
+    const span = document.createElement("span");
+    span.textContent = text;
+    li.append(span);
+    els.transcript.append(li);
+    li.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+
+  function addDivider(text) {
+    els.empty.hidden = true;
+    addMarker("divider", "Next night · " + text);
+  }
+
+  function showTurn(turn) {
+    if (turn.said.trim()) {
+      addEntry("you", [document.createTextNode(turn.said)]);
+    } else {
+      addEntry("you", [document.createTextNode("(stays quiet)")], "quiet");
+    }
+    els.answer.replaceChildren(...segmentNodes(turn.segments));
+    if (turn.segments.length) {
+      const entry = addEntry("alexa", segmentNodes(turn.segments));
+      entry.dataset.testid = "alexa-turn";
+    }
+    const wasOpen = sessionOpen;
+    sessionOpen = turn.session_open;
+    if (!sessionOpen && (wasOpen || turn.segments.length)) addMarker("closed", "session closed");
+    els.request.textContent = turn.request ? JSON.stringify(turn.request, null, 2) : "–";
+    els.response.textContent = turn.response ? JSON.stringify(turn.response, null, 2) : "–";
+    els.heard.textContent = heardAs(turn);
+  }
+
+  function heardAs(turn) {
+    const request = turn.request && turn.request.request;
+    if (!request) return turn.silent_turn ? "silence" : "–";
+    if (request.type !== "IntentRequest") return request.type;
+    const slots = Object.values(request.intent.slots || {})
+      .map((slot) => slot.name + "=" + slot.value)
+      .join(", ");
+    return request.intent.name + (slots ? " (" + slots + ")" : "");
+  }
+
+  function showState(state) {
+    sessionOpen = state.session_open;
+    els.session.textContent = state.session_open ? "open" : "closed";
+    els.night.textContent = state.night + (state.nights_ahead ? "  (+" + state.nights_ahead + ")" : "");
+    els.clock.textContent = formatClock(state.clock, state.time_zone, false);
+    els.household.textContent = JSON.stringify(state.household || {}, null, 2);
+  }
+
+  function formatClock(iso, timeZone, dateOnly) {
+    const options = dateOnly
+      ? { weekday: "long", month: "long", day: "numeric", timeZone }
+      : { weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone };
+    try {
+      return new Date(iso).toLocaleString(undefined, options);
+    } catch (error) {
+      return iso;
+    }
+  }
+
+  function clockText(seconds) {
+    const s = Math.max(0, Math.ceil(seconds));
+    return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+  }
+
+  // --- playing ----------------------------------------------------------------------------
+
+  function stopPlayback() {
+    playback += 1;
+    if (currentAudio) {
+      currentAudio.pause();
+      currentAudio = null;
+    }
+    if (window.speechSynthesis) window.speechSynthesis.cancel();
+    if (skipSilence) skipSilence();
+    els.countdown.hidden = true;
+    els.skip.hidden = true;
+  }
+
+  async function play(turn) {
+    const mine = ++playback;
+    for (const segment of turn.segments) {
+      if (mine !== playback) return;
+      if (segment.kind === "speech") {
+        setState("speaking");
+        await speak(segment.text, mine);
+      } else if (segment.kind === "silence") {
+        await countdown(segment.seconds, mine);
+      } else if (segment.kind === "sound") {
+        await chime();
+      }
+    }
+    if (mine === playback) setState(sessionOpen ? "listening" : "idle");
+  }
+
+  function within(promise, ms) {
+    return Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms))]);
+  }
+
+  function speakingTime(text) {
+    return 1500 + text.split(/\s+/).length * 420;
+  }
+
+  async function speak(text, mine) {
+    if (els.mute.checked) {
+      els.voice.textContent = "muted";
+      return;
+    }
+    let url = null;
+    try {
+      const response = await fetch("/simulator/audio?text=" + encodeURIComponent(text));
+      if (response.ok) url = URL.createObjectURL(await response.blob());
+    } catch (error) {
+      url = null;
+    }
+    if (mine !== playback) return;
+    if (url) {
+      els.voice.textContent = "server (gTTS)";
+      document.body.dataset.voice = "server";
+      try {
+        await within(playUrl(url), speakingTime(text) + 4000);
+        return;
+      } catch (error) {
+        /* the browser couldn't play it: fall through to its own voice */
+      } finally {
+        URL.revokeObjectURL(url);
+      }
+    }
+    els.voice.textContent = "browser (speechSynthesis)";
+    document.body.dataset.voice = "browser";
+    await within(browserVoice(text), speakingTime(text));
+  }
+
+  function playUrl(url) {
+    return new Promise((resolve, reject) => {
+      const audio = new Audio(url);
+      currentAudio = audio;
+      audio.addEventListener("ended", () => resolve());
+      audio.addEventListener("pause", () => resolve());
+      audio.addEventListener("error", () => reject(new Error("audio")));
+      audio.play().catch(reject);
+    });
+  }
+
+  function browserVoice(text) {
+    return new Promise((resolve) => {
+      if (!window.speechSynthesis || !window.SpeechSynthesisUtterance) return resolve();
+      const utterance = new SpeechSynthesisUtterance(text);
+      utterance.lang = document.documentElement.lang || "en-US";
+      utterance.rate = 0.95;
+      utterance.onend = () => resolve();
+      utterance.onerror = () => resolve();
+      window.speechSynthesis.speak(utterance);
+    });
+  }
+
+  function countdown(seconds, mine) {
+    return new Promise((resolve) => {
+      const end = performance.now() + seconds * 1000;
+      setState("silence");
+      els.countdown.hidden = false;
+      els.skip.hidden = false;
+      let timer = null;
+      const finish = () => {
+        clearInterval(timer);
+        skipSilence = null;
+        els.countdown.hidden = true;
+        els.skip.hidden = true;
+        els.speaker.style.setProperty("--progress", "0");
+        resolve();
+      };
+      skipSilence = finish;
+      const tick = () => {
+        if (mine !== playback) return finish();
+        const left = Math.max(0, (end - performance.now()) / 1000);
+        els.countdown.textContent = clockText(left);
+        els.speaker.style.setProperty("--progress", String(1 - left / seconds));
+        if (left <= 0) finish();
+      };
+      tick();
+      timer = setInterval(tick, 200);
+    });
+  }
+
+  function chime() {
+    if (els.mute.checked) return Promise.resolve();
+    try {
+      audioContext = audioContext || new (window.AudioContext || window.webkitAudioContext)();
+      const now = audioContext.currentTime;
+      for (const [frequency, delay] of [[784, 0], [1175, 0.12]]) {
+        const osc = audioContext.createOscillator();
+        const gain = audioContext.createGain();
+        osc.type = "sine";
+        osc.frequency.value = frequency;
+        gain.gain.setValueAtTime(0.0001, now + delay);
+        gain.gain.exponentialRampToValueAtTime(0.18, now + delay + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, now + delay + 1.4);
+        osc.connect(gain).connect(audioContext.destination);
+        osc.start(now + delay);
+        osc.stop(now + delay + 1.5);
+      }
+    } catch (error) {
+      /* no audio: the transcript shows the chime */
+    }
+    return new Promise((resolve) => setTimeout(resolve, 1200));
+  }
+
+  // --- wiring -----------------------------------------------------------------------------
+
+  els.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = els.input.value.trim();
+    if (!text) return;
+    els.input.value = "";
+    say(text);
+  });
+  els.quiet.addEventListener("click", () => say(""));
+  els.chips.addEventListener("click", (event) => {
+    const chip = event.target.closest("button.chip");
+    if (chip && !chip.disabled) say(chip.dataset.text);
+  });
+  els.moreChips.addEventListener("click", () => {
+    const collapsed = els.chips.classList.toggle("collapsed");
+    els.moreChips.textContent = collapsed ? "More phrases" : "Fewer phrases";
+    fitChips();
+  });
+  els.nextNight.addEventListener("click", nextNight);
+  els.skip.addEventListener("click", () => skipSilence && skipSilence());
+  els.mute.addEventListener("change", () => {
+    localStorage.setItem(MUTE_KEY, els.mute.checked ? "1" : "0");
+    if (els.mute.checked) stopPlayback();
+  });
+  els.newCouple.addEventListener("click", () => {
+    stopPlayback();
+    token = newToken();
+    localStorage.setItem(TOKEN_KEY, token);
+    els.transcript.replaceChildren();
+    els.empty.hidden = false;
+    els.answer.replaceChildren();
+    sessionOpen = false;
+    setState("idle");
+    loadState();
+  });
+
+  // Collapsed, only the first two rows of chips show; "More phrases" shows the rest.
+  function fitChips() {
+    const items = Array.from(els.chips.children);
+    for (const item of items) item.hidden = false;
+    const rows = Array.from(new Set(items.map((item) => item.offsetTop))).sort((a, b) => a - b);
+    els.moreChips.hidden = rows.length <= 2;
+    if (rows.length > 2 && els.chips.classList.contains("collapsed")) {
+      for (const item of items) item.hidden = item.offsetTop > rows[1];
+    }
+  }
+  window.addEventListener("resize", fitChips);
+  fitChips();
+
+  window.heartSimulator = { say, nextNight, play, token: () => token };
+  loadState();
+})();

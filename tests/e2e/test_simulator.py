@@ -1,0 +1,230 @@
+"""The speaker simulator in headless Chromium, against ``heart-to-heart serve`` as a process.
+
+A whole tonight's-question evening and the next night, through the page as a person uses it
+(chips, typing, the "next night" button), with gTTS answered by a local fake; then the same
+page with gTTS unreachable, where the text still shows and the browser's voice takes over;
+and the countdown the page shows for a timed silence.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill.catalog import LocaleContent
+from skill.reply import Say, Silence, Sound
+from skill.speech import to_ssml
+from skill.web.simulator import speech_segments
+from tests.support.dialog import ROOT
+from tests.support.fake_gtts import FakeGtts, fake_gtts, make_mp3, unreachable_base_url
+from tests.support.web_server import ServerProcess, running_server
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def mp3(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    return make_mp3(tmp_path_factory.mktemp("audio") / "tone.mp3").read_bytes()
+
+
+@pytest.fixture
+def fake(mp3: bytes) -> Iterator[FakeGtts]:
+    with fake_gtts(mp3) as server:
+        yield server
+
+
+def start(tmp_path: Path, tts_base_url: str) -> Any:
+    return running_server(
+        [
+            "--store",
+            f"sqlite:///{tmp_path / 'heart.db'}",
+            "--tts-base-url",
+            tts_base_url,
+            "--tts-cache",
+            str(tmp_path / "tts"),
+        ]
+    )
+
+
+class Simulator:
+    """The page, driven the way a person would."""
+
+    def __init__(self, page: Any, server: ServerProcess) -> None:
+        self.page = page
+        self.server = server
+        self.audio: list[tuple[int, float]] = []
+        self._sent: dict[str, float] = {}
+        page.on("request", self._on_request)
+        page.on("response", self._on_response)
+        page.goto(server.url + "/")
+        page.wait_for_selector("[data-testid=chips] button.chip")
+
+    def _on_request(self, request: Any) -> None:
+        if "/simulator/audio" in request.url:
+            self._sent[request.url] = time.monotonic()
+
+    def _on_response(self, response: Any) -> None:
+        if "/simulator/audio" in response.url:
+            started = self._sent.get(response.url, time.monotonic())
+            self.audio.append((response.status, time.monotonic() - started))
+
+    def turns(self) -> int:
+        count: int = self.page.locator("#transcript li.you").count()
+        return count
+
+    def _await_turn(self, act: Any) -> None:
+        before = self.turns()
+        with self.page.expect_response("**/simulator/say") as answered:
+            act()
+        assert answered.value.status == 200
+        self.page.wait_for_function(
+            "n => document.querySelectorAll('#transcript li.you').length > n", arg=before
+        )
+
+    def type(self, text: str) -> None:
+        def act() -> None:
+            self.page.fill("[data-testid=utterance]", text)
+            self.page.press("[data-testid=utterance]", "Enter")
+
+        self._await_turn(act)
+
+    def chip(self, selector: str) -> None:
+        self._await_turn(lambda: self.page.click(f"[data-testid=chips] {selector}"))
+
+    def next_night(self) -> None:
+        with self.page.expect_response("**/simulator/next-night") as answered:
+            self.page.click("[data-testid=next-night]")
+        assert answered.value.status == 200
+        self.page.wait_for_selector("#transcript li.divider")
+
+    def text(self, testid: str) -> str:
+        value: str = self.page.inner_text(f"[data-testid={testid}]")
+        return value
+
+    def json(self, testid: str) -> dict[str, Any]:
+        """A developer-panel JSON block (read even while its section is folded)."""
+        data: dict[str, Any] = json.loads(self.page.text_content(f"[data-testid={testid}]"))
+        return data
+
+    def household(self) -> dict[str, Any]:
+        return self.json("household")
+
+    def answer(self) -> str:
+        return " ".join(self.text("answer").split())
+
+
+def _question_text(content: LocaleContent, question_id: str) -> str:
+    question = content.question(question_id)
+    assert question is not None, question_id
+    return " ".join(question.text.split())
+
+
+def test_a_tonights_question_evening_and_the_next_night(
+    browser: Any, fake: FakeGtts, content: LocaleContent, tmp_path: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with start(tmp_path, fake.base_url) as server:
+        sim = Simulator(page, server)
+
+        sim.chip("button.chip.launch")
+        assert sim.answer()
+        assert sim.text("session") == "open"
+        assert sim.text("heard") == "LaunchRequest"
+
+        sim.type("tonight's question")
+        assert sim.text("heard").startswith("TonightQuestionIntent")
+        first = sim.household()["tonight"]["question_id"]
+        assert _question_text(content, first) in sim.answer()
+
+        sim.chip("button.chip[title=AnotherQuestionIntent]")
+        second = sim.household()["tonight"]["question_id"]
+        assert second != first
+        assert _question_text(content, second) in sim.answer()
+
+        sim.type("stop")
+        assert sim.text("session") == "closed"
+
+        sim.type("tonight's question")  # later the same evening: the same question
+        assert sim.household()["tonight"]["question_id"] == second
+        assert _question_text(content, second) in sim.answer()
+        night = sim.text("night")
+
+        sim.next_night()
+        assert sim.text("night") != night
+        sim.type("tonight's question")
+        household = sim.household()
+        third = household["tonight"]["question_id"]
+        assert third not in (first, second)
+        assert household["tonight"]["night"] > night.split()[0]
+        assert _question_text(content, third) in sim.answer()
+
+        # The skill's words went to (fake) gTTS and the page played the server's audio.
+        page.wait_for_function("document.body.dataset.voice === 'server'")
+        assert fake.texts
+        assert any(status == 200 for status, _ in sim.audio)
+        request = sim.json("request")
+        assert request["request"]["intent"]["name"] == "TonightQuestionIntent"
+        assert sim.json("response")["response"]["outputSpeech"]["ssml"]
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(ARTIFACTS / "simulator.png"), full_page=True)
+    page.close()
+
+
+def test_without_gtts_the_text_shows_and_the_browser_speaks(browser: Any, tmp_path: Path) -> None:
+    page = browser.new_page()
+    with start(tmp_path, unreachable_base_url()) as server:
+        started = time.monotonic()
+        try:
+            urllib.request.urlopen(server.url + "/simulator/audio?text=Hello%20there", timeout=10)
+            raise AssertionError("the audio endpoint answered although gTTS is unreachable")
+        except urllib.error.HTTPError as error:
+            assert error.code == 503
+        assert time.monotonic() - started < 2.0
+
+        sim = Simulator(page, server)
+        sim.chip("button.chip.launch")
+        assert sim.answer()
+        page.wait_for_function("document.body.dataset.voice === 'browser'", timeout=15000)
+        assert sim.audio and all(status == 503 for status, _ in sim.audio)
+        assert max(seconds for _, seconds in sim.audio) < 2.0
+        assert sim.text("voice").startswith("browser")
+    page.close()
+
+
+def test_a_timed_silence_shows_a_countdown(browser: Any, fake: FakeGtts, tmp_path: Path) -> None:
+    """The skill's real SSML for a timed turn (chained 10 s breaks), played by the page."""
+    page = browser.new_page()
+    ssml = to_ssml((Say("Your turn."), Silence(12), Sound("chime"), Say("Swap.")))
+    with start(tmp_path, fake.base_url) as server:
+        sim = Simulator(page, server)
+
+        def with_silence(route: Any) -> None:
+            turn = route.fetch().json()
+            turn["segments"] = speech_segments(ssml)
+            turn["silences"] = [s["seconds"] for s in turn["segments"] if s["kind"] == "silence"]
+            route.fulfill(json=turn)
+
+        page.route("**/simulator/say", with_silence)
+        sim.chip("button.chip.launch")
+        assert "silence 0:12" in sim.text("answer")
+        countdown = page.locator("[data-testid=countdown]")
+        countdown.wait_for(state="visible", timeout=15000)
+        assert page.get_attribute("[data-testid=speaker]", "data-state") == "silence"
+        first = countdown.inner_text()
+        page.wait_for_timeout(1300)
+        later = countdown.inner_text()
+        assert first.startswith("0:1") and later < first
+        page.click("[data-testid=skip]")
+        countdown.wait_for(state="hidden", timeout=5000)
+    page.close()

@@ -1,0 +1,93 @@
+"""Start ``heart-to-heart serve`` as a real process on a free 127.0.0.1 port, and stop it.
+
+The server is asked for port 0 and prints the URL it really got, so there is no window in
+which another process could take a port picked in advance.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import IO
+
+from tests.support.dialog import ROOT
+
+_LISTENING = re.compile(r"listening on (http://\S+?)/?$")
+
+
+@dataclass
+class ServerProcess:
+    url: str
+    process: subprocess.Popen[str]
+    stderr: list[str] = field(default_factory=list)
+
+    def log(self) -> str:
+        return "".join(self.stderr)
+
+
+def _pump(stream: IO[str], sink: queue.Queue[str] | list[str]) -> None:
+    for line in stream:
+        if isinstance(sink, list):
+            sink.append(line)
+        else:
+            sink.put(line)
+
+
+def serve_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "skill.cli", "serve", *args]
+
+
+@contextmanager
+def running_server(
+    args: Sequence[str], env: dict[str, str] | None = None, startup_s: float = 30.0
+) -> Iterator[ServerProcess]:
+    """``serve --host 127.0.0.1 --port 0 <args>`` with ``env`` added to this environment."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    process = subprocess.Popen(
+        serve_command("--host", "127.0.0.1", "--port", "0", *args),
+        cwd=ROOT,
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    lines: queue.Queue[str] = queue.Queue()
+    errors: list[str] = []
+    threading.Thread(target=_pump, args=(process.stdout, lines), daemon=True).start()
+    threading.Thread(target=_pump, args=(process.stderr, errors), daemon=True).start()
+    deadline = time.monotonic() + startup_s
+    url = ""
+    while not url:
+        if process.poll() is not None:
+            time.sleep(0.2)
+            raise RuntimeError(f"server exited with {process.returncode}: {''.join(errors)}")
+        try:
+            line = lines.get(timeout=0.2)
+        except queue.Empty:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"server did not start: {''.join(errors)}") from None
+            continue
+        found = _LISTENING.search(line.strip())
+        if found:
+            url = found.group(1)
+    server = ServerProcess(url=url, process=process, stderr=errors)
+    try:
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
