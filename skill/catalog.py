@@ -268,12 +268,67 @@ def _load_schemas(schema_dir: Path) -> dict[str, Callable[[Any], Any]]:
     compiled: dict[str, Callable[[Any], Any]] = {}
     for path in sorted(schema_dir.glob("*.schema.json")):
         try:
-            compiled[path.name.removesuffix(".schema.json")] = fastjsonschema.compile(
+            compiled[path.name.removesuffix(".schema.json")] = _Validator(
                 json.loads(path.read_text(encoding="utf-8"))
             )
         except (OSError, ValueError, fastjsonschema.JsonSchemaDefinitionException) as exc:
             raise ContentError(f"{path}: not a usable JSON schema: {exc}") from exc
     return compiled
+
+
+class _Validator:
+    """A schema's validator that is cheap to build and still explains a failure precisely.
+
+    fastjsonschema's detailed exceptions (the path and rule that say where a file breaks its
+    schema) embed the schema in the generated code, which made compiling the schemas most of
+    the catalog's load time, paid at every cold start. Content that passes needs none of it,
+    so it is checked by a lean validator, and the detailed one is built only to explain a
+    failure, with exactly the error it always gave.
+    """
+
+    def __init__(self, definition: Any) -> None:
+        self._definition = definition
+        try:
+            self._check = fastjsonschema.compile(
+                _const_as_enum(definition), detailed_exceptions=False
+            )
+        except Exception:  # a lean build this version can't make: the detailed one will do
+            self._check = fastjsonschema.compile(definition)
+
+    def __call__(self, data: Any) -> Any:
+        try:
+            return self._check(data)
+        except fastjsonschema.JsonSchemaValueException as lean:
+            fastjsonschema.compile(self._definition)(data)  # raises the detailed error
+            raise fastjsonschema.JsonSchemaValueException(
+                lean.message, value=data, name="data", definition=self._definition
+            ) from lean
+
+
+#: Keys whose values map names to subschemas (their keys are names, not keywords).
+_NAMED_SUBSCHEMAS = frozenset({"properties", "patternProperties", "definitions", "$defs"})
+#: Keys whose values are data, not schemas.
+_DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
+
+
+def _const_as_enum(schema: Any, names: bool = False) -> Any:
+    """``{"const": x}`` as the equivalent ``{"enum": [x]}``: fastjsonschema 2.x can't build
+    ``const`` without detailed exceptions."""
+    if isinstance(schema, list):
+        return [_const_as_enum(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if names:
+        return {name: _const_as_enum(sub) for name, sub in schema.items()}
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "const" and "enum" not in schema:
+            out["enum"] = [value]
+        elif key in _DATA_KEYWORDS:
+            out[key] = value
+        else:
+            out[key] = _const_as_enum(value, names=key in _NAMED_SUBSCHEMAS)
+    return out
 
 
 def _load_file(path: Path, schemas: Mapping[str, Callable[[Any], Any]], name: str) -> Any:

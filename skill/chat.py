@@ -8,6 +8,7 @@ is silence: the reprompt once, then the session ends as it would on a device.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -35,12 +36,22 @@ class ChatTurn:
 
 @dataclass
 class Clock:
-    """Request timestamps: a start time advanced a little each turn, or moved on purpose."""
+    """Request timestamps.
+
+    By default the clock is simulated: it starts at ``now`` and moves a few seconds a turn
+    (and, with the fast clock, by however long each response plays). With ``real_time`` it
+    follows the wall clock from ``now``, so a couple who waits out a two-minute silence in the
+    terminal really spends two minutes. ``advance`` moves either kind on ("next night").
+    """
 
     now: datetime
     step: timedelta = field(default=timedelta(seconds=5))
+    real_time: bool = False
+    _started: float = field(default_factory=time.monotonic, repr=False)
 
     def tick(self) -> datetime:
+        if self.real_time:
+            return self.now + timedelta(seconds=time.monotonic() - self._started)
         current = self.now
         self.now = self.now + self.step
         return current

@@ -59,7 +59,9 @@ def run_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
         api_endpoint=alexa_api.start(),
         api_token="local-access-token",
     )
-    clock = Clock(_parse_now(args.now) if args.now else datetime.now(UTC))
+    start = _parse_now(args.now) if args.now else datetime.now(UTC)
+    # At a terminal the clock is the wall clock; piped or fast, it is simulated.
+    clock = Clock(start, real_time=stdin.isatty() and not args.fast_clock)
     answer = "DENIED" if args.deny_permissions else "ACCEPTED"
     chat = ChatSession(skill.invoke, resolver, conversation, clock, permission_answer=answer)
     chat.fast_clock = args.fast_clock

@@ -21,8 +21,8 @@ from skill.store.port import Store, StoreConflict, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-#: How many times a conflicting turn is re-read and re-applied before giving up.
-MAX_ATTEMPTS = 3
+#: Attempts in all: the first, then up to three re-reads and re-applies after a conflict.
+MAX_ATTEMPTS = 4
 #: After a conflict, wait a random moment of up to this many seconds (doubling with each
 #: attempt) before re-reading, so two devices that collided don't collide again in lockstep.
 CONFLICT_BACKOFF_S = 0.05

@@ -67,7 +67,7 @@ INTENT_FLOWS: dict[str, Flow] = {
     intents.BREAK: listening.outside,
     intents.ME_FIRST: listening.outside,
     intents.GOES_FIRST: listening.outside,
-    intents.YOU_CHOOSE: listening.outside,
+    intents.YOU_CHOOSE: evening.surprise,
     intents.HELP: top.help_,
     intents.STOP: top.goodbye,
     intents.CANCEL: top.goodbye,

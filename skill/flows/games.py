@@ -22,8 +22,9 @@ from random import Random
 
 from skill import intents
 from skill.catalog import Game, GameQuestion, LocaleContent
-from skill.flows import people, scoring, tonight, top
+from skill.flows import journal, people, scoring, tonight, top
 from skill.flows.events import Event
+from skill.nights import night_of
 from skill.reply import Pause, PersonName, Reply, Say, Segment, Silence, Sound
 from skill.state import GameProgress, GameRecord, Household, State
 
@@ -77,6 +78,15 @@ def games_of(content: LocaleContent) -> tuple[Game, ...]:
 
 def find_game(content: LocaleContent, game_id: str) -> Game | None:
     return next((g for g in games_of(content) if g.id == game_id), None)
+
+
+def title_of(content: LocaleContent, game_id: str) -> str | None:
+    """How the weekly recap names a game."""
+    found = find_game(content, game_id)
+    return found.title if found else None
+
+
+journal.TITLES[journal.GAME] = title_of
 
 
 def in_progress(household: Household, content: LocaleContent) -> Game | None:
@@ -374,11 +384,16 @@ def start(
     rounds: int,
     content: LocaleContent,
     rng: Random,
+    now: datetime,
     lead: tuple[Segment, ...] = (),
     first: int = 0,
 ) -> tuple[State, Reply]:
-    """A new game: any unfinished one is put away first, its scores kept in the history."""
+    """A new game: any unfinished one is put away first, its scores kept in the history.
+
+    The game goes into the week's journal (by id only) so the recap can name it.
+    """
     household = _put_away(state.household, content)
+    household = journal.record(household, night_of(now), journal.GAME, game.id)
     progress = GameProgress(game=game.id, rounds=rounds, first=first)
     household, progress = draw(household, game, progress, rng)
     household = dataclasses.replace(household, game=progress)
@@ -477,7 +492,7 @@ def play(
     game = find_game(content, event.slots.get(intents.SLOT_GAME, ""))
     if game is not None:
         rounds = scoring.rounds_for(event.slots.get(intents.SLOT_LENGTH, ""))
-        return start(state, game, rounds, content, rng)
+        return start(state, game, rounds, content, rng, now)
     lines = Lines(content, rng, state.household)
     if event.spoken.get(intents.SLOT_GAME):
         return _menu(state, content, rng, lines.say("game.menu.unknown"))
@@ -601,9 +616,9 @@ def route(
         game = in_progress(state.household, content)
         return None if game is None else _in_play(state, event, game, content, now, rng)
     if base == MENU:
-        return _at_menu(state, event, retried, content, rng)
+        return _at_menu(state, event, retried, content, now, rng)
     if base == AGAIN:
-        return _at_again(state, event, retried, content, rng)
+        return _at_again(state, event, retried, content, now, rng)
     if base in (RESUME, RESUME_NEW):
         return _at_resume(state, event, base, retried, content, now, rng)
     if base == NO_GAME and event.is_intent(intents.YES):
@@ -719,13 +734,18 @@ def _retry_or(
 
 
 def _at_menu(
-    state: State, event: Event, retried: bool, content: LocaleContent, rng: Random
+    state: State,
+    event: Event,
+    retried: bool,
+    content: LocaleContent,
+    now: datetime,
+    rng: Random,
 ) -> tuple[State, Reply] | None:
     if event.is_intent(intents.PLAY_GAME):
         game = find_game(content, event.slots.get(intents.SLOT_GAME, ""))
         if game is not None:
             rounds = scoring.rounds_for(event.slots.get(intents.SLOT_LENGTH, ""))
-            return start(state, game, rounds, content, rng)
+            return start(state, game, rounds, content, rng, now)
     elif not (event.intent in _NOISE or event.is_intent(intents.YES)):
         return None
     if not retried:
@@ -737,11 +757,16 @@ def _at_menu(
         return None
     rounds = scoring.rounds_for(event.slots.get(intents.SLOT_LENGTH, ""))
     lead = (content.say("game.menu.default", rng), Pause(BEAT_MS))
-    return start(state, games[0], rounds, content, rng, lead)
+    return start(state, games[0], rounds, content, rng, now, lead)
 
 
 def _at_again(
-    state: State, event: Event, retried: bool, content: LocaleContent, rng: Random
+    state: State,
+    event: Event,
+    retried: bool,
+    content: LocaleContent,
+    now: datetime,
+    rng: Random,
 ) -> tuple[State, Reply] | None:
     last = find_game(content, state.household.game.game)
     wants_again = event.is_intent(intents.YES) or (
@@ -751,7 +776,7 @@ def _at_again(
         progress = state.household.game
         length = event.slots.get(intents.SLOT_LENGTH, "")
         rounds = scoring.rounds_for(length) if length else progress.rounds
-        return start(state, last, rounds, content, rng, first=1 - progress.first)
+        return start(state, last, rounds, content, rng, now, first=1 - progress.first)
     if event.is_intent(intents.NO):
         return state, Reply.tell((content.say("game.goodbye", rng),))
     if event.is_intent(intents.SCORE) and last is not None:

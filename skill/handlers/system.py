@@ -35,8 +35,9 @@ class CanFulfillHandler(AbstractRequestHandler):  # type: ignore[misc]
 
 
 class QuietHandler(AbstractRequestHandler):  # type: ignore[misc]
-    """Everything else (APL user events, Connections.Response, AudioPlayer and playback
-    events, System.ExceptionEncountered, other skill events): an empty, valid response.
+    """Everything else (APL user events, Connections.Response other than the reminders
+    permission answer, AudioPlayer and playback events, System.ExceptionEncountered, other
+    skill events): an empty, valid response.
 
     Several of these forbid speech, so silence is the one answer valid for all of them.
     """

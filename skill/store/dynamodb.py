@@ -29,6 +29,7 @@ import json
 import logging
 import threading
 import time
+import uuid
 from typing import TYPE_CHECKING, Final
 
 import boto3
@@ -53,6 +54,8 @@ VERSION_ATTR: Final = "v"
 DATA_ATTR: Final = "d"
 #: TTL attribute (N, epoch seconds); the table's TimeToLiveSpecification names it.
 TTL_ATTR: Final = "ttl"
+#: A random token per save (S): tells "my own retried write landed" from a real conflict.
+WRITE_TOKEN_ATTR: Final = "w"
 #: Billing mode the table is created with.
 BILLING_MODE: Final = "PAY_PER_REQUEST"
 #: Largest item the adapter writes. DynamoDB allows 400 KB; a household is a few KB, so an
@@ -139,9 +142,11 @@ class DynamoDbStore:
         """
         _check_version(expected_version)
         new_version = expected_version + 1
+        token = uuid.uuid4().hex
         item: dict[str, AttributeValueTypeDef] = {
             PK_ATTR: {"S": key},
             VERSION_ATTR: {"N": str(new_version)},
+            WRITE_TOKEN_ATTR: {"S": token},
             DATA_ATTR: {
                 "S": json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
             },
@@ -174,6 +179,11 @@ class DynamoDbStore:
                 )
         except ClientError as error:
             if _error_code(error) == _CONDITIONAL_CHECK_FAILED:
+                if self._landed(key, token, new_version):
+                    # botocore retried a put whose first attempt timed out after it was
+                    # applied; the retry met our own write. It is done, not a conflict.
+                    log.info("save landed before a retry for key %s", key)
+                    return new_version
                 raise StoreConflict(
                     f"household {key} is not at version {expected_version}"
                 ) from error
@@ -181,6 +191,28 @@ class DynamoDbStore:
         except BotoCoreError as error:
             raise _unavailable("save", key, error) from error
         return new_version
+
+    def _landed(self, key: str, token: str, version: int) -> bool:
+        """Whether the stored item is exactly the write carrying ``token``."""
+        try:
+            found = (
+                self._require_client()
+                .get_item(
+                    TableName=self.table,
+                    Key={PK_ATTR: {"S": key}},
+                    ConsistentRead=True,
+                    ProjectionExpression="#v, #w",
+                    ExpressionAttributeNames={"#v": VERSION_ATTR, "#w": WRITE_TOKEN_ATTR},
+                )
+                .get("Item")
+            )
+        except (ClientError, BotoCoreError):
+            return False
+        if not found:
+            return False
+        stored_token = found.get(WRITE_TOKEN_ATTR, {}).get("S")
+        stored_version = found.get(VERSION_ATTR, {}).get("N")
+        return stored_token == token and stored_version == str(version)
 
     def delete(self, key: str) -> None:
         """Delete the item unconditionally; a missing item is fine."""

@@ -255,8 +255,11 @@ class Simulator:
             api_endpoint=self._api_endpoint,
             api_token=f"simulator-{token}" if self._api_endpoint else "",
         )
-        clock = Clock(self._now())
-        return SimSession(ChatSession(self._invoke, self._resolver, conversation, clock))
+        chat = ChatSession(self._invoke, self._resolver, conversation, Clock(self._now()))
+        # The page counts each silence down (or skips it): the next thing typed comes after
+        # the whole response has played, so the clock moves on by its length.
+        chat.fast_clock = True
+        return SimSession(chat)
 
     def say(self, token: str, text: str) -> dict[str, Any]:
         """One utterance (empty: silence) and everything the page shows for it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import sqlite3
 import threading
@@ -18,6 +19,7 @@ from skill.store.dynamodb import (
     PK_ATTR,
     TTL_ATTR,
     VERSION_ATTR,
+    WRITE_TOKEN_ATTR,
     DynamoDbStore,
 )
 from skill.store.port import NEW, Loaded, Store, StoreConflict, StoreUnavailable
@@ -156,6 +158,8 @@ def test_dynamodb_item_layout_matches_the_table_contract(
     expires = int(time.time()) + 60
     store.save(KEY, {"n": 1}, NEW, ttl=expires)
     item = dynamodb_client.get_item(TableName=dynamodb_table, Key={PK_ATTR: {"S": KEY}})["Item"]
+    token = item.pop(WRITE_TOKEN_ATTR)["S"]
+    assert re.fullmatch(r"[0-9a-f]{32}", token), "each save carries a random token"
     assert item == {
         PK_ATTR: {"S": KEY},
         VERSION_ATTR: {"N": "1"},

@@ -1,0 +1,294 @@
+"""Build the Lambda deployment zip with only what the runtime needs.
+
+The zip root is Lambda's task root (``/var/task``):
+
+* ``lambda_function.py``, the handler (``lambda_function.handler``);
+* ``skill/``, the package without the parts only local hosts use (the web service, speech
+  synthesis, the command line, the chat and this deployment tooling);
+* ``content/``, every locale and the schemas (``settings.DEFAULT_CONTENT_DIR`` finds it
+  beside the package, as in a checkout);
+* the runtime dependencies named in ``pyproject.toml``, pip-installed for the target (Python
+  3.12 on ``manylinux2014_aarch64`` by default, binary wheels only) and pinned to the versions
+  installed in the building environment, so the zip runs what the tests ran.
+
+Left out on purpose: boto3 (and botocore), which the Lambda runtime provides and which must not
+be shadowed by a copy in the task root; Flask, gTTS and cryptography, which only the web service
+and speech synthesis use. ``tzdata`` is added so ``zoneinfo`` works even where the runtime image
+ships no time zone files.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The checkout the zip is built from: the parent of the ``skill`` package.
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_OUT = Path("build") / "lambda.zip"
+#: The Lambda runtime the deployment template names (``Runtime: python3.12``).
+DEFAULT_PYTHON = "3.12"
+#: The template's architecture, and pip's platform tag for each architecture Lambda offers.
+DEFAULT_ARCH = "arm64"
+PLATFORM_TAGS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
+_MACHINES = {"aarch64": "arm64", "arm64": "arm64", "x86_64": "x86_64", "amd64": "x86_64"}
+
+#: Distributions from ``pyproject.toml`` that stay out of the zip, and why.
+NOT_ON_LAMBDA: dict[str, str] = {
+    "boto3": "provided by the Lambda runtime",
+    "flask": "web service only",
+    "gtts": "speech synthesis for the simulator only",
+    "cryptography": "web request verification only",
+    "certifi": "web request verification only (requests brings its own copy)",
+}
+#: Added for the runtime: zoneinfo's data where the image has no /usr/share/zoneinfo.
+EXTRA_REQUIREMENTS = ("tzdata",)
+#: Parts of the ``skill`` package (first path component below it) that Lambda never imports.
+EXCLUDED_SKILL_PARTS = frozenset({"web", "tts", "tts.py", "cli.py", "chat.py", "deploy"})
+#: Top-level names that must never be in the zip (checked after staging, as a safety net).
+FORBIDDEN_TOP_LEVEL = frozenset({"flask", "werkzeug", "gtts", "cryptography"})
+#: boto3 and its own dependencies: out unless asked for.
+BOTO3_TOP_LEVEL = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
+#: Lambda's limits: a zip uploaded directly, and the unzipped code.
+ZIP_LIMIT_BYTES = 50 * 1024 * 1024
+UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024
+#: A fixed timestamp for every entry, so the same inputs give the same zip.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_JUNK_DIRS = frozenset({"__pycache__", "bin"})
+_PROJECT = "heart-to-heart"
+
+
+class BuildError(Exception):
+    """The zip could not be built; the message says which step failed and why."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build and for which Lambda runtime."""
+
+    out: Path = DEFAULT_OUT
+    arch: str = DEFAULT_ARCH
+    python_version: str = DEFAULT_PYTHON
+    include_boto3: bool = False
+    root: Path = REPO_ROOT
+    pip: Sequence[str] = field(default_factory=lambda: (sys.executable, "-m", "pip"))
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The zip written, and what went into it."""
+
+    path: Path
+    size: int
+    files: int
+    unzipped_size: int
+    arch: str
+    platform_tag: str
+    python_version: str
+    requirements: tuple[str, ...]
+
+
+def canonical_name(name: str) -> str:
+    """A distribution name as PEP 503 compares them (``Flask`` == ``flask``, ``a_b`` == ``a-b``)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def resolve_arch(arch: str) -> str:
+    """``arm64`` or ``x86_64``; ``host`` means this machine's, so the zip imports here."""
+    if arch == "host":
+        machine = platform.machine().lower()
+        if machine not in _MACHINES:
+            raise BuildError(f"no Lambda architecture matches this machine ({machine!r})")
+        return _MACHINES[machine]
+    if arch not in PLATFORM_TAGS:
+        raise BuildError(f"unknown architecture {arch!r}: expected arm64, x86_64 or host")
+    return arch
+
+
+def runtime_requirements(root: Path, include_boto3: bool = False) -> list[str]:
+    """The project's dependencies the Lambda needs, as pip requirement strings."""
+    pyproject = root / "pyproject.toml"
+    try:
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+        declared: list[str] = list(project["dependencies"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError) as error:
+        raise BuildError(f"{pyproject}: cannot read the project's dependencies: {error}") from None
+    kept: list[str] = []
+    for requirement in declared:
+        match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+        if match is None:
+            raise BuildError(f"{pyproject}: unreadable dependency {requirement!r}")
+        name = canonical_name(match.group(1))
+        if name in NOT_ON_LAMBDA and not (include_boto3 and name == "boto3"):
+            continue
+        kept.append(requirement.strip())
+    names = {canonical_name(re.split(r"[^A-Za-z0-9._-]", r, maxsplit=1)[0]) for r in kept}
+    kept.extend(extra for extra in EXTRA_REQUIREMENTS if canonical_name(extra) not in names)
+    return kept
+
+
+def installed_pins() -> list[str]:
+    """``name==version`` for every distribution in this environment (pip constraints)."""
+    pins: dict[str, str] = {}
+    for dist in importlib.metadata.distributions():
+        name = dist.metadata["Name"]
+        if not name or canonical_name(name) == _PROJECT:
+            continue
+        pins.setdefault(canonical_name(name), f"{canonical_name(name)}=={dist.version}")
+    return [pins[name] for name in sorted(pins)]
+
+
+def pip_install_command(
+    options: BuildOptions, target: Path, constraints: Path, requirements: Sequence[str]
+) -> list[str]:
+    """The pip command installing ``requirements`` for the Lambda runtime into ``target``."""
+    arch = resolve_arch(options.arch)
+    return [
+        *options.pip,
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-compile",
+        "--target",
+        str(target),
+        "--platform",
+        PLATFORM_TAGS[arch],
+        "--python-version",
+        options.python_version,
+        "--implementation",
+        "cp",
+        "--only-binary=:all:",
+        "--constraint",
+        str(constraints),
+        *requirements,
+    ]
+
+
+def _source_files(root: Path) -> Iterable[tuple[Path, str]]:
+    """(file, path in the zip) for the handler, the skill package and the content."""
+    handler = root / "lambda" / "lambda_function.py"
+    if not handler.is_file():
+        raise BuildError(f"{handler} is missing")
+    yield handler, "lambda_function.py"
+    package = root / "skill"
+    for path in sorted(package.rglob("*")):
+        relative = path.relative_to(package)
+        if not path.is_file() or _is_junk(relative):
+            continue
+        if relative.parts[0] in EXCLUDED_SKILL_PARTS:
+            continue
+        yield path, f"skill/{relative.as_posix()}"
+    content = root / "content"
+    if not content.is_dir():
+        raise BuildError(f"{content} is missing")
+    for path in sorted(content.rglob("*.json")):
+        yield path, f"content/{path.relative_to(content).as_posix()}"
+
+
+def _is_junk(relative: Path) -> bool:
+    return "__pycache__" in relative.parts or relative.suffix in (".pyc", ".pyo")
+
+
+def stage(options: BuildOptions, staging: Path) -> tuple[str, ...]:
+    """Install the dependencies and copy the sources into ``staging``; return the requirements."""
+    requirements = runtime_requirements(options.root, options.include_boto3)
+    constraints = staging.parent / "constraints.txt"
+    constraints.write_text("\n".join(installed_pins()) + "\n", encoding="utf-8")
+    command = pip_install_command(options, staging, constraints, requirements)
+    try:
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise BuildError(f"pip could not run: {error}") from None
+    if completed.returncode != 0:
+        detail = (completed.stderr or completed.stdout).strip()[-3000:]
+        raise BuildError(f"pip install failed (exit {completed.returncode}):\n{detail}")
+    for junk in sorted(staging.rglob("*"), reverse=True):
+        if junk.is_dir() and junk.name in _JUNK_DIRS:
+            shutil.rmtree(junk)
+        elif junk.is_file() and junk.suffix in (".pyc", ".pyo"):
+            junk.unlink()
+    for source, name in _source_files(options.root):
+        destination = staging / name
+        if destination.exists():
+            raise BuildError(f"a dependency already provides {name}; refusing to overwrite it")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+    _check_contents(staging, options.include_boto3)
+    return tuple(requirements)
+
+
+def _check_contents(staging: Path, include_boto3: bool) -> None:
+    forbidden = FORBIDDEN_TOP_LEVEL if include_boto3 else FORBIDDEN_TOP_LEVEL | BOTO3_TOP_LEVEL
+    found = sorted(
+        entry.name
+        for entry in staging.iterdir()
+        if canonical_name(entry.name.split("-")[0].removesuffix(".py")) in forbidden
+    )
+    if found:
+        raise BuildError(f"the zip would contain what Lambda must not get: {', '.join(found)}")
+
+
+def write_zip(staging: Path, out: Path) -> tuple[int, int]:
+    """Zip ``staging`` reproducibly into ``out``; return (files, unzipped bytes)."""
+    files = sorted(p for p in staging.rglob("*") if p.is_file())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    unzipped = 0
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in files:
+            info = zipfile.ZipInfo(path.relative_to(staging).as_posix(), date_time=_ZIP_EPOCH)
+            info.external_attr = 0o100644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            data = path.read_bytes()
+            unzipped += len(data)
+            archive.writestr(info, data)
+    os.replace(partial, out)
+    return len(files), unzipped
+
+
+def build_lambda_zip(options: BuildOptions) -> BuildResult:
+    """Stage the dependencies and sources in a temporary directory and write the zip."""
+    arch = resolve_arch(options.arch)
+    with tempfile.TemporaryDirectory(prefix="heart-lambda-") as scratch:
+        staging = Path(scratch) / "task"
+        staging.mkdir()
+        requirements = stage(options, staging)
+        files, unzipped = write_zip(staging, options.out)
+    if unzipped > UNZIPPED_LIMIT_BYTES:
+        raise BuildError(
+            f"{options.out}: {unzipped} bytes unzipped, over Lambda's {UNZIPPED_LIMIT_BYTES}"
+        )
+    return BuildResult(
+        path=options.out,
+        size=options.out.stat().st_size,
+        files=files,
+        unzipped_size=unzipped,
+        arch=arch,
+        platform_tag=PLATFORM_TAGS[arch],
+        python_version=options.python_version,
+        requirements=requirements,
+    )
+
+
+def describe(result: BuildResult) -> str:
+    """One line for the terminal: where the zip is and how big."""
+    note = "" if result.size <= ZIP_LIMIT_BYTES else " (over 50 MB: deploy it through S3)"
+    return (
+        f"{result.path}: {_megabytes(result.size)} zipped{note}, "
+        f"{_megabytes(result.unzipped_size)} unzipped, {result.files} files, "
+        f"python{result.python_version} {result.arch} ({result.platform_tag})"
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.2f} MB"

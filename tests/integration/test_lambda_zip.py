@@ -1,0 +1,239 @@
+"""The Lambda zip: built by the real command, holding only what the runtime needs, and
+answering Alexa from a clean Python 3.12 environment (stdlib + boto3, as on Lambda) with its
+state in dynalite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import pytest
+
+from skill.catalog import LocaleContent
+from skill.envelopes import LOCAL_SKILL_ID, Conversation
+from skill.settings import Settings
+from skill.speech import ssml_to_text
+from skill.store.dynamodb import DATA_ATTR, PK_ATTR
+from skill.turn import household_key
+from tests.support.dialog import ROOT
+from tests.support.dynalite import AWS_TEST_ENV, TEST_REGION
+from tests.support.lambda_runtime import find_python312, lambda_like_venv
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
+#: What the web service and speech synthesis need, and what the Lambda runtime provides.
+NEVER_IN_ZIP = {"flask", "werkzeug", "gtts", "cryptography", "boto3", "botocore", "s3transfer"}
+
+#: Runs inside the clean environment as a warm Lambda container: import once, then answer one
+#: request envelope per stdin line with one response per stdout line.
+DRIVER = r"""
+import importlib.util, json, sys
+report = {
+    "python": list(sys.version_info[:2]),
+    "absent": {n: importlib.util.find_spec(n) is None for n in ("flask", "gtts", "cryptography")},
+}
+import lambda_function
+report["module"] = lambda_function.__file__
+report["boto3"] = importlib.util.find_spec("boto3").origin
+print(json.dumps(report), flush=True)
+for line in sys.stdin:
+    print(json.dumps(lambda_function.handler(json.loads(line), None)), flush=True)
+heavy = {"flask", "gtts", "cryptography", "werkzeug"} & {m.split(".")[0] for m in sys.modules}
+print(json.dumps({"loaded": sorted(heavy)}), flush=True)
+"""
+
+
+def _python312() -> Path:
+    python = find_python312()
+    if python is None:
+        reason = "no python3.12 on PATH or in ~/.pyenv/versions: the Lambda runtime's Python"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return python
+
+
+@pytest.fixture(scope="module")
+def built_zip(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The zip built by the real command for this machine's architecture, and its output."""
+    out = tmp_path_factory.mktemp("lambda") / "lambda.zip"
+    completed = subprocess.run(
+        [sys.executable, "-m", "skill.cli", "build-lambda", "--arch", "host", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return out, completed.stdout
+
+
+@pytest.fixture(scope="module")
+def task_root(built_zip: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The zip unpacked, as Lambda unpacks it into /var/task."""
+    root = tmp_path_factory.mktemp("task")
+    with zipfile.ZipFile(built_zip[0]) as archive:
+        archive.extractall(root)
+    return root
+
+
+def test_the_command_prints_the_zip_size(built_zip: tuple[Path, str]) -> None:
+    path, output = built_zip
+    size_mb = f"{path.stat().st_size / (1024 * 1024):.2f} MB"
+    assert str(path) in output and size_mb in output
+
+
+def test_the_zip_holds_the_handler_skill_content_and_runtime_dependencies_only(
+    built_zip: tuple[Path, str],
+) -> None:
+    with zipfile.ZipFile(built_zip[0]) as archive:
+        names = set(archive.namelist())
+    top = {name.split("/")[0] for name in names}
+    top_packages = {t.split("-")[0].removesuffix(".py").lower() for t in top}
+    assert "lambda_function.py" in names
+    assert {"skill/app.py", "skill/store/dynamodb.py", "content/en-US/questions.json"} <= names
+    assert {"ask_sdk_core", "ask_sdk_model", "fastjsonschema", "tzdata"} <= top
+    assert not top_packages & NEVER_IN_ZIP
+    assert not any(n.startswith(("skill/web/", "skill/deploy/")) for n in names)
+    assert not {"skill/cli.py", "skill/chat.py", "skill/tts.py"} & names
+    assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
+    assert not any(n.startswith(("tests/", "interaction_models/")) for n in names)
+    every_content_file = {
+        f"content/{p.relative_to(ROOT / 'content').as_posix()}"
+        for p in (ROOT / "content").rglob("*.json")
+    }
+    assert every_content_file <= names
+
+
+class Container:
+    """One warm Lambda container: the zip's handler in the clean Python 3.12 environment."""
+
+    def __init__(self, python: Path, task_root: Path, env: dict[str, str], cwd: Path) -> None:
+        self.process = subprocess.Popen(
+            [str(python), "-c", DRIVER],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.report = self._read()
+
+    def _read(self) -> dict[str, Any]:
+        stdout: IO[str] | None = self.process.stdout
+        assert stdout is not None
+        line = stdout.readline()
+        if not line:
+            _, errors = self.process.communicate(timeout=30)
+            raise AssertionError(f"the handler process died:\n{errors}")
+        result: dict[str, Any] = json.loads(line)
+        return result
+
+    def invoke(self, event: dict[str, Any]) -> dict[str, Any]:
+        stdin = self.process.stdin
+        assert stdin is not None
+        stdin.write(json.dumps(event) + "\n")
+        stdin.flush()
+        return self._read()
+
+    def close(self) -> dict[str, Any]:
+        stdin = self.process.stdin
+        assert stdin is not None
+        stdin.close()
+        final = self._read()
+        self.process.wait(timeout=30)
+        return final
+
+
+@pytest.fixture
+def container_env(
+    task_root: Path, dynalite_endpoint: str, dynamodb_table: str
+) -> Iterator[dict[str, str]]:
+    """The function's environment: the template's variables, pointed at dynalite."""
+    yield {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(task_root.parent),
+        "PYTHONPATH": str(task_root),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "HEART_STORE": (
+            f"dynamodb://{dynamodb_table}?region={TEST_REGION}&endpoint={dynalite_endpoint}"
+        ),
+        "HEART_SKILL_ID": LOCAL_SKILL_ID,
+        **AWS_TEST_ENV,
+    }
+
+
+def _speech(response: dict[str, Any]) -> str:
+    ssml = response["response"]["outputSpeech"]["ssml"]
+    assert ssml.startswith("<speak>") and ssml.endswith("</speak>")
+    return ssml_to_text(ssml)
+
+
+def _stored(client: DynamoDBClient, table: str, user: str) -> dict[str, Any]:
+    key = household_key(user, Settings().key_salt)
+    item = client.get_item(TableName=table, Key={PK_ATTR: {"S": key}}, ConsistentRead=True)
+    assert "Item" in item, "nothing was stored for the household"
+    data: dict[str, Any] = json.loads(item["Item"][DATA_ATTR]["S"])
+    return data
+
+
+def test_the_zip_answers_alexa_in_a_clean_python312_with_state_in_dynalite(
+    task_root: Path,
+    container_env: dict[str, str],
+    dynamodb_client: DynamoDBClient,
+    dynamodb_table: str,
+    content: LocaleContent,
+    tmp_path: Path,
+) -> None:
+    python = lambda_like_venv(_python312())
+    user = "amzn1.ask.account.ZIPTEST"
+    conversation = Conversation(user_id=user)
+
+    first = Container(python, task_root, container_env, cwd=tmp_path)
+    try:
+        report = first.report
+        assert report["python"] == [3, 12]
+        assert all(report["absent"].values()), report["absent"]
+        assert Path(report["module"]).resolve() == (task_root / "lambda_function.py").resolve()
+        assert not str(Path(report["boto3"]).resolve()).startswith(str(task_root.resolve()))
+
+        launch = first.invoke(conversation.launch(NOW))
+        greeting = _speech(launch)
+        assert any(v in greeting for v in content.variants("launch.first")), greeting
+        assert conversation.absorb(launch), "the launch must keep the session open"
+
+        asked = first.invoke(
+            conversation.intent("TonightQuestionIntent", NOW + timedelta(seconds=9))
+        )
+        spoken = _speech(asked)
+        asked_ids = [q.id for q in content.questions if q.text in spoken]
+        assert len(asked_ids) == 1, spoken
+    finally:
+        final = first.close()
+    assert final["loaded"] == []
+
+    stored = _stored(dynamodb_client, dynamodb_table, user)
+    assert stored["visits"] == 1
+    assert stored["tonight"]["question_id"] == asked_ids[0]
+
+    # A second container (a cold start elsewhere) reads what the first one saved.
+    second = Container(python, task_root, container_env, cwd=tmp_path)
+    try:
+        again = second.invoke(Conversation(user_id=user).launch(NOW + timedelta(minutes=5)))
+        assert any(v in _speech(again) for v in content.variants("launch.returning"))
+    finally:
+        second.close()
+    assert _stored(dynamodb_client, dynamodb_table, user)["visits"] == 2

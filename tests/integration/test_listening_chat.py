@@ -1,0 +1,82 @@
+"""`heart-to-heart chat --fast-clock` runs a whole listening exercise, in a real process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from skill.catalog import LocaleContent
+from skill.flows import listening
+from tests.support.dialog import ROOT
+from tests.support.listening import says
+
+
+def chat(lines: list[str], store: Path, *options: str) -> list[str]:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "skill.cli",
+            "chat",
+            "--user",
+            "listening-couple",
+            "--now",
+            "2026-12-01T20:00:00Z",
+            "--store",
+            f"sqlite:///{store}",
+            *options,
+        ],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def first_session(output: list[str]) -> list[str]:
+    """The lines up to and including the first closed session."""
+    closed = output.index("[session closed]")
+    return output[: closed + 1]
+
+
+def test_the_chat_runs_the_twenty_minute_exercise_in_seconds(
+    tmp_path: Path, content: LocaleContent
+) -> None:
+    deep = listening.find(content, "deep-listening")
+    assert deep is not None
+    lines = ["ask heart to heart for the deep listening exercise", *["ready"] * 30]
+    started = time.monotonic()
+    session = first_session(chat(lines, tmp_path / "chat.db", "--fast-clock"))
+    assert time.monotonic() - started < 60
+    spoken = [line.removeprefix("Alexa: ") for line in session if line.startswith("Alexa: ")]
+    assert says(spoken[0], deep.intro)
+    assert says(spoken[-1], deep.steps[-1].narration)
+    assert all(
+        line in ("[session open]", "[session closed]") or line.startswith("Alexa: ")
+        for line in session
+    )
+    silences = [s for s in spoken if "(silence " in s]
+    assert any("(silence 2:30) (chime)" in s for s in silences)
+    assert any("(silence 3:00) (chime)" in s for s in silences)
+
+
+def test_the_chat_shows_a_paused_exercise_offered_back(
+    tmp_path: Path, content: LocaleContent
+) -> None:
+    store = tmp_path / "chat.db"
+    out = chat(
+        ["ask heart to heart for the five minute check in", "ready", "ready", "we need a break"],
+        store,
+        "--fast-clock",
+    )
+    assert out[-1] == "[session closed]"
+    again = chat(["open heart to heart", "yes"], store, "--now", "2026-12-02T19:00:00Z")
+    assert says(again[0], content.variants("listening.offer_resume"))
+    assert says(again[2], content.variants("listening.welcome_back"))

@@ -1,0 +1,235 @@
+"""Pure tests of the journal (streak, recap), "five minutes" and "surprise us"."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from random import Random
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from skill import intents
+from skill.catalog import LocaleContent
+from skill.flows import dialog, evening, gratitude, journal, tonight
+from skill.flows.events import INTENT, Event
+from skill.reply import Reply, Say
+from skill.state import Household, JournalEntry, Session, State, Together
+
+NY = ZoneInfo("America/New_York")
+EVENING = datetime(2026, 12, 1, 20, 0, tzinfo=NY)
+
+
+def ask(name: str, new: bool = False) -> Event:
+    return Event(INTENT, intent=name, new_session=new)
+
+
+def run(
+    state: State, event: Event, content: LocaleContent, now: datetime = EVENING, seed: int = 1
+) -> tuple[State, Reply]:
+    return dialog.handle(state, event, content, now, Random(seed))
+
+
+def said(reply: Reply) -> list[str]:
+    return [s.text for s in reply.speech if isinstance(s, Say)]
+
+
+def night(offset: int) -> str:
+    return (date(2026, 12, 1) + timedelta(days=offset)).isoformat()
+
+
+def streak_lines(content: LocaleContent) -> set[str]:
+    lines = set(content.variants("streak.every_night"))
+    for variant in content.variants("streak.week"):
+        lines.update(variant.format(count=n) for n in range(1, 8))
+    return lines
+
+
+def test_record_counts_each_night_once_and_keeps_the_run(content: LocaleContent) -> None:
+    household = Household()
+    household = journal.record(household, night(0), journal.QUESTION, "q1")
+    household = journal.record(household, night(0), journal.GRATITUDE, "g1")
+    assert household.together == Together(last_night=night(0), run=1, total=1)
+    household = journal.record(household, night(1), journal.GRATITUDE, "g2")
+    assert household.together == Together(last_night=night(1), run=2, total=2)
+    household = journal.record(household, night(4), journal.GRATITUDE, "g3")
+    assert household.together == Together(last_night=night(4), run=1, total=3)
+
+
+def test_one_question_per_night_is_kept_and_the_journal_is_bounded() -> None:
+    household = Household()
+    household = journal.record(household, night(0), journal.QUESTION, "q1")
+    household = journal.record(household, night(0), journal.QUESTION, "q2")
+    assert [(e.kind, e.item) for e in household.journal] == [(journal.QUESTION, "q2")]
+    for n in range(40):
+        for k in range(5):
+            household = journal.record(household, night(n), journal.GRATITUDE, f"g{n}-{k}")
+    assert len(household.journal) <= journal.MAX_ENTRIES
+    oldest = min(e.night for e in household.journal)
+    assert (date.fromisoformat(night(39)) - date.fromisoformat(oldest)).days < 14
+
+
+def test_the_streak_is_mentioned_kindly_from_the_third_night(content: LocaleContent) -> None:
+    household = Household()
+    notes = []
+    for n in range(4):
+        before = household
+        household = journal.record(household, night(n), journal.GRATITUDE, f"g{n}")
+        notes.append(journal.streak_note(before, household, night(n), content, Random(n)))
+    assert notes[0] == () and notes[1] == ()
+    assert notes[2] and notes[3]
+    third = [s.text for s in notes[2] if isinstance(s, Say)]
+    assert third[0] in {v.format(count=3) for v in content.variants("streak.week")}
+
+
+def test_the_streak_is_said_once_a_night_and_never_after_a_gap(content: LocaleContent) -> None:
+    household = Household()
+    for n in range(3):
+        household = journal.record(household, night(n), journal.GRATITUDE, f"g{n}")
+    before = household
+    household = journal.record(household, night(2), journal.QUESTION, "q")
+    assert journal.streak_note(before, household, night(2), content, Random(1)) == ()
+    before = household
+    household = journal.record(household, night(9), journal.GRATITUDE, "late")
+    assert journal.streak_note(before, household, night(9), content, Random(1)) == ()
+    assert journal.nights_this_week(household, night(9)) == 1
+
+
+def test_a_whole_week_gets_its_own_warm_line(content: LocaleContent) -> None:
+    household = Household()
+    for n in range(7):
+        before = household
+        household = journal.record(household, night(n), journal.GRATITUDE, f"g{n}")
+    note = journal.streak_note(before, household, night(6), content, Random(1))
+    assert next(s.text for s in note if isinstance(s, Say)) in content.variants(
+        "streak.every_night"
+    )
+
+
+def test_tonights_question_records_the_night_and_mentions_the_streak(
+    content: LocaleContent,
+) -> None:
+    state = State(Household(), Session())
+    replies = []
+    for n in range(3):
+        now = EVENING + timedelta(days=n)
+        state, reply = run(state, ask(intents.TONIGHT, new=True), content, now=now, seed=n)
+        replies.append(reply)
+    assert [e.kind for e in state.household.journal] == [journal.QUESTION] * 3
+    assert not set(said(replies[1])) & streak_lines(content)
+    assert set(said(replies[2])) & streak_lines(content)
+    _, again = run(state, ask(intents.TONIGHT, new=True), content, now=EVENING + timedelta(2))
+    assert not set(said(again)) & streak_lines(content), "said once a night"
+
+
+def test_recap_names_the_weeks_questions_and_counts_gratitude(content: LocaleContent) -> None:
+    state = State(Household(), Session())
+    asked = []
+    for n in range(5):
+        now = EVENING + timedelta(days=n)
+        state, reply = run(state, ask(intents.TONIGHT, new=True), content, now=now, seed=n)
+        asked.append(state.household.tonight.question_id)
+        state, _ = run(state, ask(intents.GRATITUDE, new=True), content, now=now, seed=n)
+    later = EVENING + timedelta(days=4, hours=1)
+    state, reply = run(state, ask(intents.WEEK_RECAP), content, now=later)
+    texts = said(reply)
+    spoken_questions = [q.id for q in content.questions if q.text in texts]
+    assert set(spoken_questions) == set(asked[-evening.RECAP_QUESTIONS :])
+    assert any(t in texts for t in (v.format(count=2) for v in content.variants("recap.more")))
+    assert any(t in texts for t in (v.format(count=5) for v in content.variants("recap.gratitude")))
+    prompts = {p.text for p in gratitude.prompts(content)}
+    assert not prompts & set(texts), "the recap names, it doesn't replay prompts"
+    assert reply.end_session is False and state.session.offer == "tonight"
+
+
+def test_recap_of_an_empty_week_and_as_a_one_shot(content: LocaleContent) -> None:
+    _, reply = run(State(Household(), Session()), ask(intents.WEEK_RECAP, new=True), content)
+    assert said(reply)[0] in content.variants("recap.none")
+    assert reply.end_session is True
+
+
+def test_recap_uses_registered_titles_for_other_activities(
+    content: LocaleContent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(journal.TITLES, journal.GAME, lambda c, item: f"the {item} game")
+    household = Household(
+        journal=[
+            JournalEntry(night(0), journal.GAME, "riddle"),
+            JournalEntry(night(1), journal.GAME, "mirror"),
+        ]
+    )
+    _, reply = run(
+        State(household, Session()), ask(intents.WEEK_RECAP), content, EVENING + timedelta(1)
+    )
+    expected = {
+        v.format(titles="the mirror game and the riddle game")
+        for v in content.variants("recap.games")
+    }
+    assert expected & set(said(reply))
+
+
+def test_five_minutes_offers_a_question_first_then_a_gratitude_round(
+    content: LocaleContent,
+) -> None:
+    state, reply = run(State(Household(), Session()), ask(intents.SHORT_ON_TIME), content)
+    assert said(reply)[0] in content.variants("quick.question")
+    state, _question = run(state, ask(intents.YES), content)
+    assert state.household.tonight.question_id
+    state, reply = run(state, ask(intents.SHORT_ON_TIME), content)
+    assert said(reply)[0] in content.variants("quick.gratitude")
+    state, round_ = run(state, ask(intents.YES), content)
+    (prompt,) = [p for p in gratitude.prompts(content) if p.text in said(round_)]
+    assert prompt.swap, "one round each means a prompt with a swap"
+    assert state.session.offer == gratitude.OFFER_SWAP
+
+
+def test_surprise_prefers_what_they_havent_done_tonight(
+    content: LocaleContent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    called: list[str] = []
+
+    def stub(kind: str) -> evening.Flow:
+        def flow(
+            state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
+        ) -> tuple[State, Reply]:
+            called.append(kind)
+            return state, Reply.ask((Say(kind),), (Say(kind),))
+
+        return flow
+
+    kinds = sorted(evening.SURPRISES)
+    monkeypatch.setattr(evening, "SURPRISES", {k: stub(k) for k in kinds})
+    for seed in range(40):
+        run(State(Household(), Session()), ask(intents.SURPRISE), content, seed=seed)
+    assert set(called) == set(kinds), "every activity can be the surprise"
+    done_tonight = Household(
+        journal=[JournalEntry("2026-12-01", k, "x") for k in kinds if k != journal.GRATITUDE]
+    )
+    called.clear()
+    for seed in range(10):
+        _, reply = run(State(done_tonight, Session()), ask(intents.SURPRISE), content, seed=seed)
+        assert said(reply)[0] in content.variants("surprise.lead")
+    assert set(called) == {journal.GRATITUDE}
+
+
+def test_surprise_starts_each_real_activity(content: LocaleContent) -> None:
+    for kind in evening.SURPRISES:
+        done_tonight = Household(
+            journal=[JournalEntry("2026-12-01", k, "x") for k in evening.SURPRISES if k != kind]
+        )
+        state, reply = run(State(done_tonight, Session()), ask(intents.SURPRISE), content)
+        assert said(reply)[0] in content.variants("surprise.lead")
+        assert len(said(reply)) > 1 and reply.end_session is False, kind
+        assert state != State(done_tonight, Session()), kind
+
+
+def test_surprise_covers_every_activity_the_dialog_offers() -> None:
+    entries = set(dialog.INTENT_FLOWS.values())
+    assert tonight.ask_tonight in evening.SURPRISES.values()
+    assert gratitude.ask_gratitude in evening.SURPRISES.values()
+    assert set(evening.SURPRISES) == {
+        journal.QUESTION,
+        journal.GRATITUDE,
+        journal.LISTENING,
+        journal.GAME,
+    }
+    assert {f for k, f in evening.SURPRISES.items() if k != journal.GAME} <= entries

@@ -1,0 +1,158 @@
+"""The exported ASK skill package: the manifest ``ask deploy`` needs, with example phrases that
+are real sample utterances, the SKILL_DISABLED subscription, and the model copied verbatim."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill.catalog import LocaleContent
+from skill.cli import main
+from skill.deploy.skill_package import (
+    PLACEHOLDER_ENDPOINT,
+    ExportError,
+    example_phrase_problem,
+    export_skill_package,
+)
+from skill.flows import dialog
+from skill.nlu import FALLBACK
+from tests.support.dialog import ROOT, resolver
+
+ARN = "arn:aws:lambda:us-east-1:123456789012:function:heart-to-heart-SkillFunction-abc"
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("package") / "skill-package"
+    export_skill_package(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def manifest(exported: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((exported / "skill.json").read_text(encoding="utf-8"))
+    return data["manifest"]
+
+
+def test_the_package_has_the_manifest_and_every_model_copied_verbatim(exported: Path) -> None:
+    files = sorted(p.relative_to(exported).as_posix() for p in exported.rglob("*") if p.is_file())
+    models = sorted((ROOT / "interaction_models").glob("*.json"))
+    assert files == sorted(["skill.json", *(f"interactionModels/custom/{m.name}" for m in models)])
+    for model in models:
+        copied = exported / "interactionModels" / "custom" / model.name
+        assert copied.read_bytes() == model.read_bytes()
+
+
+def test_the_store_text_comes_from_the_content_file(
+    manifest: dict[str, Any], content: LocaleContent
+) -> None:
+    listing = manifest["publishingInformation"]["locales"]["en-US"]
+    text = content.section("manifest")
+    for field in ("name", "summary", "description", "examplePhrases", "keywords"):
+        assert listing[field] == text[field]
+    assert listing["name"] == "Heart to Heart"
+    assert resolver().invocation == listing["name"].lower()
+    assert manifest["publishingInformation"]["distributionCountries"] == ["US"]
+
+
+def test_every_example_phrase_is_a_real_utterance_that_reaches_a_real_intent(
+    manifest: dict[str, Any],
+) -> None:
+    phrases = manifest["publishingInformation"]["locales"]["en-US"]["examplePhrases"]
+    assert 1 <= len(phrases) <= 3
+    nlu = resolver()
+    model = json.loads((ROOT / "interaction_models" / "en-US.json").read_text(encoding="utf-8"))
+    reached = []
+    for phrase in phrases:
+        resolution = nlu.resolve(phrase)
+        assert resolution.kind in ("launch", "intent"), phrase
+        if resolution.kind == "intent":
+            assert resolution.intent in dialog.INTENT_FLOWS and resolution.intent != FALLBACK
+            assert all(v.value_id for v in resolution.slots.values()), phrase
+        assert example_phrase_problem(model, phrase) is None, phrase
+        reached.append(resolution.intent or "launch")
+    assert reached[0] == "launch", "the first example opens the skill"
+    assert "TonightQuestionIntent" in reached
+
+
+def test_the_manifest_subscribes_to_skill_disabled_at_the_skill_endpoint(
+    manifest: dict[str, Any],
+) -> None:
+    events = manifest["events"]
+    assert {"eventName": "SKILL_DISABLED"} in events["subscriptions"]
+    assert events["endpoint"]["uri"] == manifest["apis"]["custom"]["endpoint"]["uri"]
+    assert manifest["apis"]["custom"]["endpoint"]["uri"] == PLACEHOLDER_ENDPOINT
+
+
+def test_the_manifest_asks_for_reminders_and_has_privacy_and_terms_placeholders(
+    manifest: dict[str, Any],
+) -> None:
+    assert {"name": "alexa::alerts:reminders:skill:readwrite"} in manifest["permissions"]
+    privacy = manifest["privacyAndCompliance"]
+    urls = privacy["locales"]["en-US"]
+    assert urls["privacyPolicyUrl"].startswith("https://")
+    assert urls["termsOfUseUrl"].startswith("https://")
+    assert privacy["usesPersonalInfo"] is True, "stored first names are personal information"
+    assert privacy["allowsPurchases"] is False and privacy["containsAds"] is False
+
+
+def test_the_endpoint_can_be_given_and_must_be_a_function_arn(tmp_path: Path) -> None:
+    export_skill_package(tmp_path / "pkg", endpoint=ARN)
+    manifest = json.loads((tmp_path / "pkg" / "skill.json").read_text())["manifest"]
+    assert manifest["apis"]["custom"]["endpoint"]["uri"] == ARN
+    assert manifest["events"]["endpoint"]["uri"] == ARN
+    with pytest.raises(ExportError, match="ARN"):
+        export_skill_package(tmp_path / "bad", endpoint="https://example.com/alexa")
+
+
+def _checkout_with_phrase(tmp_path: Path, phrase: str) -> Path:
+    root = tmp_path / "checkout"
+    shutil.copytree(ROOT / "content", root / "content")
+    shutil.copytree(ROOT / "interaction_models", root / "interaction_models")
+    path = root / "content" / "en-US" / "manifest.json"
+    text = json.loads(path.read_text(encoding="utf-8"))
+    text["examplePhrases"][-1] = phrase
+    path.write_text(json.dumps(text), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "Alexa, ask heart to heart for a pony",
+        "Alexa, ask heart to heart for tonights questions",  # the local NLU forgives this
+        "Alexa, ask heart to heart for a question about the moon",  # unknown slot value
+        "Alexa, ask love birds for tonight's question",
+        "Alexa, tonight's question",
+    ],
+)
+def test_the_export_refuses_an_example_phrase_that_is_not_a_sample(
+    tmp_path: Path, phrase: str
+) -> None:
+    root = _checkout_with_phrase(tmp_path, phrase)
+    with pytest.raises(ExportError, match=r"manifest\.json"):
+        export_skill_package(tmp_path / "out", root=root)
+
+
+def test_the_command_writes_the_package_and_ask_resources(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "skill-package"
+    assert main(["export-skill-package", "--out", str(out), "--ask-resources"]) == 0
+    printed = capsys.readouterr().out.split()
+    assert str(out / "skill.json") in printed
+    resources = json.loads((tmp_path / "ask-resources.json").read_text())
+    source = resources["profiles"]["default"]["skillMetadata"]["src"]
+    assert (tmp_path / source / "skill.json").is_file()
+
+
+def test_a_failed_export_says_why_and_exits_non_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["export-skill-package", "--out", str(tmp_path / "x"), "--endpoint", "nope"])
+    assert code == 1
+    assert "ARN" in capsys.readouterr().err
