@@ -7,7 +7,6 @@ is silence: the reprompt once, then the session ends as it would on a device.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from typing import Any
 
 from skill.envelopes import Conversation
 from skill.nlu import Resolver
-from skill.speech import SOUND_SECONDS, SOUNDS, ssml_to_text
+from skill.speech import parse_ssml, playing_seconds, ssml_to_text
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ class ChatSession:
         reprompt = ssml_to_text(body.get("reprompt", {}).get("outputSpeech", {}).get("ssml", ""))
         session_open = self.conversation.absorb(response)
         if self.fast_clock:
-            played = playing_seconds(body.get("outputSpeech", {}).get("ssml", ""))
+            played = playing_seconds(parse_ssml(body.get("outputSpeech", {}).get("ssml", "")))
             self.clock.advance(timedelta(seconds=played))
         self._last_reprompt = reprompt if session_open else ""
         turn = ChatTurn(text, speech, reprompt, session_open, request, response)
@@ -181,20 +180,3 @@ def _permission_request(body: dict[str, Any]) -> dict[str, Any] | None:
         if directive.get("type") == "Connections.SendRequest" and directive.get("name") == "AskFor":
             return dict(directive)
     return None
-
-
-#: Speech rate for the fast clock: unhurried, so the clock never runs ahead of the skill.
-SPOKEN_WORDS_PER_S = 2.5
-_BREAK_TAG = re.compile(r'<break\s+time="(\d+)(ms|s)"\s*/>')
-_AUDIO_TAG = re.compile(r'<audio\s+src="([^"]+)"\s*/>')
-
-
-def playing_seconds(ssml: str) -> float:
-    """About how long a response plays: every break, every sound, and the words at an easy pace."""
-    names = {url: name for name, url in SOUNDS.items()}
-    silence = sum(
-        int(amount) / (1000 if unit == "ms" else 1) for amount, unit in _BREAK_TAG.findall(ssml)
-    )
-    sounds = sum(SOUND_SECONDS.get(names.get(url, ""), 3) for url in _AUDIO_TAG.findall(ssml))
-    words = len(re.sub(r"<[^>]+>", " ", ssml).split())
-    return silence + sounds + words / SPOKEN_WORDS_PER_S

@@ -117,24 +117,33 @@ def budget(segments: Iterable[Segment]) -> SpeechBudget:
     return SpeechBudget(len(to_ssml(segs)), silence, clips)
 
 
-#: Breaks at least this long (summed when chained) are shown as a timed silence in text.
+#: Breaks at least this long (summed when chained) are a timed silence, not a breath.
 SHOWN_SILENCE_S = 5
+#: Speaking pace used to estimate how long words take to say: unhurried, so estimates of when
+#: a response has finished playing never run ahead of the speaker.
+SPOKEN_WORDS_PER_S = 2.5
 _TAG = re.compile(r"<[^>]+>|[^<]+")
 _BREAK = re.compile(r'<break\s+time="(\d+)(ms|s)"\s*/>')
 _AUDIO = re.compile(r'<audio\s+src="([^"]+)"\s*/>')
+_PERSON = re.compile(r"<alexa:name\b[^>]*personId=(\"[^\"]*\"|'[^']*')[^>]*/>")
 
 
-def ssml_to_text(ssml: str) -> str:
-    """Readable text from rendered SSML (what the chat prints and the simulator shows)."""
+def parse_ssml(ssml: str) -> tuple[Segment, ...]:
+    """Read rendered SSML back into segments: the one parser for every text or audio view.
+
+    Chained breaks are summed; a run of at least ``SHOWN_SILENCE_S`` is a ``Silence`` and a
+    shorter one a ``Pause``. Sounds come back by name, recognized speakers as ``PersonName``.
+    """
     names = {url: name for name, url in SOUNDS.items()}
-    parts: list[str] = []
+    segments: list[Segment] = []
     pending_ms = 0
 
-    def flush() -> None:
+    def settle() -> None:
         nonlocal pending_ms
         if pending_ms >= SHOWN_SILENCE_S * 1000:
-            seconds = round(pending_ms / 1000)
-            parts.append(f"(silence {seconds // 60}:{seconds % 60:02d})")
+            segments.append(Silence(round(pending_ms / 1000)))
+        elif pending_ms:
+            segments.append(Pause(pending_ms))
         pending_ms = 0
 
     for token in _TAG.findall(ssml):
@@ -145,15 +154,28 @@ def ssml_to_text(ssml: str) -> str:
             continue
         if token.startswith("<"):
             audio = _AUDIO.fullmatch(token)
+            person = _PERSON.fullmatch(token)
             if audio:
-                flush()
-                parts.append(f"({names.get(unescape(audio.group(1)), 'sound')})")
-            elif token.startswith("<alexa:name"):
-                flush()
-                parts.append("partner")
+                settle()
+                segments.append(Sound(names.get(unescape(audio.group(1)), "sound")))
+            elif person:
+                settle()
+                segments.append(PersonName(unescape(person.group(1)[1:-1])))
             continue
         if token.strip():
-            flush()
-            parts.append(unescape(token.strip()))
-    flush()
-    return " ".join(parts)
+            settle()
+            segments.append(Say(unescape(token.strip())))
+    settle()
+    return tuple(segments)
+
+
+def ssml_to_text(ssml: str) -> str:
+    """Readable text from rendered SSML (what the chat prints and the simulator shows)."""
+    return to_text(parse_ssml(ssml))
+
+
+def playing_seconds(segments: Iterable[Segment]) -> float:
+    """About how long a response plays: silences, sounds, and its words at an easy pace."""
+    segs = tuple(segments)
+    words = sum(len(seg.text.split()) for seg in segs if isinstance(seg, Say))
+    return budget(segs).audio_and_silence_s + words / SPOKEN_WORDS_PER_S

@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import unescape
 
 from flask import Blueprint, Response, jsonify, render_template, request, send_file
 
@@ -41,7 +40,8 @@ from skill.chat import ChatSession, ChatTurn, Clock
 from skill.envelopes import LOCAL_SKILL_ID, Conversation
 from skill.nights import night_of, zone
 from skill.nlu import LAUNCH_VERBS, Resolver, normalise
-from skill.speech import SHOWN_SILENCE_S, SOUNDS
+from skill.reply import Pause, PersonName, Say, Silence, Sound
+from skill.speech import parse_ssml, to_text
 from skill.store.port import Store, StoreError
 from skill.tts import MAX_TEXT_CHARS, Speaker, TtsError
 from skill.turn import household_key
@@ -55,10 +55,6 @@ SESSION_IDLE_S = 6 * 3600.0
 SIMULATED_USER_PREFIX = "amzn1.ask.account.simulator-"
 
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
-
-_TOKEN_SPLIT = re.compile(r"<[^>]+>|[^<]+")
-_BREAK = re.compile(r'<break\s+time="(\d+)(ms|s)"\s*/>')
-_AUDIO = re.compile(r'<audio\s+src="([^"]+)"\s*/>')
 
 
 class SimulatorError(Exception):
@@ -75,48 +71,33 @@ class SimulatorError(Exception):
 def speech_segments(ssml: str) -> list[dict[str, Any]]:
     """SSML as the page plays it: speech, timed silences (chained breaks summed) and sounds.
 
-    Short breaks between sentences stay inside the speech; a run of breaks of at least
-    ``SHOWN_SILENCE_S`` becomes one silence, exactly where ``ssml_to_text`` shows one.
+    Short pauses and recognized names stay inside the speech around them, so the page speaks
+    one stretch of words at a time, exactly where ``ssml_to_text`` shows them.
     """
-    sounds = {url: name for name, url in SOUNDS.items()}
-    segments: list[dict[str, Any]] = []
+    out: list[dict[str, Any]] = []
     words: list[str] = []
-    pending_ms = 0
 
     def flush_words() -> None:
         if words:
-            segments.append({"kind": "speech", "text": " ".join(words)})
+            out.append({"kind": "speech", "text": " ".join(words)})
             words.clear()
 
-    def settle_pause() -> None:
-        nonlocal pending_ms
-        if pending_ms >= SHOWN_SILENCE_S * 1000:
-            flush_words()
-            segments.append({"kind": "silence", "seconds": round(pending_ms / 1000)})
-        pending_ms = 0
-
-    for token in _TOKEN_SPLIT.findall(ssml):
-        brk = _BREAK.fullmatch(token)
-        if brk:
-            amount = int(brk.group(1))
-            pending_ms += amount if brk.group(2) == "ms" else amount * 1000
-            continue
-        if token.startswith("<"):
-            audio = _AUDIO.fullmatch(token)
-            if audio:
-                settle_pause()
+    for seg in parse_ssml(ssml):
+        match seg:
+            case Say(text):
+                words.append(text)
+            case PersonName():
+                words.append(to_text((seg,)))
+            case Silence(seconds):
                 flush_words()
-                segments.append({"kind": "sound", "name": sounds.get(unescape(audio.group(1)))})
-            elif token.startswith("<alexa:name"):
-                settle_pause()
-                words.append("partner")
-            continue
-        if token.strip():
-            settle_pause()
-            words.append(unescape(token.strip()))
-    settle_pause()
+                out.append({"kind": "silence", "seconds": seconds})
+            case Sound(name):
+                flush_words()
+                out.append({"kind": "sound", "name": name})
+            case Pause():
+                pass
     flush_words()
-    return segments
+    return out
 
 
 def suggested_phrases(model: dict[str, Any]) -> list[dict[str, str]]:

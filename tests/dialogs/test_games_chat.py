@@ -2,52 +2,25 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from skill.catalog import LocaleContent
-from tests.support.dialog import ROOT
+from tests.support.chat_process import run_chat
 from tests.support.games import Expected, game, household_of, plays_in, says, says_score
 
 NAMES = ("Sam", "Alex")
 ANSWERS = ["yes", "almost", "i pass", "skip", "no", "maybe", "right", "we didn't"]
 
 
-def chat_command() -> list[str]:
-    script = Path(sys.executable).parent / "heart-to-heart"
-    if script.exists():
-        return [str(script), "chat"]
-    return [sys.executable, "-m", "skill.cli", "chat"]
-
-
-def run_chat(lines: list[str], db_path: Path) -> list[str]:
+def game_chat(lines: list[str], db_path: Path) -> list[str]:
     """What Alexa said, one entry per reply, in order."""
-    done = subprocess.run(
-        [
-            *chat_command(),
-            "--store",
-            f"sqlite:///{db_path}",
-            "--user",
-            "couple-1",
-            "--now",
-            "2026-12-01T20:00:00Z",
-        ],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    lines_out = done.stdout.splitlines()
+    lines_out = run_chat(lines, db_path, user="couple-1")
     said = [line.removeprefix("Alexa: ") for line in lines_out if line.startswith("Alexa: ")]
     states = [line for line in lines_out if line.startswith("[session")]
     # A game needs the session: it stays open from the first line to the last.
-    assert states == ["[session open]"] * len(said), done.stdout
+    assert states == ["[session open]"] * len(said), "\n".join(lines_out)
     return said
 
 
@@ -75,7 +48,7 @@ def test_each_game_plays_start_to_finish_in_the_chat(
         answers.append(line)
     ask = f"let's play a {length} game of {the_game.title}" if length else f"play {the_game.title}"
     db_path = tmp_path / "chat.db"
-    said = run_chat(["open heart to heart", "call us sam and alex", ask, *answers], db_path)
+    said = game_chat(["open heart to heart", "call us sam and alex", ask, *answers], db_path)
     assert len(said) == 3 + len(answers)
     assert the_game.rules in said[2]
     summary = said[-1]
@@ -94,12 +67,12 @@ def test_an_interrupted_chat_game_resumes_in_the_next_chat(
     first = ["yes", "no", "yes"]
     for line in first:
         expected.hear(line)
-    run_chat(
+    game_chat(
         ["open heart to heart", "call us sam and alex", "play would you rather", *first], db_path
     )
     rest = ["no", "yes"]
     for line in rest:
         expected.hear(line)
-    said = run_chat(["open heart to heart", "yes", *rest], db_path)
+    said = game_chat(["open heart to heart", "yes", *rest], db_path)
     assert says(said[0], content, "game.resume.offer", title="would you rather", round=4, rounds=5)
     assert says_score(said[-1], content, "match", expected, NAMES, final=True)

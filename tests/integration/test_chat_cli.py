@@ -9,32 +9,12 @@ import sys
 from pathlib import Path
 
 from skill.catalog import LocaleContent
+from tests.support.chat_process import run_chat
 from tests.support.dialog import ROOT
 
 
 def chat(lines: list[str], store: Path, now: str, user: str = "u1") -> list[str]:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "skill.cli",
-            "chat",
-            "--user",
-            user,
-            "--now",
-            now,
-            "--store",
-            f"sqlite:///{store}",
-        ],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.splitlines()
+    return run_chat(lines, store, user=user, now=now, timeout=60)
 
 
 def questions_in(output: list[str], content: LocaleContent) -> list[str]:

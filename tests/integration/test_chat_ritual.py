@@ -3,43 +3,18 @@ question answered for the couple, or declined), recap and "delete our data"."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 from skill.catalog import LocaleContent
 from skill.flows import gratitude
 from skill.local_alexa import REMINDERS_SCOPE, LocalAlexaApi, token_with
 from skill.turn import household_key
-from tests.support.dialog import ROOT
+from tests.support.chat_process import run_chat
 
 
 def chat(lines: list[str], store: Path, *flags: str) -> list[str]:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "skill.cli",
-            "chat",
-            "--user",
-            "u1",
-            "--store",
-            f"sqlite:///{store}",
-            "--now",
-            "2026-12-01T20:00:00Z",
-            *flags,
-        ],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.splitlines()
+    return run_chat(lines, store, *flags, timeout=60)
 
 
 def said(out: list[str], variants: tuple[str, ...] | list[str]) -> bool:

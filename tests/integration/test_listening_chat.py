@@ -2,42 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from skill.catalog import LocaleContent
 from skill.flows import listening
-from tests.support.dialog import ROOT
+from tests.support.chat_process import run_chat
 from tests.support.listening import says
 
 
 def chat(lines: list[str], store: Path, *options: str) -> list[str]:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "skill.cli",
-            "chat",
-            "--user",
-            "listening-couple",
-            "--now",
-            "2026-12-01T20:00:00Z",
-            "--store",
-            f"sqlite:///{store}",
-            *options,
-        ],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.splitlines()
+    return run_chat(lines, store, *options, user="listening-couple")
 
 
 def first_session(output: list[str]) -> list[str]:
