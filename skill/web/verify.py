@@ -221,11 +221,23 @@ class _Chain:
     intermediates: tuple[x509.Certificate, ...]
 
 
+@dataclass(frozen=True)
+class _Trusted:
+    """A validated chain and the span in which every certificate of its path is valid."""
+
+    chain: _Chain
+    valid_from: datetime
+    valid_until: datetime
+
+
 class RequestVerifier:
     """Checks one request at a time; safe to share between threads (the cache is locked).
 
-    Fetched chains are cached by canonical URL in a bounded LRU until the leaf expires, and
-    validated again on every use, so a cached chain is never trusted past its validity.
+    Fetched chains are cached by canonical URL in a bounded LRU until the leaf expires. A
+    cached chain is trusted without repeating the path validation only while every
+    certificate of its validated path is within its validity period (nothing else the
+    validation checks depends on time, so the verdict can't differ there); outside that span
+    it is validated again, so a cached chain is never trusted past its validity.
     """
 
     def __init__(
@@ -241,7 +253,7 @@ class RequestVerifier:
         self._fetcher = fetcher
         self._clock = clock
         self._store = Store(list(roots))
-        self._cache: OrderedDict[str, _Chain] = OrderedDict()
+        self._cache: OrderedDict[str, _Trusted] = OrderedDict()
         self._lock = threading.Lock()
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
@@ -286,24 +298,25 @@ class RequestVerifier:
     def _trusted_leaf(self, url: str, now: datetime) -> x509.Certificate:
         """The validated leaf for ``url``, from the cache or freshly fetched."""
         with self._lock:
-            chain = self._cache.get(url)
-            if chain is not None and now > chain.leaf.not_valid_after_utc:
+            cached = self._cache.get(url)
+            if cached is not None and now > cached.chain.leaf.not_valid_after_utc:
                 del self._cache[url]
-                chain = None
-            if chain is not None:
+                cached = None
+            if cached is not None:
                 self._cache.move_to_end(url)
-        if chain is None:
+        if cached is None:
             chain = self._fetch(url)
-            _validate(chain, now, self._store)
-            self._remember(url, chain)
+            self._remember(url, _Trusted(chain, *_validate(chain, now, self._store)))
             return chain.leaf
+        if cached.valid_from <= now <= cached.valid_until:
+            return cached.chain.leaf
         try:
-            _validate(chain, now, self._store)
+            _validate(cached.chain, now, self._store)
         except VerificationError:
             with self._lock:
                 self._cache.pop(url, None)
             raise
-        return chain.leaf
+        return cached.chain.leaf
 
     def _fetch(self, url: str) -> _Chain:
         try:
@@ -312,11 +325,11 @@ class RequestVerifier:
             raise VerificationError(Reason.CERT_FETCH, type(exc).__name__) from exc
         return _parse_chain(pem)
 
-    def _remember(self, url: str, chain: _Chain) -> None:
+    def _remember(self, url: str, trusted: _Trusted) -> None:
         if self._config.cache_size <= 0:
             return
         with self._lock:
-            self._cache[url] = chain
+            self._cache[url] = trusted
             self._cache.move_to_end(url)
             while len(self._cache) > self._config.cache_size:
                 self._cache.popitem(last=False)
@@ -385,12 +398,13 @@ def _parse_chain(pem: bytes) -> _Chain:
     return _Chain(leaf=certs[0], intermediates=tuple(certs[1:]))
 
 
-def _validate(chain: _Chain, now: datetime, store: Store) -> None:
+def _validate(chain: _Chain, now: datetime, store: Store) -> tuple[datetime, datetime]:
     """Leaf first and valid now, named echo-api.amazon.com, RSA, chaining to a trusted root.
 
     The explicit leaf checks give precise reasons; the path building itself (signatures, CA
     constraints, validity of every certificate, name match) is cryptography's WebPKI verifier,
-    which rejects self-signed leaves, missing intermediates and look-alike CAs.
+    which rejects self-signed leaves, missing intermediates and look-alike CAs. Returns the
+    span in which every certificate of the validated path (leaf to root) is valid.
     """
     leaf = chain.leaf
     try:
@@ -419,9 +433,13 @@ def _validate(chain: _Chain, now: datetime, store: Store) -> None:
         .build_server_verifier(x509.DNSName(ALEXA_SIGNING_NAME))
     )
     try:
-        verifier.verify(leaf, list(chain.intermediates))
+        path = verifier.verify(leaf, list(chain.intermediates))
     except _ChainError as exc:
         raise VerificationError(Reason.CERT_CHAIN, "no path to a trusted root") from exc
+    return (
+        max(cert.not_valid_before_utc for cert in path),
+        min(cert.not_valid_after_utc for cert in path),
+    )
 
 
 def _check_signature(leaf: x509.Certificate, signature: bytes, body: bytes) -> None:

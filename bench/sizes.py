@@ -1,0 +1,200 @@
+"""Section 6: sizes. The Lambda zip (built by ``heart-to-heart build-lambda``) against a bare
+ask-sdk Lambda zip built the same way (same pip flags, same pinned versions, boto3 left to the
+runtime), and the DynamoDB item of one household after 1,000 simulated nights.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from bench.harness import ROOT
+from bench.stats import Figure, Sample
+
+BARE_LAMBDA = Path(__file__).resolve().parent / "bare_lambda.py"
+LAMBDA_PLATFORM = "manylinux2014_aarch64"
+LAMBDA_PYTHON = "3.12"
+ZIP_LIMIT_KIB = 50 * 1024
+KEY_CHARS = 32  # skill.turn.household_key: a 32-character hex digest
+
+
+def _cli() -> Path:
+    return Path(sys.executable).parent / "heart-to-heart"
+
+
+def builder_missing() -> str:
+    if importlib.util.find_spec("skill.deploy.lambda_zip") is None:
+        return "Lambda zip builder not present (heart-to-heart build-lambda)"
+    if not _cli().exists():
+        return f"{_cli()} is missing (make install)"
+    return ""
+
+
+def _pins() -> str:
+    pins: dict[str, str] = {}
+    for dist in importlib.metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            canonical = re.sub(r"[-_.]+", "-", name).lower()
+            if canonical != "heart-to-heart":
+                pins.setdefault(canonical, f"{canonical}=={dist.version}")
+    return "\n".join(pins[k] for k in sorted(pins)) + "\n"
+
+
+def bare_zip(directory: Path) -> Path:
+    """ask-sdk-core for the Lambda runtime, plus the bare Lambda file, zipped like ours."""
+    target = directory / "bare-task"
+    constraints = directory / "constraints.txt"
+    constraints.write_text(_pins(), encoding="utf-8")
+    version = importlib.metadata.version("ask-sdk-core")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-compile",
+            "--target",
+            str(target),
+            "--platform",
+            LAMBDA_PLATFORM,
+            "--python-version",
+            LAMBDA_PYTHON,
+            "--implementation",
+            "cp",
+            "--only-binary=:all:",
+            "--constraint",
+            str(constraints),
+            f"ask-sdk-core=={version}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"pip could not stage the bare zip: {done.stderr.strip()[-1000:]}")
+    for junk in sorted(target.rglob("*"), reverse=True):
+        if junk.is_dir() and junk.name in ("__pycache__", "bin"):
+            shutil.rmtree(junk)
+    shutil.copyfile(BARE_LAMBDA, target / "lambda_function.py")
+    out = directory / "bare.zip"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in sorted(p for p in target.rglob("*") if p.is_file()):
+            archive.write(path, path.relative_to(target).as_posix())
+    return out
+
+
+def skeletons() -> list[Figure]:
+    return [_zip_skeleton(), _item_skeleton(1000)]
+
+
+def _zip_skeleton() -> Figure:
+    return Figure(
+        id="size.lambda_zip",
+        section="6 sizes",
+        label="Lambda zip",
+        unit="KiB",
+        max_value=ZIP_LIMIT_KIB,
+        target="<= 50 MiB",
+    )
+
+
+def _item_skeleton(nights: int) -> Figure:
+    from skill.store.dynamodb import MAX_ITEM_BYTES
+
+    return Figure(
+        id="size.dynamodb_item",
+        section="6 sizes",
+        label=f"DynamoDB item after {nights} nights",
+        unit="B",
+        max_value=MAX_ITEM_BYTES,
+        target=f"<= {MAX_ITEM_BYTES // 1024} KiB guard",
+    )
+
+
+def zip_figure() -> Figure:
+    figure = _zip_skeleton()
+    reason = builder_missing()
+    if reason:
+        figure.not_measured = reason
+        return figure
+    with tempfile.TemporaryDirectory(prefix="bench-zip-") as tmp:
+        directory = Path(tmp)
+        ours = directory / "lambda.zip"
+        done = subprocess.run(
+            [str(_cli()), "build-lambda", "--out", str(ours)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        if done.returncode != 0 or not ours.exists():
+            figure.not_measured = f"build-lambda failed: {done.stderr.strip()[-300:]}"
+            return figure
+        try:
+            bare = bare_zip(directory)
+        except (RuntimeError, subprocess.TimeoutExpired) as error:
+            figure.not_measured = f"bare zip: {error}"
+            return figure
+        size = ours.stat().st_size / 1024
+        bare_size = bare.stat().st_size / 1024
+        with zipfile.ZipFile(ours) as archive:
+            names = archive.namelist()
+            unzipped = sum(i.file_size for i in archive.infolist())
+        top: dict[str, int] = {}
+        with zipfile.ZipFile(ours) as archive:
+            for info in archive.infolist():
+                head = info.filename.split("/", 1)[0]
+                top[head] = top.get(head, 0) + info.compress_size
+    figure.value = Sample("heart to heart zip", size, size, 1)
+    figure.baseline = Sample("bare ask-sdk zip", bare_size, bare_size, 1)
+    largest = sorted(top.items(), key=lambda kv: kv[1], reverse=True)[:6]
+    figure.detail = {
+        "files": len(names),
+        "unzipped_kib": round(unzipped / 1024, 1),
+        "largest_kib": {k: round(v / 1024, 1) for k, v in largest},
+        "build_output": done.stdout.strip(),
+    }
+    return figure
+
+
+def item_bytes(data: dict[str, Any], version: int = 1000) -> tuple[int, int]:
+    """(household JSON bytes, DynamoDB item bytes) as the DynamoDB adapter would write them."""
+    from skill.store.dynamodb import DATA_ATTR, PK_ATTR, VERSION_ATTR, item_size
+
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    item = {
+        PK_ATTR: {"S": "k" * KEY_CHARS},
+        VERSION_ATTR: {"N": str(version)},
+        DATA_ATTR: {"S": text},
+    }
+    return len(text.encode()), item_size(item)  # type: ignore[arg-type]
+
+
+def item_figure(sizes: list[int], nights_target: int = 1000) -> Figure:
+    """``sizes``: the item's size after each simulated night, in order."""
+    figure = _item_skeleton(min(len(sizes), nights_target) if sizes else nights_target)
+    if len(sizes) < 8:
+        figure.not_measured = "fewer than 8 nights simulated"
+        return figure
+    end = min(len(sizes), nights_target)
+    last = sizes[max(7, end - 100) : end]
+    figure.value = Sample.of(f"nights {end - len(last) + 1}-{end}", last)
+    figure.baseline = Sample.of("first week", sizes[:7])
+    figure.detail = {
+        "nights": len(sizes),
+        "max_bytes": max(sizes),
+        "final_bytes": sizes[-1],
+    }
+    return figure
