@@ -19,9 +19,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.support.dynalite import free_port
 from bench.harness import ROOT
 from bench.stats import Figure, Sample
+from tests.support.dynalite import free_port
 
 WINDOW_S = 0.5
 MIN_RATIO = 0.8

@@ -108,7 +108,9 @@ def test_the_zip_holds_the_handler_skill_content_and_runtime_dependencies_only(
     assert not top_packages & NEVER_IN_ZIP
     assert not any(n.startswith(("skill/web/", "skill/deploy/")) for n in names)
     assert not {"skill/cli.py", "skill/chat.py", "skill/tts.py"} & names
-    assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
+    compiled = {n for n in names if n.endswith(".pyc")}
+    assert all(".cpython-312." in n and "__pycache__/" in n for n in compiled)
+    assert "skill/__pycache__/app.cpython-312.pyc" in compiled, "bytecode for the runtime"
     assert not any(n.startswith(("tests/", "interaction_models/")) for n in names)
     every_content_file = {
         f"content/{p.relative_to(ROOT / 'content').as_posix()}"
