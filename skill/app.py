@@ -119,7 +119,12 @@ def build_skill(
     services = Services(
         settings=settings,
         catalog=catalog,
-        runner=TurnRunner(store, budget_s=settings.storage_budget_s, clock=clock),
+        runner=TurnRunner(
+            store,
+            budget_s=settings.storage_budget_s,
+            clock=clock,
+            retention_days=settings.retention_days,
+        ),
         time_zones=time_zones or TimeZoneLookup(timeout_s=settings.settings_api_timeout_s),
         reminders=reminders or RemindersClient(timeout_s=settings.reminders_api_timeout_s),
     )

@@ -23,6 +23,9 @@ class Settings:
     reminders_api_timeout_s: float = 1.5
     storage_budget_s: float = 4.0
     key_salt: str = "heart-to-heart"
+    #: A household that stops using the skill is forgotten this many days after its last
+    #: saved turn (0: kept until "delete our data" or disabling the skill).
+    retention_days: int = 400
     log_level: str = "INFO"
 
     @classmethod
@@ -45,6 +48,7 @@ class Settings:
             ),
             "storage_budget_s": float(env.get("HEART_STORAGE_BUDGET", base.storage_budget_s)),
             "key_salt": env.get("HEART_KEY_SALT", base.key_salt),
+            "retention_days": int(env.get("HEART_RETENTION_DAYS", base.retention_days)),
             "log_level": env.get("HEART_LOG_LEVEL", base.log_level),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -55,8 +55,14 @@ class TurnRunner:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
+        retention_days: int = 0,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
+        """``retention_days`` > 0 lets a household that stops using the skill expire that many
+        days after its last saved turn (the store's TTL); 0 keeps it until it is deleted."""
         self._store = store
+        self._retention_s = retention_days * 86_400
+        self._wall_clock = wall_clock
         self._budget = budget_s
         self._clock = clock
         self._sleep = sleep
@@ -93,7 +99,7 @@ class TurnRunner:
                 return TurnResult(reply, degraded=True, reads=reads, writes=writes)
             try:
                 writes += 1
-                self._store.save(key, to_dict(after), loaded.version)
+                self._store.save(key, to_dict(after), loaded.version, self._expiry())
                 return TurnResult(reply, degraded=False, reads=reads, writes=writes)
             except StoreConflict:
                 log.info("store_conflict key=%s", key)
@@ -107,6 +113,9 @@ class TurnRunner:
         if reply is None:
             return self._fresh(apply, reads, writes)
         return TurnResult(reply, degraded=True, reads=reads, writes=writes)
+
+    def _expiry(self) -> int | None:
+        return int(self._wall_clock()) + self._retention_s if self._retention_s else None
 
     def forget(self, key: str) -> bool:
         """Erase the household; False when storage could not be reached."""

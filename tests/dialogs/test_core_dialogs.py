@@ -162,3 +162,17 @@ def test_a_name_that_is_not_a_name_is_reasked(dialog: Dialog) -> None:
     dialog.say("open heart to heart")
     turn = dialog.say("call us 42 and alex")
     assert turn.session_open and "42" not in turn.speech
+
+
+def test_a_household_that_stops_coming_is_forgotten(db_path: object) -> None:
+    """Retention: the stored row carries an expiry about HEART_RETENTION_DAYS ahead."""
+    import sqlite3
+    import time
+
+    from tests.support.dialog import load_handler
+
+    handler = load_handler(f"sqlite:///{db_path}", HEART_RETENTION_DAYS="30")
+    Dialog(handler).say("ask heart to heart for tonight's question")
+    with sqlite3.connect(str(db_path)) as db:
+        (expires,) = db.execute("SELECT expires_at FROM households").fetchone()
+    assert abs(expires - (time.time() + 30 * 86_400)) < 120

@@ -34,6 +34,7 @@ class MemoryStore:
 
     def save(self, key: str, data: JsonDict, expected_version: int, ttl: int | None = None) -> int:
         self.saves += 1
+        self.last_ttl = ttl
         if self.fail_save:
             raise StoreUnavailable("down")
         if self.conflicts_to_inject:
@@ -136,3 +137,11 @@ def test_household_key_is_stable_salted_and_opaque() -> None:
     assert a == household_key("amzn1.ask.account.X", "salt")
     assert a != household_key("amzn1.ask.account.X", "other")
     assert "amzn1" not in a and len(a) == 32
+
+
+def test_retention_sets_an_expiry_from_the_last_saved_turn() -> None:
+    store = MemoryStore()
+    TurnRunner(store, retention_days=400, wall_clock=lambda: 1_000_000.0).run("k", bump)
+    assert store.last_ttl == 1_000_000 + 400 * 86_400
+    TurnRunner(store, retention_days=0).run("k", bump)
+    assert store.last_ttl is None
