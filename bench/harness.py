@@ -12,11 +12,9 @@ import importlib
 import importlib.util
 import itertools
 import logging
-import os
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +25,7 @@ from skill.chat import ChatSession, ChatTurn, Clock
 from skill.envelopes import Conversation
 from skill.nlu import Resolver
 from skill.store.port import JsonDict, Loaded, Store
+from tests.support.dialog import environment
 
 ROOT = Path(__file__).resolve().parents[1]
 LAMBDA_FILE = ROOT / "lambda" / "lambda_function.py"
@@ -41,20 +40,6 @@ AWS_TEST_ENV = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_EC2_METADATA_DISABLED": "true",
 }
-
-
-@contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
 
 
 class ErrorCounter(logging.Handler):

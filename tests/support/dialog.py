@@ -25,7 +25,8 @@ _counter = itertools.count()
 
 
 @contextmanager
-def _env(values: dict[str, str]) -> Iterator[None]:
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the block, restoring what was there after."""
     saved = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
     try:
@@ -45,7 +46,7 @@ def load_handler(store_url: str, **env: str) -> Handler:
     spec = importlib.util.spec_from_file_location(name, ROOT / "lambda" / "lambda_function.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    with _env(values):
+    with environment(values):
         spec.loader.exec_module(module)
     handler: Handler = module.handler
     return handler
