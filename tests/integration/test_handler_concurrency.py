@@ -82,7 +82,8 @@ def _check_exact(tallies: list[LaunchTally], stored_visits: int, workers: int) -
     # A conflicting turn is re-read and re-applied (after a jittered pause) up to
     # MAX_ATTEMPTS times, then said not to be saved. Two devices rarely get that far; eight
     # workers hammering one item without a pause between turns often do.
-    allowed = TURNS_PER_WORKER * workers // (10 if workers <= 2 else 2)
+    allowed = TURNS_PER_WORKER * workers // (20 if workers <= 2 else 4)
+    print(f"{workers} workers: {not_saved} of {workers * TURNS_PER_WORKER} not saved")
     assert not_saved <= allowed, f"{not_saved} of {workers * TURNS_PER_WORKER} launches not saved"
 
 
