@@ -47,7 +47,11 @@ def to_ssml(segments: Iterable[Segment]) -> str:
                 parts.append(f"<audio src={quoteattr(SOUNDS.get(name, SOUNDS['chime']))}/>")
             case PersonName(person_id):
                 parts.append(f'<alexa:name type="first" personId={quoteattr(person_id)}/>')
-    return "<speak>" + " ".join(parts) + "</speak>"
+    joined = ""
+    for part in parts:
+        # Punctuation said on its own (a comma after a name) joins the word before it.
+        joined += part if not joined or part[:1] in ",.;:!?" else " " + part
+    return "<speak>" + joined + "</speak>"
 
 
 def _breaks(seconds: int) -> list[str]:
@@ -59,21 +63,33 @@ def _breaks(seconds: int) -> list[str]:
 
 
 def to_text(segments: Iterable[Segment], person_label: str = "partner") -> str:
-    """Plain text for the chat and the simulator: timed silences shown as ``(silence 2:00)``."""
-    parts: list[str] = []
+    """Plain text for the chat and the simulator: timed silences shown as ``(silence 2:00)``.
+
+    Words that follow a name or a sentence's end read as a sentence: a part opening with
+    punctuation joins the word before it, and a sentence starts with a capital letter.
+    """
+    text = ""
     for seg in segments:
         match seg:
-            case Say(text):
-                parts.append(text)
+            case Say(said):
+                part = said
             case Silence(seconds):
-                parts.append(f"(silence {seconds // 60}:{seconds % 60:02d})")
+                part = f"(silence {seconds // 60}:{seconds % 60:02d})"
             case Sound(name):
-                parts.append(f"({name})")
+                part = f"({name})"
             case PersonName():
-                parts.append(person_label)
-            case Pause():
-                pass
-    return " ".join(p for p in parts if p)
+                part = person_label
+            case _:
+                continue
+        part = part.strip()
+        if not part:
+            continue
+        if not text or text.endswith((".", "!", "?", ")")):
+            part = part[:1].upper() + part[1:]
+        if text and part[:1] not in ",.;:!?":
+            text += " "
+        text += part
+    return text
 
 
 @dataclass(frozen=True)

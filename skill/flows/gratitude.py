@@ -201,7 +201,7 @@ def _floor(
     household: Household, index: int, key: str, content: LocaleContent, rng: Random
 ) -> tuple[Segment, ...]:
     """Who has the floor: the partner's name (or voice), a breath, then the instruction."""
-    return (people.partner(household, index, content, rng), Pause(200), content.say(key, rng))
+    return (people.partner(household, index, content, rng), Say(","), content.say(key, rng))
 
 
 def _cycle_lead(new_cycle: bool, content: LocaleContent, rng: Random) -> tuple[Segment, ...]:
