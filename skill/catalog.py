@@ -112,6 +112,12 @@ def _parse_phrases(data: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
     return {key: tuple(variants) for key, variants in data["phrases"].items()}
 
 
+def _parse_layouts(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Screen documents by name (``apl.json``); layout, whose words come from data binding."""
+    documents: dict[str, Any] = data["documents"]
+    return documents
+
+
 def _parse_exercises(data: Mapping[str, Any]) -> tuple[exercises.Exercise, ...]:
     try:
         return exercises.parse(data)
@@ -126,7 +132,11 @@ PARSERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "phrases": _parse_phrases,
     "gratitude": _parse_gratitude,
     "games": _parse_games,
+    "apl": _parse_layouts,
 }
+
+#: Layout files: their ``${...}`` are APL data-binding expressions, not phrase placeholders.
+LAYOUTS = frozenset({"apl"})
 
 #: For each file, the list holding its items and the field that names an item in errors.
 ITEM_LISTS: dict[str, str] = {
@@ -347,7 +357,8 @@ def _load_file(path: Path, schemas: Mapping[str, Callable[[Any], Any]], name: st
     except fastjsonschema.JsonSchemaValueException as exc:
         raise ContentError(f"{path}: {_locate(data, exc.path)}{exc.message}") from exc
     _check_unique_ids(path, data)
-    _check_templates(path, data)
+    if name not in LAYOUTS:
+        _check_templates(path, data)
     parser = PARSERS.get(name)
     try:
         return parser(data) if parser else data

@@ -11,10 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from skill import apl
 from skill.local_alexa import token_with
 from skill.nlu import SlotValue
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.heart-to-heart-local"
+APL_MAX_VERSION = "2023.3"
+#: Screens a simulated device can have: (shape, width, height) in pixels at 160 dpi.
+SCREENS = {"landscape": ("RECTANGLE", 1280, 800), "round": ("ROUND", 480, 480)}
 
 
 @dataclass
@@ -32,6 +36,9 @@ class Conversation:
     attributes: dict[str, Any] = field(default_factory=dict)
     #: Permission scopes the couple granted the skill (the access token carries them).
     scopes: set[str] = field(default_factory=set)
+    #: The device's screen: "" for none (an Echo), "landscape" (an Echo Show) or "round"
+    #: (an Echo Spot). A device with a screen claims APL in its supported interfaces.
+    screen: str = ""
 
     @property
     def in_session(self) -> bool:
@@ -48,16 +55,22 @@ class Conversation:
             user["permissions"] = {
                 "scopes": {scope: {"status": "GRANTED"} for scope in sorted(self.scopes)}
             }
+        interfaces: dict[str, Any] = {}
+        if self.screen:
+            interfaces[apl.INTERFACE] = {"runtime": {"maxVersion": APL_MAX_VERSION}}
         system: dict[str, Any] = {
             "application": application,
             "user": user,
-            "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
+            "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
         }
         if self.api_endpoint:
             system["apiEndpoint"] = self.api_endpoint
             system["apiAccessToken"] = token_with(self.api_token, self.scopes)
         if self.person_id:
             system["person"] = {"personId": self.person_id}
+        context: dict[str, Any] = {"System": system}
+        if self.screen:
+            context["Viewport"] = _viewport(self.screen)
         return {
             "version": "1.0",
             "session": {
@@ -67,7 +80,7 @@ class Conversation:
                 "user": user,
                 "attributes": dict(self.attributes),
             },
-            "context": {"System": system},
+            "context": context,
             "request": request,
         }
 
@@ -121,6 +134,22 @@ class Conversation:
             self.session_id = ""
             self.attributes = {}
         return open_
+
+
+def _viewport(screen: str) -> dict[str, Any]:
+    """What a device with a screen reports about it (``context.Viewport``)."""
+    shape, width, height = SCREENS.get(screen, SCREENS["landscape"])
+    return {
+        "experiences": [{"arcMinuteWidth": 246, "arcMinuteHeight": 144, "canRotate": False}],
+        "mode": "HUB",
+        "shape": shape,
+        "pixelWidth": width,
+        "pixelHeight": height,
+        "dpi": 160,
+        "currentPixelWidth": width,
+        "currentPixelHeight": height,
+        "touch": ["SINGLE"],
+    }
 
 
 def _request(kind: str, now: datetime, locale: str) -> dict[str, Any]:

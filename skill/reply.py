@@ -53,6 +53,22 @@ Segment = Say | Pause | Silence | Sound | PersonName
 
 
 @dataclass(frozen=True)
+class Display:
+    """What a screen shows beside the speech: words chosen from content, never layout.
+
+    ``title`` names the activity, ``text`` is the one large line (a question, who has the
+    floor), ``footer`` a quiet line under it (who listens, the score) and ``seconds`` the
+    length of the timed turn this reply holds, for a countdown. How it looks is the screen
+    renderer's business (``skill/apl.py``).
+    """
+
+    title: str
+    text: str
+    footer: str = ""
+    seconds: int = 0
+
+
+@dataclass(frozen=True)
 class Reply:
     """One response: speech, and either a reprompt (the session stays open) or an end.
 
@@ -67,6 +83,8 @@ class Reply:
     directives: tuple[dict[str, Any], ...] = field(default=())
     #: Something the turn must do outside the flow (see ``skill/effects.py``).
     effect: Effect | None = None
+    #: What a device with a screen shows (see ``skill/flows/screens.py`` for the defaults).
+    display: Display | None = None
 
     @staticmethod
     def ask(speech: tuple[Segment, ...], reprompt: tuple[Segment, ...]) -> Reply:
@@ -86,6 +104,10 @@ class Reply:
     def with_card(self, title: str, text: str) -> Reply:
         """The same reply with a simple card for the Alexa app or a screen."""
         return dataclasses.replace(self, card=(title, text))
+
+    def with_display(self, display: Display) -> Reply:
+        """The same reply with what a screen should show while it plays."""
+        return dataclasses.replace(self, display=display)
 
     def then(self, *more: Segment) -> Reply:
         """The same reply with segments appended to its speech."""

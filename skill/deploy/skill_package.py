@@ -30,6 +30,51 @@ MANIFEST_VERSION = "1.0"
 CATEGORY = "FRIENDS_AND_FAMILY"
 #: Reminders, for the nightly ritual a couple may ask to be reminded of.
 PERMISSIONS = ("alexa::alerts:reminders:skill:readwrite",)
+#: Screens: the skill sends APL (``skill/apl.py``) to these viewports, and Alexa rejects an
+#: APL directive from a skill whose manifest doesn't declare the interface.
+APL_VIEWPORTS = (
+    {
+        "mode": "HUB",
+        "shape": "ROUND",
+        "minWidth": 100,
+        "maxWidth": 599,
+        "minHeight": 100,
+        "maxHeight": 599,
+    },
+    {
+        "mode": "HUB",
+        "shape": "RECTANGLE",
+        "minWidth": 960,
+        "maxWidth": 1279,
+        "minHeight": 100,
+        "maxHeight": 599,
+    },
+    {
+        "mode": "HUB",
+        "shape": "RECTANGLE",
+        "minWidth": 960,
+        "maxWidth": 1279,
+        "minHeight": 600,
+        "maxHeight": 959,
+    },
+    {
+        "mode": "HUB",
+        "shape": "RECTANGLE",
+        "minWidth": 1280,
+        "maxWidth": 1920,
+        "minHeight": 600,
+        "maxHeight": 1279,
+    },
+    {
+        "mode": "TV",
+        "shape": "RECTANGLE",
+        "minWidth": 960,
+        "maxWidth": 960,
+        "minHeight": 540,
+        "maxHeight": 540,
+    },
+)
+INTERFACES = ({"type": "ALEXA_PRESENTATION_APL", "supportedViewports": list(APL_VIEWPORTS)},)
 #: Disabling the skill erases the household (the SkillDisabled handler).
 EVENT_SUBSCRIPTIONS = ("SKILL_DISABLED",)
 #: Stands in for the function's ARN (the template's ``SkillFunctionArn`` output) until given.
@@ -146,7 +191,7 @@ def build_manifest(locales: dict[str, dict[str, Any]], endpoint: str) -> dict[st
                     for locale, text in sorted(locales.items())
                 },
             },
-            "apis": {"custom": {"endpoint": {"uri": endpoint}, "interfaces": []}},
+            "apis": {"custom": {"endpoint": {"uri": endpoint}, "interfaces": list(INTERFACES)}},
             "permissions": [{"name": name} for name in PERMISSIONS],
             "events": {
                 "endpoint": {"uri": endpoint},

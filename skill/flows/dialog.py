@@ -22,6 +22,7 @@ from skill.flows import (
     people,
     privacy,
     ritual,
+    screens,
     tonight,
     top,
 )
@@ -94,6 +95,14 @@ ACTIVITIES: dict[str, ActivityRouter] = {
     listening.OFFER_CONTEXT: listening.route_offer,
 }
 
+#: Session context name -> what a screen shows there when a reply doesn't say (else home).
+SCREENS: dict[str, screens.ScreenFn] = {
+    tonight.CONTEXT: tonight.screen,
+    gratitude.CONTEXT: gratitude.screen,
+    games.CONTEXT: games.screen,
+    listening.CONTEXT: listening.screen,
+}
+
 #: Flows that may run at launch before the greeting, e.g. to offer resuming an activity.
 LAUNCH_OFFERS: list[ActivityRouter] = [
     games.offer_resume,
@@ -129,6 +138,7 @@ def handle(
         new_state, reply = EFFECT_FLOWS[event.intent](state, event, content, now, rng)
     else:
         new_state, reply = state, Reply.silent()
+    reply = screens.attach(new_state, reply, content, rng, SCREENS)
     return _remember(new_state, event, reply), reply
 
 

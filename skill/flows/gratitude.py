@@ -21,7 +21,7 @@ from skill.catalog import GratitudePrompt, LocaleContent
 from skill.flows import journal, people
 from skill.flows.events import Event
 from skill.nights import night_of
-from skill.reply import Pause, Reply, Say, Segment, Silence, Sound
+from skill.reply import Display, Pause, Reply, Say, Segment, Silence, Sound
 from skill.state import GratitudeProgress, Household, State
 
 CONTEXT = "gratitude"
@@ -128,6 +128,14 @@ def give_prompt(
         offer = OFFER_MORE
     session = dataclasses.replace(state.session, context=CONTEXT, offer=offer)
     return State(household, session), Reply.ask(speech, reprompt).with_card(*card)
+
+
+def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
+    """While a gratitude round goes on the screen keeps showing its prompt, as its card did."""
+    prompt = prompt_by_id(content, state.household.gratitude.prompt)
+    if prompt is None:
+        return None
+    return Display(title=content.phrase("card.gratitude_title", rng), text=prompt.text)
 
 
 def swap(

@@ -26,7 +26,7 @@ from skill.exercises import Exercise, Step
 from skill.flows import journal, people, tonight, top
 from skill.flows.events import Event
 from skill.nights import night_of
-from skill.reply import Pause, Reply, Say, Segment, Silence, Sound
+from skill.reply import Display, Pause, Reply, Say, Segment, Silence, Sound
 from skill.state import Household, ListeningProgress, State
 
 CONTEXT = "listening"
@@ -436,16 +436,21 @@ def _run_part(
     seconds = step.parts[part]
     ends = _epoch(turn.now) + int(_fast_seconds(before)) + seconds
     speech = (*before, Silence(seconds), Sound("chime"), Pause(700))
+    # The screen shows the timed turn, since most of this response is its silence.
+    shown = _floor_display(
+        turn.household, turn.content, turn.rng, ex, index, progress.first, seconds=seconds
+    )
     if part + 1 < len(step.parts):
         at = dataclasses.replace(progress, step=index, part=part + 1, paused=False, turn_ends=ends)
         speech += _between(turn.household, ex, index, progress.first, turn.content, turn.rng)
-        return turn.keep(at), Reply.ask(speech, _reprompt(turn, at))
+        return turn.keep(at), Reply.ask(speech, _reprompt(turn, at)).with_display(shown)
     following = index + 1
     speech += _narration(turn.household, ex, following, progress.first, turn.content, turn.rng)
     if ex.steps[following].advance == exercises.END:
-        return _finish(turn, ex, speech)
+        finished, reply = _finish(turn, ex, speech)
+        return finished, reply.with_display(shown)
     at = dataclasses.replace(progress, step=following, part=0, paused=False, turn_ends=ends)
-    return turn.keep(at), Reply.ask(speech, _reprompt(turn, at))
+    return turn.keep(at), Reply.ask(speech, _reprompt(turn, at)).with_display(shown)
 
 
 def _finish(turn: _Turn, ex: Exercise, speech: tuple[Segment, ...]) -> tuple[State, Reply]:
@@ -461,6 +466,57 @@ def _finish(turn: _Turn, ex: Exercise, speech: tuple[Segment, ...]) -> tuple[Sta
 def _interrupted(turn: _Turn) -> bool:
     """Whether this request came while the last timed silence was still playing."""
     return _epoch(turn.now) < turn.progress.turn_ends
+
+
+# --- the screen -------------------------------------------------------------------------------
+
+
+def _floor_display(
+    household: Household,
+    content: LocaleContent,
+    rng: Random,
+    ex: Exercise,
+    index: int,
+    first: int,
+    footer: str = "",
+    seconds: int = 0,
+) -> Display:
+    """Who has the floor at step ``index``, and under it ``footer`` or else who listens."""
+    step = ex.steps[index]
+    if step.who == exercises.BOTH:
+        text = content.phrase("screen.listening.both", rng)
+        listens = ""
+    else:
+        person = ex.partner_for(index, first, step.who)
+        name = people.partner_text(household, person, content, rng)
+        other = people.partner_text(household, 1 - person, content, rng)
+        text = content.phrase("screen.listening.floor", rng, person=name)
+        listens = content.phrase("screen.listening.listens", rng, person=other)
+    return Display(title=ex.title, text=text, footer=footer or listens, seconds=seconds)
+
+
+def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
+    """Where an exercise stands, for a screen: choosing who starts, paused, or who has the
+    floor at the step waiting for a cue, with the words that move it on."""
+    progress = state.household.listening
+    ex = find(content, progress.exercise) if progress.exercise else None
+    if ex is None or progress.step >= len(ex.steps):
+        return None
+    if progress.first < 0:
+        return Display(
+            title=ex.title,
+            text=content.phrase("screen.listening.choose", rng),
+            footer=content.phrase("screen.listening.choose_hint", rng),
+        )
+    if progress.paused:
+        return Display(
+            title=ex.title,
+            text=content.phrase("screen.listening.paused", rng),
+            footer=content.phrase("screen.listening.resume", rng),
+        )
+    key = "screen.listening.between" if progress.part > 0 else "screen.listening.ready"
+    footer = content.phrase(key, rng)
+    return _floor_display(state.household, content, rng, ex, progress.step, progress.first, footer)
 
 
 # --- transitions ------------------------------------------------------------------------------
@@ -537,7 +593,18 @@ def _more_time(turn: _Turn, ex: Exercise) -> tuple[State, Reply]:
     progress = dataclasses.replace(turn.progress, paused=False)
     index = progress.step
     previous = ex.steps[index - 1] if index > 0 else None
-    if previous is not None and previous.advance == exercises.TIMER:
+    timed = previous is not None and previous.advance == exercises.TIMER
+    shown_at = index - 1 if timed else index
+    shown = _floor_display(
+        turn.household,
+        turn.content,
+        turn.rng,
+        ex,
+        shown_at,
+        progress.first,
+        seconds=exercises.MORE_TIME_S,
+    )
+    if previous is not None and timed:
         if previous.who == exercises.BOTH:
             lead = turn.line("listening.more_time_both")
         else:
@@ -551,7 +618,7 @@ def _more_time(turn: _Turn, ex: Exercise) -> tuple[State, Reply]:
     ends = _epoch(turn.now) + int(_fast_seconds(before)) + exercises.MORE_TIME_S
     speech = (*before, Silence(exercises.MORE_TIME_S), Sound("chime"), Pause(700), *after)
     at = dataclasses.replace(progress, turn_ends=ends)
-    return turn.keep(at), Reply.ask(speech, _reprompt(turn, at))
+    return turn.keep(at), Reply.ask(speech, _reprompt(turn, at)).with_display(shown)
 
 
 def _pause(turn: _Turn, ex: Exercise) -> tuple[State, Reply]:

@@ -16,7 +16,7 @@ from skill.catalog import LocaleContent, Question
 from skill.flows import journal
 from skill.flows.events import Event
 from skill.nights import night_of, previous_night
-from skill.reply import Pause, Reply, Say, Segment
+from skill.reply import Display, Pause, Reply, Say, Segment
 from skill.state import HISTORY_NIGHTS, MAX_FAVOURITES, Household, NightEntry, State, Tonight
 
 #: Depths offered when the couple set no preference: light and personal, never pushed deep.
@@ -115,6 +115,14 @@ def present(
             (content.say("tonight.reprompt", rng),),
         )
     return State(state.household, session), reply.with_card(*card)
+
+
+def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
+    """While a question is in play the screen keeps showing it, as its card did."""
+    question = content.question(state.session.question_id)
+    if question is None:
+        return None
+    return Display(title=content.phrase("card.tonight_title", rng), text=question.text)
 
 
 def ask_tonight(

@@ -34,6 +34,8 @@ class RequestFacts:
     api_endpoint: str
     api_token: str
     request_id: str
+    #: The device can show APL documents (``supportedInterfaces`` lists Alexa.Presentation.APL).
+    screen: bool = False
 
 
 def facts(envelope: Any) -> RequestFacts:
@@ -55,6 +57,7 @@ def facts(envelope: Any) -> RequestFacts:
         api_endpoint=str(_get(system, "api_endpoint") or ""),
         api_token=str(_get(system, "api_access_token") or ""),
         request_id=str(_get(request, "request_id") or ""),
+        screen=_get(system, "device", "supported_interfaces", "alexa_presentation_apl") is not None,
     )
 
 

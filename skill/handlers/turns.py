@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from random import Random
@@ -10,7 +11,7 @@ from typing import Any
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill import effects
+from skill import apl, effects
 from skill.catalog import Catalog
 from skill.effects import ForgetHousehold, ReminderCall
 from skill.flows import dialog
@@ -94,13 +95,7 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
             )
     elif result.degraded and reply.speech:
         notice = content.say("store.unavailable", Random(seed))
-        reply = Reply(
-            (notice, Pause(300), *reply.speech),
-            reply.reprompt,
-            reply.end_session,
-            reply.card,
-            reply.directives,
-        )
+        reply = dataclasses.replace(reply, speech=(notice, Pause(300), *reply.speech), effect=None)
     log.info(
         "turn key=%s type=%s intent=%s degraded=%s reads=%d writes=%d",
         key,
@@ -114,7 +109,8 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     paused = reply.end_session is None and bool(reply.directives)
     if (reply.end_session is False or paused) and "session" in outcome:
         handler_input.attributes_manager.session_attributes = to_dict(outcome["session"])
-    return build_response(handler_input.response_builder, reply)
+    screen = apl.document(content) if request.screen else None
+    return build_response(handler_input.response_builder, reply, screen)
 
 
 def _reminder_done(call: ReminderCall, result: ReminderResult, cause: Event) -> Event:

@@ -66,11 +66,14 @@ class Dialog:
         now: datetime | str = "2026-12-01T20:00:00Z",
         locale: str = "en-US",
         person_id: str = "",
+        screen: str = "",
     ) -> None:
         if isinstance(now, str):
             now = datetime.fromisoformat(now.replace("Z", "+00:00"))
         self.handler = handler
-        self.conversation = Conversation(user_id=user, locale=locale, person_id=person_id)
+        self.conversation = Conversation(
+            user_id=user, locale=locale, person_id=person_id, screen=screen
+        )
         self.clock = Clock(now if now.tzinfo else now.replace(tzinfo=UTC))
         self.chat = ChatSession(
             lambda event: handler(event, None), resolver(locale), self.conversation, self.clock
