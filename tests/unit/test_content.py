@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 import string
 from collections import Counter
@@ -164,3 +165,45 @@ def test_a_broken_content_file_names_file_item_and_reason(tmp_path: Path) -> Non
         Catalog.load(tmp_path / "content")
     message = str(caught.value)
     assert "questions.json" in message and broken_id in message and "depth" in message
+
+
+def _spoken_texts(content: LocaleContent) -> list[tuple[str, str]]:
+    """Every sentence template the skill can say, with where it comes from."""
+    texts = [(key, v) for key, variants in content.phrases.items() for v in variants]
+    texts += [(q.id, q.text) for q in content.questions]
+    texts += [(q.id, q.follow_up) for q in content.questions if q.follow_up]
+    raw = json.loads((ROOT / "content" / "en-US" / "exercises.json").read_text())
+
+    def strings(node: object, where: str) -> None:
+        if isinstance(node, str):
+            texts.append((where, node))
+        elif isinstance(node, list):
+            for item in node:
+                strings(item, where)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("narration", "say", "text", "prompt", "reminder"):
+                    strings(value, f"{where}.{key}")
+                elif isinstance(value, (dict, list)):
+                    strings(value, where)
+
+    for exercise in raw["exercises"]:
+        strings(exercise, exercise["id"])
+    return texts
+
+
+def test_spoken_sentences_are_short_enough_to_say_in_a_breath(content: LocaleContent) -> None:
+    texts = _spoken_texts(content)
+    exercise_ids = {
+        e["id"]
+        for e in json.loads((ROOT / "content" / "en-US" / "exercises.json").read_text())[
+            "exercises"
+        ]
+    }
+    assert sum(1 for where, _ in texts if where.split(".")[0] in exercise_ids) > 50
+    too_long = []
+    for where, text in texts:
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            if len(sentence.split()) > 22:
+                too_long.append(f"{where}: {sentence}")
+    assert not too_long, "\n".join(too_long)
