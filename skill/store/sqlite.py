@@ -55,6 +55,8 @@ ON CONFLICT (key) DO UPDATE SET
 WHERE households.expires_at IS NOT NULL AND households.expires_at < ?
 """
 
+_SWEEP = "DELETE FROM households WHERE expires_at IS NOT NULL AND expires_at < ?"
+
 _UPDATE = """
 UPDATE households SET version = ?, data = ?, expires_at = ?
 WHERE key = ? AND version = ?
@@ -181,12 +183,28 @@ class SqliteStore:
                 if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                     conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute(_SCHEMA)
-                return
+                break
             except sqlite3.OperationalError as error:
                 busy = error.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
                 if not busy or time.monotonic() > deadline:
                     raise
                 time.sleep(random.uniform(0.005, 0.05))
+        self._sweep(conn)
+
+    @staticmethod
+    def _sweep(conn: sqlite3.Connection) -> None:
+        """Delete expired households once per opened connection.
+
+        Expired rows already read as absent; deleting them makes the retention promise true
+        on disk too (DynamoDB's TTL does the same there). A busy file just skips the sweep.
+        """
+        try:
+            swept = conn.execute(_SWEEP, (int(time.time()),)).rowcount
+        except sqlite3.OperationalError as error:
+            log.info("sqlite sweep skipped: %s", error.sqlite_errorname)
+            return
+        if swept:
+            log.info("sqlite swept %d expired households", swept)
 
     def _unavailable(self, operation: str, key: str, error: Exception) -> StoreUnavailable:
         log.warning("sqlite %s failed for key %s: %s", operation, key, error)

@@ -359,3 +359,19 @@ def test_sqlite_store_reopens_after_close(sqlite_path: Path) -> None:
     store.close()
     assert store.load(KEY) == Loaded({"n": 1}, 1)
     store.close()
+
+
+def test_sqlite_deletes_expired_households_from_the_file_when_opened(tmp_path: Path) -> None:
+    import sqlite3 as sqlite
+
+    path = tmp_path / "sweep.db"
+    first = SqliteStore(path)
+    first.save("gone", {"n": 1}, NEW, ttl=int(time.time()) - 10)
+    first.save("kept", {"n": 2}, NEW, ttl=int(time.time()) + 3600)
+    first.save("forever", {"n": 3}, NEW)
+    first.close()
+    reopened = SqliteStore(path)
+    assert reopened.load("kept").data == {"n": 2}
+    with sqlite.connect(str(path)) as db:
+        keys = {row[0] for row in db.execute("SELECT key FROM households")}
+    assert keys == {"kept", "forever"}
