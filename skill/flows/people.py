@@ -93,14 +93,20 @@ def forget_names(
     state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
 ) -> tuple[State, Reply]:
     """Drop the stored names and recognized voices."""
-    key = "names.forgotten" if state.household.names or state.household.voices else "names.none"
-    household = dataclasses.replace(state.household, names=[], voices=[])
+    household, key = without_names(state.household)
     speech = (content.say(key, rng),)
     if event.new_session:
         return State(household, state.session), Reply.tell(speech)
     return State(household, state.session), Reply.ask(
         (*speech, content.say("offer.tonight", rng)), (content.say("launch.reprompt", rng),)
     )
+
+
+def without_names(household: Household) -> tuple[Household, str]:
+    """``household`` with no names or voices, and the phrase key that says so (a different
+    one when there was nothing to forget). Shared with a game, which forgets them mid-play."""
+    key = "names.forgotten" if household.names or household.voices else "names.none"
+    return dataclasses.replace(household, names=[], voices=[]), key
 
 
 def _reask(state: State, key: str, content: LocaleContent, rng: Random) -> tuple[State, Reply]:

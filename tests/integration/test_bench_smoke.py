@@ -27,8 +27,8 @@ TIMED = ("launch", "tonight", "exercise", "game", "gratitude")
 COUNTED = (*TIMED, "help", "repeat", "stop")
 #: Figures that need a part of the tree other issues build, and the file that brings it.
 NEEDS = {
-    "exercise": ROOT / "skill" / "flows" / "listening.py",
-    "game": ROOT / "skill" / "flows" / "games.py",
+    "exercise": ROOT / "skill" / "flows" / "listening" / "__init__.py",
+    "game": ROOT / "skill" / "flows" / "games" / "__init__.py",
     "gratitude": ROOT / "skill" / "flows" / "gratitude.py",
     "web": ROOT / "skill" / "web" / "app.py",
     "zip": ROOT / "skill" / "deploy" / "lambda_zip.py",

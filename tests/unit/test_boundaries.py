@@ -40,7 +40,11 @@ def imports_of(path: Path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("path", sorted((SKILL / "flows").glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    sorted((SKILL / "flows").rglob("*.py")),
+    ids=lambda p: p.relative_to(SKILL / "flows").as_posix(),
+)
 def test_flows_are_pure(path: Path) -> None:
     bad = {
         m

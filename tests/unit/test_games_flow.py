@@ -17,7 +17,7 @@ from skill.flows import dialog, games, scoring
 from skill.flows.events import INTENT, LAUNCH, SESSION_ENDED, Event
 from skill.reply import PersonName, Reply, Say
 from skill.speech import budget, to_text
-from skill.state import Household, Session, State, to_dict
+from skill.state import GameProgress, Household, Session, State, to_dict
 from tests.support.games import Expected, game, says
 
 EVENING = datetime(2026, 12, 1, 20, 0, tzinfo=ZoneInfo("America/New_York"))
@@ -54,7 +54,7 @@ class Table:
         return self.intent(ANSWERS[said])
 
     @property
-    def progress(self) -> games.GameProgress:
+    def progress(self) -> GameProgress:
         return self.state.household.game
 
     @property
