@@ -18,6 +18,13 @@ chat's permission dialog answers "yes" for the couple.
 
 Suggested phrases are sample utterances from the interaction model, so every chip is
 something the model really lists, and the page holds no sentence of its own to speak.
+
+Device and voice: each utterance may say which device it is spoken to (no screen, an Echo
+Show's landscape screen or an Echo Spot's round one; ``Conversation.screen``) and whose voice
+Alexa recognized (none, voice A or voice B; ``Conversation.person_id``). When the response
+carries an APL RenderDocument, the page draws a preview from its ``screen`` datasource and the
+document's colours, never by running APL. A recognized voice the skill names with
+``<alexa:name>`` shows as "[voice A's name]" and is spoken as "voice A".
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,8 +43,9 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, send_file
 
+from skill import apl
 from skill.chat import ChatSession, ChatTurn, Clock
-from skill.envelopes import LOCAL_SKILL_ID, Conversation
+from skill.envelopes import LOCAL_SKILL_ID, SCREENS, Conversation
 from skill.nights import night_of, zone
 from skill.nlu import LAUNCH_VERBS, Resolver, normalise
 from skill.reply import Pause, PersonName, Say, Silence, Sound
@@ -53,6 +61,14 @@ MAX_UTTERANCE_CHARS = 300
 MAX_SESSIONS = 64
 SESSION_IDLE_S = 6 * 3600.0
 SIMULATED_USER_PREFIX = "amzn1.ask.account.simulator-"
+#: The voices the page can speak with, by the key it sends: the personId Alexa would report.
+VOICES = {
+    "a": "amzn1.ask.person.simulator-voice-a",
+    "b": "amzn1.ask.person.simulator-voice-b",
+}
+#: Screen fields the preview shows, from the RenderDocument's ``screen`` datasource.
+SCREEN_FIELDS = ("title", "text", "footer", "timer")
+_COLOR = re.compile(r"#[0-9A-Fa-f]{3,8}")
 
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -68,26 +84,46 @@ class SimulatorError(Exception):
 # --- what the page shows and plays ---------------------------------------------------------
 
 
-def speech_segments(ssml: str) -> list[dict[str, Any]]:
+def voice_label(voice: str) -> str:
+    """How the page calls a simulated voice: "voice A"."""
+    return f"voice {voice.upper()}"
+
+
+def voice_names(voices: Mapping[str, str] = VOICES) -> dict[str, str]:
+    """personId -> label, for ``speech_segments``."""
+    return {person_id: voice_label(key) for key, person_id in voices.items()}
+
+
+def speech_segments(ssml: str, names: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """SSML as the page plays it: speech, timed silences (chained breaks summed) and sounds.
 
     Short pauses and recognized names stay inside the speech around them, so the page speaks
-    one stretch of words at a time, exactly where ``ssml_to_text`` shows them.
+    one stretch of words at a time, exactly where ``ssml_to_text`` shows them. A name whose
+    personId is in ``names`` shows as "[voice A's name]"; such a stretch also carries
+    ``spoken``, what the page says out loud ("voice A") in place of the real first name.
     """
     out: list[dict[str, Any]] = []
-    words: list[str] = []
+    words: list[tuple[str, str]] = []  # (shown, spoken)
 
     def flush_words() -> None:
         if words:
-            out.append({"kind": "speech", "text": " ".join(words)})
+            segment = {"kind": "speech", "text": _join(shown for shown, _ in words)}
+            spoken = _join(said for _, said in words)
+            if spoken != segment["text"]:
+                segment["spoken"] = spoken
+            out.append(segment)
             words.clear()
 
     for seg in parse_ssml(ssml):
         match seg:
             case Say(text):
-                words.append(text)
-            case PersonName():
-                words.append(to_text((seg,)))
+                words.append((text, text))
+            case PersonName(person_id):
+                label = (names or {}).get(person_id)
+                if label:
+                    words.append((f"[{label}'s name]", label))
+                else:
+                    words.append((to_text((seg,)), to_text((seg,))))
             case Silence(seconds):
                 flush_words()
                 out.append({"kind": "silence", "seconds": seconds})
@@ -98,6 +134,45 @@ def speech_segments(ssml: str) -> list[dict[str, Any]]:
                 pass
     flush_words()
     return out
+
+
+def _join(parts: Iterable[str]) -> str:
+    """Words as one stretch: a part opening with punctuation joins the word before it."""
+    text = ""
+    for part in (p.strip() for p in parts):
+        if part:
+            text += part if not text or part[:1] in ",.;:!?" else " " + part
+    return text
+
+
+def screen_preview(response: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a screen shows for this response: its RenderDocument's ``screen`` datasource and
+    the document's base colours (resources without a ``when``); None without a document."""
+    directives = ((response or {}).get("response") or {}).get("directives") or []
+    for directive in directives:
+        if not isinstance(directive, dict) or directive.get("type") != apl.RENDER_DOCUMENT:
+            continue
+        screen = (directive.get("datasources") or {}).get("screen")
+        if not isinstance(screen, dict):
+            continue
+        preview: dict[str, Any] = {k: str(screen.get(k) or "") for k in SCREEN_FIELDS}
+        preview["long"] = bool(screen.get("long"))
+        preview["colors"] = document_colors(directive.get("document"))
+        return preview
+    return None
+
+
+def document_colors(document: Any) -> dict[str, str]:
+    """The named colours an APL document always defines (its resources with no ``when``)."""
+    colors: dict[str, str] = {}
+    resources = document.get("resources") if isinstance(document, dict) else None
+    for resource in resources if isinstance(resources, list) else []:
+        if not isinstance(resource, dict) or "when" in resource:
+            continue
+        for name, value in (resource.get("colors") or {}).items():
+            if isinstance(value, str) and _COLOR.fullmatch(value):
+                colors[str(name)] = value
+    return colors
 
 
 def suggested_phrases(model: dict[str, Any]) -> list[dict[str, str]]:
@@ -242,12 +317,27 @@ class Simulator:
         chat.fast_clock = True
         return SimSession(chat)
 
-    def say(self, token: str, text: str) -> dict[str, Any]:
-        """One utterance (empty: silence) and everything the page shows for it."""
+    def say(
+        self, token: str, text: str, *, screen: str | None = None, voice: str | None = None
+    ) -> dict[str, Any]:
+        """One utterance (empty: silence) and everything the page shows for it.
+
+        ``screen`` ("", "landscape", "round") picks the device it is spoken to and ``voice``
+        ("", "a", "b") whose voice Alexa recognized; None leaves either as it was.
+        """
         if len(text) > MAX_UTTERANCE_CHARS:
             raise SimulatorError("text_too_long")
+        if screen and screen not in SCREENS:
+            raise SimulatorError("bad_screen")
+        if voice and voice not in VOICES:
+            raise SimulatorError("bad_voice")
         session = self.sessions.get(token)
         with session.lock:
+            conversation = session.chat.conversation
+            if screen is not None:
+                conversation.screen = screen
+            if voice is not None:
+                conversation.person_id = VOICES.get(voice, "")
             self._catch_up(session)
             turn = session.chat.say(text)
             return self._payload(session, turn)
@@ -282,6 +372,10 @@ class Simulator:
             "night": night_of(local),
             "nights_ahead": session.offset.days,
             "session_open": session.chat.conversation.in_session,
+            "device": session.chat.conversation.screen,
+            "voice": next(
+                (k for k, v in VOICES.items() if v == session.chat.conversation.person_id), ""
+            ),
             "household": self.household(session.user_id),
         }
 
@@ -298,7 +392,7 @@ class Simulator:
         response = turn.response or {}
         ssml = response.get("response", {}).get("outputSpeech", {}).get("ssml", "")
         if ssml:
-            segments = speech_segments(ssml)
+            segments = speech_segments(ssml, voice_names())
         elif turn.speech:  # a reprompt after silence: the chat already has it as text
             segments = [{"kind": "speech", "text": turn.speech}]
         else:
@@ -313,6 +407,7 @@ class Simulator:
             "silences": [s["seconds"] for s in segments if s["kind"] == "silence"],
             "request": turn.request,
             "response": turn.response,
+            "screen": screen_preview(turn.response),
             **self._state(session),
         }
 
@@ -345,7 +440,12 @@ def simulator_blueprint(simulator: Simulator) -> Blueprint:
         text = body.get("text", "")
         if not isinstance(text, str):
             raise SimulatorError("bad_text")
-        return jsonify(simulator.say(_token(body), text))
+        screen, voice = body.get("screen"), body.get("voice")
+        if not isinstance(screen, str | None):
+            raise SimulatorError("bad_screen")
+        if not isinstance(voice, str | None):
+            raise SimulatorError("bad_voice")
+        return jsonify(simulator.say(_token(body), text, screen=screen, voice=voice))
 
     @bp.post("/simulator/next-night")
     def next_night() -> Response:

@@ -3,7 +3,8 @@
 A whole tonight's-question evening and the next night, through the page as a person uses it
 (chips, typing, the "next night" button), with gTTS answered by a local fake; then the same
 page with gTTS unreachable, where the text still shows and the browser's voice takes over;
-and the countdown the page shows for a timed silence.
+the countdown the page shows for a timed silence; and an Echo Show's screen with two
+recognized voices taking turns.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 from skill.catalog import LocaleContent
 from skill.reply import Say, Silence, Sound
 from skill.speech import to_ssml
-from skill.web.simulator import speech_segments
+from skill.web.simulator import VOICES, document_colors, speech_segments, voice_label
 from tests.support.dialog import ROOT
 from tests.support.fake_gtts import FakeGtts, fake_gtts, make_mp3, unreachable_base_url
 from tests.support.web_server import ServerProcess, running_server
@@ -120,6 +121,11 @@ class Simulator:
 
     def answer(self) -> str:
         return " ".join(self.text("answer").split())
+
+    def choose(self, group: str, value: str) -> None:
+        """Pick a device or a voice the way a person does: click its label."""
+        self.page.click(f"[data-testid={group}-choice] label:has(input[value='{value}'])")
+        assert self.page.is_checked(f"[data-testid={group}-choice] input[value='{value}']")
 
 
 def _question_text(content: LocaleContent, question_id: str) -> str:
@@ -227,4 +233,94 @@ def test_a_timed_silence_shows_a_countdown(browser: Any, fake: FakeGtts, tmp_pat
         assert first.startswith("0:1") and later < first
         page.click("[data-testid=skip]")
         countdown.wait_for(state="hidden", timeout=5000)
+    page.close()
+
+
+def _rgb(hex_color: str) -> str:
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def _name(voice: str) -> str:
+    return f"[{voice_label(voice)}'s name]"
+
+
+def test_an_echo_show_screen_and_two_recognized_voices(
+    browser: Any, fake: FakeGtts, content: LocaleContent, tmp_path: Path
+) -> None:
+    # Reduced motion: the transcript jumps rather than glides, so the screenshot is steady.
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
+    with start(tmp_path, fake.base_url) as server:
+        sim = Simulator(page, server)
+        screen = page.locator("[data-testid=screen]")
+        assert screen.is_hidden()  # a speaker has no screen
+
+        sim.choose("device", "landscape")
+        screen.wait_for(state="visible")
+        sim.choose("voice", "a")
+        sim.chip("button.chip.launch")
+        request = sim.json("request")
+        assert (
+            "Alexa.Presentation.APL"
+            in request["context"]["System"]["device"]["supportedInterfaces"]
+        )
+        assert request["context"]["System"]["person"]["personId"] == VOICES["a"]
+
+        sim.type("tonight's question")
+        question = _question_text(content, sim.household()["tonight"]["question_id"])
+        shown = " ".join(sim.text("screen-text").split())
+        assert question.lower() == shown.lower()
+        directive = next(
+            d
+            for d in sim.json("response")["response"]["directives"]
+            if d["type"] == "Alexa.Presentation.APL.RenderDocument"
+        )
+        assert sim.text("screen-title") == directive["datasources"]["screen"]["title"]
+        colors = document_colors(content.section("apl")["main"])
+        display = page.locator("[data-testid=screen] .display")
+        assert display.evaluate("e => getComputedStyle(e).backgroundColor") == _rgb(
+            colors["ground"]
+        )
+        text_color = page.locator("[data-testid=screen-text]").evaluate(
+            "e => getComputedStyle(e).color"
+        )
+        assert text_color == _rgb(colors["ink"])
+        box = display.bounding_box()
+        assert box is not None and abs(box["width"] / box["height"] - 1280 / 800) < 0.02
+        spoken_by_a = page.locator("#transcript li.you[data-voice=a] .who")
+        assert spoken_by_a.count() == 2  # both turns so far, labelled with the voice
+        assert voice_label("a") in (spoken_by_a.first.text_content() or "")
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(ARTIFACTS / "simulator-screen.png"))
+
+        # Voice B asks for a listening exercise: Alexa now knows both voices and names them.
+        sim.choose("voice", "b")
+        sim.type("a listening exercise")
+        assert sim.json("request")["context"]["System"]["person"]["personId"] == VOICES["b"]
+        assert _name("a") in sim.answer() and _name("b") in sim.answer()
+        assert page.locator("#transcript li.you[data-voice=b]").count() == 1
+
+        sim.type("me")  # said by voice B, so voice B goes first
+        answer = sim.answer()
+        assert _name("b") in answer and answer.index(_name("b")) < answer.index(_name("a"))
+        last_you = page.locator("#transcript li.you").last
+        assert voice_label("b") in (last_you.text_content() or "")
+        names = page.locator("[data-testid=alexa-turn] .name")
+        assert names.count() >= 4
+        assert sim.text("screen-text")  # the screen moved on with the exercise
+
+        sim.choose("device", "round")  # a Spot: a round screen for the next answer
+        sim.choose("voice", "")
+        sim.type("ready")
+        assert "person" not in sim.json("request")["context"]["System"]
+        assert sim.json("request")["context"]["Viewport"]["shape"] == "ROUND"
+        assert page.get_attribute("[data-testid=screen]", "data-shape") == "round"
+        assert sim.text("screen-text")
+        round_box = display.bounding_box()
+        assert round_box is not None and abs(round_box["width"] - round_box["height"]) < 1
+
+        sim.choose("device", "")
+        assert screen.is_hidden()
     page.close()

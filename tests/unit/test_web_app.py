@@ -19,9 +19,9 @@ from skill.app import build_skill
 from skill.catalog import Catalog
 from skill.envelopes import Conversation
 from skill.nlu import Resolver
-from skill.reply import Say, Silence, Sound
+from skill.reply import PersonName, Say, Silence, Sound
 from skill.settings import Settings
-from skill.speech import to_ssml
+from skill.speech import to_ssml, to_text
 from skill.store.port import Loaded, StoreUnavailable
 from skill.store.sqlite import SqliteStore
 from skill.tts import Speaker, TtsConfig
@@ -29,11 +29,16 @@ from skill.turn import household_key
 from skill.web.app import WebOptions, create_app, is_loopback, rebased_fetcher
 from skill.web.simulator import (
     SIMULATED_USER_PREFIX,
+    VOICES,
     SessionTable,
     SimSession,
+    document_colors,
     load_model,
+    screen_preview,
     speech_segments,
     suggested_phrases,
+    voice_label,
+    voice_names,
 )
 from skill.web.verify import RequestVerifier, VerifierConfig
 from tests.support import certs as ca
@@ -288,8 +293,8 @@ def test_options_from_env() -> None:
 # --- the simulator API ----------------------------------------------------------------------
 
 
-def say(env: Env, text: str, token: str = TOKEN) -> dict[str, Any]:
-    answer = env.client.post("/simulator/say", json={"token": token, "text": text})
+def say(env: Env, text: str, token: str = TOKEN, **choices: str) -> dict[str, Any]:
+    answer = env.client.post("/simulator/say", json={"token": token, "text": text, **choices})
     assert answer.status_code == 200, answer.json
     data: dict[str, Any] = answer.json or {}
     return data
@@ -363,6 +368,10 @@ def test_silence_reprompts_then_closes(tmp_path: Path) -> None:
         {"token": TOKEN, "text": "x" * 301},
         {"token": TOKEN, "text": 7},
         {"token": 12345678901234567890, "text": "hi"},
+        {"token": TOKEN, "text": "hi", "screen": "television"},
+        {"token": TOKEN, "text": "hi", "screen": 1},
+        {"token": TOKEN, "text": "hi", "voice": "c"},
+        {"token": TOKEN, "text": "hi", "voice": ["a"]},
     ],
 )
 def test_bad_simulator_input_is_400(tmp_path: Path, body: dict[str, Any]) -> None:
@@ -450,3 +459,115 @@ def test_clock_in_the_payload_is_in_the_configured_time_zone(tmp_path: Path) -> 
     clock = datetime.fromisoformat(state["clock"])
     assert state["time_zone"] == env.settings.default_time_zone
     assert abs(clock - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+# --- devices with screens, recognized voices --------------------------------------------------
+
+
+def _content() -> Any:
+    return Catalog.load(ROOT / "content").for_locale("en-US")
+
+
+def _render_documents(turn: dict[str, Any]) -> list[dict[str, Any]]:
+    directives = turn["response"]["response"].get("directives") or []
+    return [d for d in directives if d["type"] == "Alexa.Presentation.APL.RenderDocument"]
+
+
+def test_an_echo_show_gets_the_screen_its_render_document_describes(tmp_path: Path) -> None:
+    env = Env(tmp_path)
+    say(env, "open heart to heart", screen="landscape")
+    turn = say(env, "tonight's question")  # the device stays an Echo Show
+    assert turn["device"] == "landscape"
+    assert turn["request"]["context"]["Viewport"]["shape"] == "RECTANGLE"
+    [directive] = _render_documents(turn)
+    datasource = directive["datasources"]["screen"]
+    preview = turn["screen"]
+    assert {k: preview[k] for k in ("title", "text", "footer", "timer", "long")} == datasource
+    question = _content().question(turn["household"]["tonight"]["question_id"])
+    assert question is not None
+    assert preview["text"].lower() == question.text.lower()
+    palette = _content().section("apl")["main"]["resources"][0]["colors"]
+    assert preview["colors"] == palette
+
+
+def test_a_speaker_has_no_screen_and_a_spot_a_round_one(tmp_path: Path) -> None:
+    env = Env(tmp_path)
+    speaker = say(env, "open heart to heart")
+    assert speaker["device"] == "" and speaker["screen"] is None
+    assert not _render_documents(speaker)
+    assert "Viewport" not in speaker["request"]["context"]
+    spot = say(env, "tonight's question", screen="round")
+    assert spot["request"]["context"]["Viewport"]["shape"] == "ROUND"
+    assert spot["screen"] is not None and spot["screen"]["text"]
+    back = say(env, "another question", screen="")
+    assert back["screen"] is None and "Viewport" not in back["request"]["context"]
+
+
+def test_a_recognized_voice_holds_until_it_changes(tmp_path: Path) -> None:
+    env = Env(tmp_path)
+
+    def person(turn: dict[str, Any]) -> str | None:
+        found = turn["request"]["context"]["System"].get("person")
+        return None if found is None else str(found["personId"])
+
+    assert person(say(env, "open heart to heart")) is None
+    first = say(env, "tonight's question", voice="a")
+    assert person(first) == VOICES["a"] and first["voice"] == "a"
+    assert person(say(env, "another question")) == VOICES["a"]
+    assert person(say(env, "another question", voice="b")) == VOICES["b"]
+    last = say(env, "another question", voice="")
+    assert person(last) is None and last["voice"] == ""
+    assert set(last["household"]["voices"]) == {VOICES["a"], VOICES["b"]}
+
+
+def test_a_greeting_to_a_recognized_voice_shows_whose_name_alexa_says(tmp_path: Path) -> None:
+    env = Env(tmp_path)
+    say(env, "open heart to heart")
+    say(env, "stop")
+    greeted = say(env, "open heart to heart", voice="b")
+    ssml = greeted["response"]["response"]["outputSpeech"]["ssml"]
+    assert VOICES["b"] in ssml  # <alexa:name personId=...>
+    label = voice_label("b")
+    [speech] = [s for s in greeted["segments"] if f"[{label}'s name]" in s["text"]]
+    assert label in speech["spoken"] and "[" not in speech["spoken"]
+
+
+def test_recognized_names_show_as_their_voice_and_unknown_ones_as_before() -> None:
+    other = "amzn1.ask.person.someone-else"
+    ssml = to_ssml(
+        (PersonName(VOICES["a"]), Say(", your turn."), PersonName(other), Say("listens."))
+    )
+    unknown = to_text((PersonName(other),))
+    [segment] = speech_segments(ssml, voice_names())
+    assert segment["text"] == f"[{voice_label('a')}'s name], your turn. {unknown} listens."
+    assert segment["spoken"] == f"{voice_label('a')}, your turn. {unknown} listens."
+    assert speech_segments(ssml) == [
+        {"kind": "speech", "text": f"{unknown}, your turn. {unknown} listens."}
+    ]
+
+
+def test_screen_preview_reads_the_datasource_and_only_safe_base_colours() -> None:
+    document = {
+        "resources": [
+            {"colors": {"ground": "#102030", "ink": "red; background: url(x)"}},
+            {"when": "${viewport.shape == 'round'}", "colors": {"ground": "#ffffff"}},
+        ]
+    }
+    directive = {
+        "type": "Alexa.Presentation.APL.RenderDocument",
+        "document": document,
+        "datasources": {"screen": {"title": "T", "text": "Body", "timer": "1:30", "long": True}},
+    }
+    other = {"type": "Dialog.Delegate"}
+    preview = screen_preview({"response": {"directives": [other, directive]}})
+    assert preview == {
+        "title": "T",
+        "text": "Body",
+        "footer": "",
+        "timer": "1:30",
+        "long": True,
+        "colors": {"ground": "#102030"},
+    }
+    assert document_colors(None) == {}
+    assert screen_preview({"response": {"directives": [other]}}) is None
+    assert screen_preview(None) is None

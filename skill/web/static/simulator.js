@@ -1,6 +1,8 @@
 // The speaker simulator page: type or click, show and speak the answer, count down silences.
 // The server does the talking to the skill (/simulator/say) and makes speech
 // (/simulator/audio, gTTS); when that answers an error, the browser's own voice speaks.
+// Each utterance says which device it is spoken to and whose voice Alexa recognized; a
+// response's APL screen (its datasource, as the server extracts it) is drawn beside the orb.
 (function () {
   "use strict";
 
@@ -12,11 +14,17 @@
     transcript: $("transcript"), empty: $("transcript-empty"), clock: $("clock"),
     nextNight: $("next-night"), heard: $("heard"), session: $("session"), night: $("night-id"),
     voice: $("voice"), mute: $("mute"), household: $("household"), request: $("request"),
-    response: $("response"), newCouple: $("new-couple"),
+    response: $("response"), newCouple: $("new-couple"), screen: $("screen"),
   };
+  const screenParts = {};
+  for (const part of ["title", "text", "timer", "footer"]) {
+    screenParts[part] = els.screen.querySelector(".s-" + part);
+  }
 
   const TOKEN_KEY = "heart-to-heart.simulator.token";
   const MUTE_KEY = "heart-to-heart.simulator.muted";
+  const DEVICE_KEY = "heart-to-heart.simulator.device";
+  const VOICE_KEY = "heart-to-heart.simulator.voice";
   const STATUS = {
     idle: "Say something to begin",
     thinking: "…",
@@ -35,6 +43,28 @@
   let currentAudio = null;
 
   els.mute.checked = localStorage.getItem(MUTE_KEY) === "1";
+  choose("device", localStorage.getItem(DEVICE_KEY) || "");
+  choose("voice", localStorage.getItem(VOICE_KEY) || "");
+
+  function chosen(name) {
+    const input = document.querySelector('input[name="' + name + '"]:checked');
+    return input ? input.value : "";
+  }
+
+  function choose(name, value) {
+    const input = document.querySelector(
+      'input[name="' + name + '"][value="' + CSS.escape(value) + '"]'
+    );
+    if (input) input.checked = true;
+  }
+
+  function scrolling() {
+    return window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth";
+  }
+
+  function voiceLabel(voice) {
+    return voice ? "voice " + voice.toUpperCase() : "";
+  }
 
   function newToken() {
     const bytes = new Uint8Array(18);
@@ -62,7 +92,9 @@
     setState("thinking");
     let turn;
     try {
-      turn = await post("/simulator/say", { token, text });
+      turn = await post("/simulator/say", {
+        token, text, screen: chosen("device"), voice: chosen("voice"),
+      });
       showTurn(turn);
       showState(turn);
     } catch (error) {
@@ -121,7 +153,18 @@
     const nodes = [];
     for (const segment of segments) {
       if (segment.kind === "speech") {
-        nodes.push(document.createTextNode(segment.text + " "));
+        // "[voice A's name]" stands where Alexa would say a recognized speaker's name.
+        for (const [i, part] of segment.text.split(/(\[[^\]]+'s name\])/).entries()) {
+          if (i % 2 === 0) {
+            nodes.push(document.createTextNode(part));
+          } else {
+            const name = document.createElement("span");
+            name.className = "name";
+            name.textContent = part;
+            nodes.push(name);
+          }
+        }
+        nodes.push(document.createTextNode(" "));
       } else if (segment.kind === "silence") {
         const pause = document.createElement("span");
         pause.className = "pause";
@@ -137,7 +180,7 @@
     return nodes;
   }
 
-  function addEntry(who, nodes, extraClass) {
+  function addEntry(who, nodes, extraClass, voice) {
     els.empty.hidden = true;
     const li = document.createElement("li");
     li.className = who;
@@ -146,10 +189,14 @@
     const label = document.createElement("span");
     label.className = "who";
     label.textContent = who === "you" ? "You" : "Alexa";
+    if (voice) {
+      label.textContent += " · " + voiceLabel(voice);
+      li.dataset.voice = voice;
+    }
     bubble.append(label, ...nodes);
     li.append(bubble);
     els.transcript.append(li);
-    li.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    li.scrollIntoView({ block: "nearest", behavior: scrolling() });
     return li;
   }
 
@@ -160,7 +207,7 @@
     span.textContent = text;
     li.append(span);
     els.transcript.append(li);
-    li.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    li.scrollIntoView({ block: "nearest", behavior: scrolling() });
   }
 
   function addDivider(text) {
@@ -170,10 +217,11 @@
 
   function showTurn(turn) {
     if (turn.said.trim()) {
-      addEntry("you", [document.createTextNode(turn.said)]);
+      addEntry("you", [document.createTextNode(turn.said)], "", turn.voice);
     } else {
-      addEntry("you", [document.createTextNode("(stays quiet)")], "quiet");
+      addEntry("you", [document.createTextNode("(stays quiet)")], "quiet", turn.voice);
     }
+    if (turn.screen) showScreen(turn.screen);
     els.answer.replaceChildren(...segmentNodes(turn.segments));
     if (turn.segments.length) {
       const entry = addEntry("alexa", segmentNodes(turn.segments));
@@ -195,6 +243,25 @@
       .map((slot) => slot.name + "=" + slot.value)
       .join(", ");
     return request.intent.name + (slots ? " (" + slots + ")" : "");
+  }
+
+  // The device's screen: hidden for a speaker; blank until the skill sends a document.
+  function showDevice(device) {
+    els.screen.hidden = !device;
+    if (device && els.screen.dataset.shape !== device) {
+      els.screen.dataset.shape = device;
+      els.screen.dataset.empty = "1";
+    }
+  }
+
+  function showScreen(preview) {
+    for (const [part, el] of Object.entries(screenParts)) el.textContent = preview[part] || "";
+    els.screen.dataset.empty = "0";
+    els.screen.dataset.long = preview.long ? "1" : "0";
+    els.screen.dataset.title = preview.title ? "1" : "0";
+    for (const [name, color] of Object.entries(preview.colors || {})) {
+      els.screen.style.setProperty("--apl-" + name, color);
+    }
   }
 
   function showState(state) {
@@ -241,7 +308,7 @@
       if (mine !== playback) return;
       if (segment.kind === "speech") {
         setState("speaking");
-        await speak(segment.text, mine);
+        await speak(segment.spoken || segment.text, mine);
       } else if (segment.kind === "silence") {
         await countdown(segment.seconds, mine);
       } else if (segment.kind === "sound") {
@@ -383,6 +450,15 @@
     fitChips();
   });
   els.nextNight.addEventListener("click", nextNight);
+  for (const input of document.querySelectorAll('input[name="device"]')) {
+    input.addEventListener("change", () => {
+      localStorage.setItem(DEVICE_KEY, chosen("device"));
+      showDevice(chosen("device"));
+    });
+  }
+  for (const input of document.querySelectorAll('input[name="voice"]')) {
+    input.addEventListener("change", () => localStorage.setItem(VOICE_KEY, chosen("voice")));
+  }
   els.skip.addEventListener("click", () => skipSilence && skipSilence());
   els.mute.addEventListener("change", () => {
     localStorage.setItem(MUTE_KEY, els.mute.checked ? "1" : "0");
@@ -395,6 +471,7 @@
     els.transcript.replaceChildren();
     els.empty.hidden = false;
     els.answer.replaceChildren();
+    els.screen.dataset.empty = "1";
     sessionOpen = false;
     setState("idle");
     loadState();
@@ -411,6 +488,7 @@
     }
   }
   window.addEventListener("resize", fitChips);
+  showDevice(chosen("device"));
   fitChips();
 
   window.heartSimulator = { say, nextNight, play, token: () => token };
