@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -19,10 +18,9 @@ from typing import Any
 
 from bench.harness import ROOT
 from bench.stats import Figure, Sample
+from skill.deploy.lambda_zip import BuildOptions, installed_pins, pip_install_command
 
 BARE_LAMBDA = Path(__file__).resolve().parent / "bare_lambda.py"
-LAMBDA_PLATFORM = "manylinux2014_aarch64"
-LAMBDA_PYTHON = "3.12"
 ZIP_LIMIT_KIB = 50 * 1024
 KEY_CHARS = 32  # skill.turn.household_key: a 32-character hex digest
 
@@ -39,45 +37,15 @@ def builder_missing() -> str:
     return ""
 
 
-def _pins() -> str:
-    pins: dict[str, str] = {}
-    for dist in importlib.metadata.distributions():
-        name = dist.metadata["Name"]
-        if name:
-            canonical = re.sub(r"[-_.]+", "-", name).lower()
-            if canonical != "heart-to-heart":
-                pins.setdefault(canonical, f"{canonical}=={dist.version}")
-    return "\n".join(pins[k] for k in sorted(pins)) + "\n"
-
-
 def bare_zip(directory: Path) -> Path:
     """ask-sdk-core for the Lambda runtime, plus the bare Lambda file, zipped like ours."""
     target = directory / "bare-task"
     constraints = directory / "constraints.txt"
-    constraints.write_text(_pins(), encoding="utf-8")
+    constraints.write_text("\n".join(installed_pins()) + "\n", encoding="utf-8")
     version = importlib.metadata.version("ask-sdk-core")
+    # The same pip command the real builder runs, for the same runtime, with one requirement.
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-compile",
-            "--target",
-            str(target),
-            "--platform",
-            LAMBDA_PLATFORM,
-            "--python-version",
-            LAMBDA_PYTHON,
-            "--implementation",
-            "cp",
-            "--only-binary=:all:",
-            "--constraint",
-            str(constraints),
-            f"ask-sdk-core=={version}",
-        ],
+        pip_install_command(BuildOptions(), target, constraints, [f"ask-sdk-core=={version}"]),
         capture_output=True,
         text=True,
         timeout=600,
