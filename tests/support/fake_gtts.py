@@ -17,11 +17,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
+
+from tests.support.fake_http import serving
 
 RPC_ID = "jQ1olc"
 
@@ -123,16 +125,9 @@ def _handler(fake: FakeGtts) -> type[BaseHTTPRequestHandler]:
 def fake_gtts(mp3: bytes) -> Iterator[FakeGtts]:
     """Run the fake on a free 127.0.0.1 port for the duration of the block."""
     fake = FakeGtts(mp3)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
-    server.daemon_threads = True
-    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_handler(fake)) as base_url:
+        fake.base_url = base_url
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def unreachable_base_url() -> str:
