@@ -8,13 +8,21 @@ SYSTEM_STAMP := $(VENV)/.system-packages
 STORE ?= sqlite:///$(CURDIR)/var/heart.db
 PORT ?= 8000
 
-.PHONY: run chat serve test lint typecheck unit bench lambda-zip skill-package clean install system-packages
+.PHONY: run chat serve test lint typecheck unit bench lambda-zip skill-package clean install system-packages lock
 
-$(STAMP): pyproject.toml
+# Everything is installed from the lock (requirements/dev.lock), then the project itself without
+# resolving again, so every machine runs the same versions. `make lock` rewrites the locks.
+$(STAMP): pyproject.toml requirements/dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-pin after changing dependencies in pyproject.toml: the Lambda's runtime, and every extra.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 -q -o requirements/lambda.lock
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --extra dev -q -o requirements/dev.lock
 
 $(NODE_STAMP): package.json
 	npm install --no-audit --no-fund --loglevel=error

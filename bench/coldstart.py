@@ -20,7 +20,7 @@ from typing import Any
 from bench import dynalite
 from bench.harness import AWS_TEST_ENV, LAMBDA_FILE
 from bench.stats import Figure, Sample
-from skill.envelopes import Conversation
+from skill.tools.envelopes import Conversation
 
 BENCH_DIR = Path(__file__).resolve().parent
 CHILD = BENCH_DIR / "coldstart_child.py"

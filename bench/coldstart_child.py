@@ -21,8 +21,8 @@ from typing import Any
 
 
 def _breakdown() -> dict[str, float]:
-    import skill.catalog as catalog
-    import skill.store.factory as factory
+    import skill.runtime.catalog as catalog
+    import skill.runtime.store.factory as factory
 
     timings: dict[str, float] = {}
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from bench.harness import ROOT
 from bench.stats import Figure, Sample
-from skill.catalog import Catalog, ContentError
+from skill.runtime.catalog import Catalog, ContentError
 
 CONTENT_DIR = ROOT / "content"
 _NUMBERED = re.compile(r"^(.*?)(-\d+)$")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from skill.store.dynamodb import BILLING_MODE, PK_ATTR
+from skill.runtime.store.dynamodb import BILLING_MODE, PK_ATTR
 from tests.support.dynalite import TEST_REGION
 
 REGION = TEST_REGION

@@ -21,10 +21,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from skill.chat import ChatSession, ChatTurn, Clock
-from skill.envelopes import Conversation
-from skill.nlu import Resolver
-from skill.store.port import JsonDict, Loaded, Store
+from skill.hosts.chat import ChatSession, ChatTurn, Clock
+from skill.runtime.store.port import JsonDict, Loaded, Store
+from skill.tools.envelopes import Conversation
+from skill.tools.nlu import Resolver
 from tests.support.dialog import environment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,7 +121,7 @@ class LoadedLambda:
 
 def load_lambda(store_url: str, **env: str) -> LoadedLambda:
     """A fresh ``lambda_function`` built with ``HEART_STORE=store_url``, its store metered."""
-    factory = importlib.import_module("skill.store.factory")
+    factory = importlib.import_module("skill.runtime.store.factory")
     original = factory.open_store
     opened: list[MeteredStore] = []
 
@@ -131,7 +131,7 @@ def load_lambda(store_url: str, **env: str) -> LoadedLambda:
         return store
 
     patched: list[ModuleType] = []
-    for name in ("skill.store.factory", "skill.store", "skill.app"):
+    for name in ("skill.runtime.store.factory", "skill.runtime.store", "skill.runtime.app"):
         module = importlib.import_module(name)
         if getattr(module, "open_store", None) is original:
             module.open_store = metered_open_store  # type: ignore[attr-defined]

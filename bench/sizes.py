@@ -18,11 +18,11 @@ from typing import Any
 
 from bench.harness import ROOT
 from bench.stats import Figure, Sample
-from skill.deploy.lambda_zip import BuildOptions, installed_pins, pip_install_command
+from skill.tools.deploy.lambda_zip import LAMBDA_LOCK, BuildOptions, lock_pins, pip_install_command
 
 BARE_LAMBDA = Path(__file__).resolve().parent / "bare_lambda.py"
 ZIP_LIMIT_KIB = 50 * 1024
-KEY_CHARS = 32  # skill.turn.household_key: a 32-character hex digest
+KEY_CHARS = 32  # skill.runtime.turn.household_key: a 32-character hex digest
 
 
 def _cli() -> Path:
@@ -30,7 +30,7 @@ def _cli() -> Path:
 
 
 def builder_missing() -> str:
-    if importlib.util.find_spec("skill.deploy.lambda_zip") is None:
+    if importlib.util.find_spec("skill.tools.deploy.lambda_zip") is None:
         return "Lambda zip builder not present (heart-to-heart build-lambda)"
     if not _cli().exists():
         return f"{_cli()} is missing (make install)"
@@ -41,7 +41,7 @@ def bare_zip(directory: Path) -> Path:
     """ask-sdk-core for the Lambda runtime, plus the bare Lambda file, zipped like ours."""
     target = directory / "bare-task"
     constraints = directory / "constraints.txt"
-    constraints.write_text("\n".join(installed_pins()) + "\n", encoding="utf-8")
+    constraints.write_text("\n".join(lock_pins(ROOT / LAMBDA_LOCK)) + "\n", encoding="utf-8")
     version = importlib.metadata.version("ask-sdk-core")
     # The same pip command the real builder runs, for the same runtime, with one requirement.
     done = subprocess.run(
@@ -79,7 +79,7 @@ def _zip_skeleton() -> Figure:
 
 
 def _item_skeleton(nights: int) -> Figure:
-    from skill.store.dynamodb import MAX_ITEM_BYTES
+    from skill.runtime.store.dynamodb import MAX_ITEM_BYTES
 
     return Figure(
         id="size.dynamodb_item",
@@ -139,7 +139,7 @@ def zip_figure() -> Figure:
 
 def item_bytes(data: dict[str, Any], version: int = 1000) -> tuple[int, int]:
     """(household JSON bytes, DynamoDB item bytes) as the DynamoDB adapter would write them."""
-    from skill.store.dynamodb import DATA_ATTR, PK_ATTR, VERSION_ATTR, item_size
+    from skill.runtime.store.dynamodb import DATA_ATTR, PK_ATTR, VERSION_ATTR, item_size
 
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     item = {

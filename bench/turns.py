@@ -32,8 +32,8 @@ from bench.harness import (
 )
 from bench.sizes import item_bytes
 from bench.stats import Figure, Sample
-from skill.flows import dialog
-from skill.nlu import Resolver
+from skill.runtime.flows import dialog
+from skill.tools.nlu import Resolver
 
 
 @dataclass(frozen=True)
@@ -55,21 +55,21 @@ ACTIVITIES = (
     Activity(
         key="exercise",
         title="an exercise step",
-        module="skill.flows.listening",
+        module="skill.runtime.flows.listening",
         start="ask heart to heart for a listening exercise",
         steps=("next", "next", "next"),
     ),
     Activity(
         key="game",
         title="a game turn",
-        module="skill.flows.games",
+        module="skill.runtime.flows.games",
         start="ask heart to heart to play would you rather",
         steps=("yes", "no", "yes"),
     ),
     Activity(
         key="gratitude",
         title="a gratitude prompt",
-        module="skill.flows.gratitude",
+        module="skill.runtime.flows.gratitude",
         start="ask heart to heart for a gratitude prompt",
         steps=(),
         measure_start=True,
@@ -334,14 +334,14 @@ def available_activities(nlu: Resolver) -> tuple[list[Activity], dict[str, str]]
 #: Where a warm turn's own time goes: functions timed in a separate, instrumented pass (never
 #: in the timed runs). Names that a refactoring removed are skipped.
 BREAKDOWN = (
-    ("envelope in (ask-sdk deserialize)", "skill.app", "HeartSkill.deserialize"),
-    ("household from JSON", "skill.turn", "household_from_json"),
-    ("session from JSON", "skill.handlers.turns", "session_from_json"),
-    ("dialog (pure flows)", "skill.flows.dialog", "handle"),
-    ("state to JSON", "skill.turn", "to_dict"),
-    ("session to JSON", "skill.handlers.turns", "to_dict"),
-    ("reply to response", "skill.handlers.turns", "build_response"),
-    ("response out (ask-sdk serialize)", "skill.app", "HeartSkill.serialize"),
+    ("envelope in (ask-sdk deserialize)", "skill.runtime.app", "HeartSkill.deserialize"),
+    ("household from JSON", "skill.runtime.turn", "household_from_json"),
+    ("session from JSON", "skill.runtime.handlers.turns", "session_from_json"),
+    ("dialog (pure flows)", "skill.runtime.flows.dialog", "handle"),
+    ("state to JSON", "skill.runtime.turn", "to_dict"),
+    ("session to JSON", "skill.runtime.handlers.turns", "to_dict"),
+    ("reply to response", "skill.runtime.handlers.turns", "build_response"),
+    ("response out (ask-sdk serialize)", "skill.runtime.app", "HeartSkill.serialize"),
 )
 
 

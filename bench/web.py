@@ -28,7 +28,7 @@ MIN_RATIO = 0.8
 
 
 def not_present() -> str:
-    if importlib.util.find_spec("skill.web.app") is None:
+    if importlib.util.find_spec("skill.hosts.web.app") is None:
         return "web service not present"
     if importlib.util.find_spec("gunicorn") is None:
         return "gunicorn not installed (make install)"

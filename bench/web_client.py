@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.certs import CERT_URL, load_key, sign
-from skill.envelopes import Conversation
+from skill.tools.envelopes import Conversation
 
 POOL = 64
 

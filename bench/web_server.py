@@ -1,4 +1,4 @@
-"""The web service under load: ``skill.web.app.create_app`` on one gunicorn worker.
+"""The web service under load: ``skill.hosts.web.app.create_app`` on one gunicorn worker.
 
 Usage: ``python -m bench.web_server PORT DIR verify|noverify`` where DIR holds the test CA's
 ``roots.pem`` and ``chain.pem``. With verification on, the verifier trusts only the test root
@@ -15,10 +15,10 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
-from skill.envelopes import LOCAL_SKILL_ID
-from skill.settings import Settings
-from skill.web.app import WebOptions, create_app, load_trust_roots
-from skill.web.verify import RequestVerifier, VerifierConfig
+from skill.hosts.web.app import WebOptions, create_app, load_trust_roots
+from skill.hosts.web.verify import RequestVerifier, VerifierConfig
+from skill.runtime.settings import Settings
+from skill.tools.envelopes import LOCAL_SKILL_ID
 
 
 class _Server(BaseApplication):  # type: ignore[misc]

@@ -11,9 +11,9 @@ import logging
 import os
 from typing import Any
 
-from skill.app import skill_from_settings
-from skill.settings import Settings
-from skill.store.dynamodb import DEFAULT_TABLE_NAME
+from skill.runtime.app import skill_from_settings
+from skill.runtime.settings import Settings
+from skill.runtime.store.dynamodb import DEFAULT_TABLE_NAME
 
 DEFAULT_LAMBDA_STORE = f"dynamodb://{DEFAULT_TABLE_NAME}"
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from skill.catalog import Catalog, LocaleContent
+from skill.runtime.catalog import Catalog, LocaleContent
 from tests.support.dialog import ROOT, Dialog, Handler, load_handler
 
 FIXTURES = ROOT / "tests" / "fixtures"

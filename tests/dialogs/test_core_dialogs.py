@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skill.catalog import LocaleContent
+from skill.runtime.catalog import LocaleContent
 from tests.support.dialog import Dialog, Handler
 
 

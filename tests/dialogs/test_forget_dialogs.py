@@ -8,15 +8,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from skill.app import build_skill
-from skill.catalog import Catalog, LocaleContent
-from skill.chat import ChatSession, Clock
-from skill.envelopes import Conversation
-from skill.local_alexa import REMINDERS_SCOPE
-from skill.settings import Settings
-from skill.store.port import StoreUnavailable
-from skill.store.sqlite import SqliteStore
-from skill.turn import household_key
+from skill.hosts.chat import ChatSession, Clock
+from skill.runtime.app import build_skill
+from skill.runtime.catalog import Catalog, LocaleContent
+from skill.runtime.settings import Settings
+from skill.runtime.store.port import StoreUnavailable
+from skill.runtime.store.sqlite import SqliteStore
+from skill.runtime.turn import household_key
+from skill.tools.envelopes import Conversation
+from skill.tools.local_alexa import REMINDERS_SCOPE
 from tests.support.dialog import Dialog, Handler, resolver
 from tests.support.fake_http import fake_api
 

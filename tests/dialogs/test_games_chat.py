@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.catalog import LocaleContent
+from skill.runtime.catalog import LocaleContent
 from tests.support.chat_process import run_chat
 from tests.support.games import Expected, game, household_of, plays_in, says, says_score
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.catalog import LocaleContent
+from skill.runtime.catalog import LocaleContent
 from tests.support.dialog import Dialog
 from tests.support.games import (
     Expected,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from skill.catalog import LocaleContent
-from skill.flows import gratitude
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.flows import gratitude
 from tests.support.dialog import Dialog, Handler
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from skill.catalog import LocaleContent
-from skill.chat import ChatTurn
-from skill.exercises import Exercise
-from skill.flows import listening
-from skill.state import ListeningProgress
+from skill.hosts.chat import ChatTurn
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.exercises import Exercise
+from skill.runtime.flows import listening
+from skill.runtime.state import ListeningProgress
 from tests.support.dialog import ROOT, Dialog, Handler
 from tests.support.listening import positions, says, ssml_problems, stored_household
 

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill.catalog import LocaleContent
-from skill.chat import ChatTurn
-from skill.local_alexa import REMINDERS_SCOPE
-from skill.turn import household_key
+from skill.hosts.chat import ChatTurn
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.turn import household_key
+from skill.tools.local_alexa import REMINDERS_SCOPE
 from tests.support.dialog import Dialog, Handler, load_handler
 from tests.support.fake_http import FakeApi, Recorded, fake_api
 

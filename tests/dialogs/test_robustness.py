@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from skill.app import SkillIdMismatch
-from skill.catalog import LocaleContent
-from skill.flows import dialog as dialog_module
-from skill.handlers.errors import SpeakingExceptionHandler
+from skill.runtime.app import SkillIdMismatch
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.flows import dialog as dialog_module
+from skill.runtime.handlers.errors import SpeakingExceptionHandler
 from tests.support.dialog import Handler, load_handler
 
 Envelope = Callable[[str], dict[str, Any]]

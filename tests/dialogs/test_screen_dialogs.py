@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from skill import apl
-from skill.catalog import Game, LocaleContent
-from skill.chat import ChatTurn
-from skill.flows import scoring
+from skill.hosts.chat import ChatTurn
+from skill.runtime import apl
+from skill.runtime.catalog import Game, LocaleContent
+from skill.runtime.flows import scoring
 from tests.support.dialog import Dialog, Handler
 from tests.support.screens import content_patterns, from_content, render_documents, shown
 

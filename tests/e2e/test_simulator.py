@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from skill.catalog import LocaleContent
-from skill.reply import Say, Silence, Sound
-from skill.speech import to_ssml
-from skill.web.simulator import VOICES, document_colors, speech_segments, voice_label
+from skill.hosts.web.simulator import VOICES, document_colors, speech_segments, voice_label
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.reply import Say, Silence, Sound
+from skill.runtime.speech import to_ssml
 from tests.support.dialog import ROOT
 from tests.support.fake_gtts import FakeGtts, fake_gtts, make_mp3, unreachable_base_url
 from tests.support.web_server import ServerProcess, running_server

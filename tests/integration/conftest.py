@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 import boto3
 import pytest
 
-from skill.store.dynamodb import DynamoDbStore
-from skill.store.port import Store
-from skill.store.sqlite import SqliteStore
+from skill.runtime.store.dynamodb import DynamoDbStore
+from skill.runtime.store.port import Store
+from skill.runtime.store.sqlite import SqliteStore
 from tests.support.dynalite import (
     AWS_TEST_ENV,
     DYNALITE_BIN,

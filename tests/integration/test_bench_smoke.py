@@ -27,11 +27,11 @@ TIMED = ("launch", "tonight", "exercise", "game", "gratitude")
 COUNTED = (*TIMED, "help", "repeat", "stop")
 #: Figures that need a part of the tree other issues build, and the file that brings it.
 NEEDS = {
-    "exercise": ROOT / "skill" / "flows" / "listening" / "__init__.py",
-    "game": ROOT / "skill" / "flows" / "games" / "__init__.py",
-    "gratitude": ROOT / "skill" / "flows" / "gratitude.py",
-    "web": ROOT / "skill" / "web" / "app.py",
-    "zip": ROOT / "skill" / "deploy" / "lambda_zip.py",
+    "exercise": ROOT / "skill" / "runtime" / "flows" / "listening" / "__init__.py",
+    "game": ROOT / "skill" / "runtime" / "flows" / "games" / "__init__.py",
+    "gratitude": ROOT / "skill" / "runtime" / "flows" / "gratitude.py",
+    "web": ROOT / "skill" / "hosts" / "web" / "app.py",
+    "zip": ROOT / "skill" / "tools" / "deploy" / "lambda_zip.py",
 }
 
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from skill.catalog import LocaleContent
+from skill.runtime.catalog import LocaleContent
 from tests.support.chat_process import run_chat
 from tests.support.dialog import ROOT
 
@@ -61,7 +61,14 @@ def test_a_broken_content_dir_is_reported_precisely(tmp_path: Path) -> None:
         (content / "schema" / schema.name).write_text(schema.read_text())
     (content / "en-US" / "questions.json").write_text(json.dumps({"locale": "en-US"}))
     result = subprocess.run(
-        [sys.executable, "-m", "skill.cli", "chat", "--store", f"sqlite:///{tmp_path / 'x.db'}"],
+        [
+            sys.executable,
+            "-m",
+            "skill.hosts.cli",
+            "chat",
+            "--store",
+            f"sqlite:///{tmp_path / 'x.db'}",
+        ],
         input="open heart to heart\n",
         capture_output=True,
         text=True,

@@ -6,10 +6,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from skill.catalog import LocaleContent
-from skill.flows import gratitude
-from skill.local_alexa import REMINDERS_SCOPE, LocalAlexaApi, token_with
-from skill.turn import household_key
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.flows import gratitude
+from skill.runtime.turn import household_key
+from skill.tools.local_alexa import REMINDERS_SCOPE, LocalAlexaApi, token_with
 from tests.support.chat_process import run_chat
 
 

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
-from skill.store import open_store
-from skill.store.dynamodb import BILLING_MODE, DEFAULT_TABLE_NAME, PK_ATTR, TTL_ATTR
+from skill.runtime.store import open_store
+from skill.runtime.store.dynamodb import BILLING_MODE, DEFAULT_TABLE_NAME, PK_ATTR, TTL_ATTR
 from tests.support.dialog import ROOT
 from tests.support.dynalite import TEST_REGION
 
@@ -218,7 +218,7 @@ def test_the_transform_fails_for_a_template_without_the_skill_id(
 
 
 def test_the_code_uri_is_the_zip_the_build_command_writes(sam_template: dict[str, Any]) -> None:
-    from skill.deploy.lambda_zip import DEFAULT_OUT
+    from skill.tools.deploy.lambda_zip import DEFAULT_OUT
 
     code_uri = sam_template["Resources"][FUNCTION]["Properties"]["CodeUri"]
     assert (TEMPLATE.parent / code_uri).resolve() == (ROOT / DEFAULT_OUT).resolve()

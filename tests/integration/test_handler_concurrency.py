@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from skill.catalog import LocaleContent
-from skill.envelopes import Conversation
-from skill.settings import Settings
-from skill.speech import ssml_to_text
-from skill.state import HISTORY_NIGHTS, MAX_FAVOURITES
-from skill.store.dynamodb import DATA_ATTR, MAX_ITEM_BYTES, PK_ATTR, item_size
-from skill.store.sqlite import SqliteStore
-from skill.turn import household_key
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.settings import Settings
+from skill.runtime.speech import ssml_to_text
+from skill.runtime.state import HISTORY_NIGHTS, MAX_FAVOURITES
+from skill.runtime.store.dynamodb import DATA_ATTR, MAX_ITEM_BYTES, PK_ATTR, item_size
+from skill.runtime.store.sqlite import SqliteStore
+from skill.runtime.turn import household_key
+from skill.tools.envelopes import Conversation
 from tests.support.dialog import load_handler
 from tests.support.dynalite import TEST_REGION
 from tests.support.launches import LaunchTally, launch_many

@@ -17,12 +17,12 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pytest
 
-from skill.catalog import LocaleContent
-from skill.envelopes import LOCAL_SKILL_ID, Conversation
-from skill.settings import Settings
-from skill.speech import ssml_to_text
-from skill.store.dynamodb import DATA_ATTR, PK_ATTR
-from skill.turn import household_key
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.settings import Settings
+from skill.runtime.speech import ssml_to_text
+from skill.runtime.store.dynamodb import DATA_ATTR, PK_ATTR
+from skill.runtime.turn import household_key
+from skill.tools.envelopes import LOCAL_SKILL_ID, Conversation
 from tests.support.dialog import ROOT
 from tests.support.dynalite import AWS_TEST_ENV, TEST_REGION
 from tests.support.lambda_runtime import find_python312, lambda_like_venv
@@ -70,7 +70,16 @@ def built_zip(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The zip built by the real command for this machine's architecture, and its output."""
     out = tmp_path_factory.mktemp("lambda") / "lambda.zip"
     completed = subprocess.run(
-        [sys.executable, "-m", "skill.cli", "build-lambda", "--arch", "host", "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "skill.hosts.cli",
+            "build-lambda",
+            "--arch",
+            "host",
+            "--out",
+            str(out),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -103,14 +112,18 @@ def test_the_zip_holds_the_handler_skill_content_and_runtime_dependencies_only(
     top = {name.split("/")[0] for name in names}
     top_packages = {t.split("-")[0].removesuffix(".py").lower() for t in top}
     assert "lambda_function.py" in names
-    assert {"skill/app.py", "skill/store/dynamodb.py", "content/en-US/questions.json"} <= names
+    assert {
+        "skill/runtime/app.py",
+        "skill/runtime/store/dynamodb.py",
+        "content/en-US/questions.json",
+    } <= names
     assert {"ask_sdk_core", "ask_sdk_model", "fastjsonschema", "tzdata"} <= top
     assert not top_packages & NEVER_IN_ZIP
-    assert not any(n.startswith(("skill/web/", "skill/deploy/")) for n in names)
-    assert not {"skill/cli.py", "skill/chat.py", "skill/tts.py"} & names
+    skill_files = {n for n in names if n.startswith("skill/")}
+    assert all(n.startswith("skill/runtime/") or n.startswith("skill/__") for n in skill_files)
     compiled = {n for n in names if n.endswith(".pyc")}
     assert all(".cpython-312." in n and "__pycache__/" in n for n in compiled)
-    assert "skill/__pycache__/app.cpython-312.pyc" in compiled, "bytecode for the runtime"
+    assert "skill/runtime/__pycache__/app.cpython-312.pyc" in compiled, "bytecode for the runtime"
     assert not any(n.startswith(("tests/", "interaction_models/")) for n in names)
     every_content_file = {
         f"content/{p.relative_to(ROOT / 'content').as_posix()}"
@@ -239,3 +252,46 @@ def test_the_zip_answers_alexa_in_a_clean_python312_with_state_in_dynalite(
     finally:
         second.close()
     assert _stored(dynamodb_client, dynamodb_table, user)["visits"] == 2
+
+
+def test_a_second_build_of_the_same_commit_gives_identical_bytes(
+    built_zip: tuple[Path, str], tmp_path: Path
+) -> None:
+    again = tmp_path / "again.zip"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "skill.hosts.cli",
+            "build-lambda",
+            "--arch",
+            "host",
+            "--out",
+            str(again),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert again.read_bytes() == built_zip[0].read_bytes()
+
+
+def test_the_zip_installs_exactly_the_lambda_lock(built_zip: tuple[Path, str]) -> None:
+    with zipfile.ZipFile(built_zip[0]) as archive:
+        installed = {
+            name.split("/")[0].removesuffix(".dist-info").rsplit("-", 1)
+            for name in archive.namelist()
+            if name.split("/")[0].endswith(".dist-info")
+        }
+    pinned = {
+        tuple(line.split(";")[0].strip().split("=="))
+        for line in (ROOT / "requirements" / "lambda.lock").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    }
+
+    def canonical(pair: list[str] | tuple[str, ...]) -> tuple[str, str]:
+        return (pair[0].lower().replace("_", "-"), pair[1])
+
+    assert {canonical(p) for p in installed} == {canonical(p) for p in pinned}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from skill.catalog import LocaleContent
-from skill.flows import listening
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.flows import listening
 from tests.support.chat_process import run_chat
 from tests.support.listening import says
 

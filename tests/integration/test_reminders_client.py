@@ -6,9 +6,9 @@ import time
 from datetime import datetime
 from typing import Any
 
-from skill import effects
-from skill.effects import ReminderCall
-from skill.reminders import RemindersClient, first_occurrence, reminder_body
+from skill.runtime import effects
+from skill.runtime.effects import ReminderCall
+from skill.runtime.reminders import RemindersClient, first_occurrence, reminder_body
 from tests.support.fake_http import Recorded, fake_api
 
 CALL = ReminderCall(

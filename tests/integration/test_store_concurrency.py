@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from skill.store import open_store
-from skill.store.port import Store, StoreConflict
+from skill.runtime.store import open_store
+from skill.runtime.store.port import Store, StoreConflict
 from tests.support.dynalite import TEST_REGION
 
 pytestmark = pytest.mark.integration

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from skill.store.dynamodb import (
+from skill.runtime.store.dynamodb import (
     DATA_ATTR,
     MAX_ITEM_BYTES,
     PK_ATTR,
@@ -22,8 +22,8 @@ from skill.store.dynamodb import (
     WRITE_TOKEN_ATTR,
     DynamoDbStore,
 )
-from skill.store.port import NEW, Loaded, Store, StoreConflict, StoreUnavailable
-from skill.store.sqlite import SqliteStore
+from skill.runtime.store.port import NEW, Loaded, Store, StoreConflict, StoreUnavailable
+from skill.runtime.store.sqlite import SqliteStore
 from tests.support.dynalite import TEST_REGION, free_port
 
 if TYPE_CHECKING:

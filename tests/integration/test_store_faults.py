@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from skill.catalog import LocaleContent
-from skill.envelopes import Conversation
-from skill.settings import Settings
-from skill.speech import ssml_to_text
-from skill.store.dynamodb import DATA_ATTR, PK_ATTR
-from skill.turn import MAX_ATTEMPTS, household_key
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.settings import Settings
+from skill.runtime.speech import ssml_to_text
+from skill.runtime.store.dynamodb import DATA_ATTR, PK_ATTR
+from skill.runtime.turn import MAX_ATTEMPTS, household_key
+from skill.tools.envelopes import Conversation
 from tests.support.dialog import Handler, load_handler
 from tests.support.dynalite import TEST_REGION
 from tests.support.faults import CONFLICT_CODE, KINDS, Call, FaultInjector, inject

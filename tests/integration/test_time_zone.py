@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from skill.catalog import LocaleContent
-from skill.timezone import TimeZoneLookup
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.timezone import TimeZoneLookup
 from tests.support.dialog import Dialog, load_handler
 from tests.support.fake_http import fake_api
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from skill.catalog import LocaleContent
-from skill.tts import Speaker, TtsConfig, TtsError, gtts_synthesize
+from skill.runtime.catalog import LocaleContent
+from skill.tools.tts import Speaker, TtsConfig, TtsError, gtts_synthesize
 from tests.support.dialog import ROOT
 from tests.support.fake_gtts import FakeGtts, fake_gtts, make_mp3, unreachable_base_url
 
@@ -78,7 +78,7 @@ def test_unreachable_server_fails_in_well_under_a_second(tmp_path: Path) -> None
 def preview(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
     """The real command, in a child process, with its own speech cache."""
     return subprocess.run(
-        [sys.executable, "-m", "skill.cli", "preview", *args],
+        [sys.executable, "-m", "skill.hosts.cli", "preview", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -25,10 +25,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from skill.envelopes import Conversation
-from skill.settings import Settings
-from skill.store.sqlite import SqliteStore
-from skill.turn import household_key
+from skill.runtime.settings import Settings
+from skill.runtime.store.sqlite import SqliteStore
+from skill.runtime.turn import household_key
+from skill.tools.envelopes import Conversation
 from tests.support import certs as ca
 from tests.support.dialog import ROOT
 from tests.support.web_server import ServerProcess, running_server, serve_command

@@ -24,7 +24,7 @@ def run_chat(
         [
             sys.executable,
             "-m",
-            "skill.cli",
+            "skill.hosts.cli",
             "chat",
             "--user",
             user,

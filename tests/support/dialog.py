@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from skill.chat import ChatSession, ChatTurn, Clock
-from skill.envelopes import Conversation
-from skill.nlu import Resolver
+from skill.hosts.chat import ChatSession, ChatTurn, Clock
+from skill.tools.envelopes import Conversation
+from skill.tools.nlu import Resolver
 
 ROOT = Path(__file__).resolve().parents[2]
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skill.store.dynamodb import BILLING_MODE, PK_ATTR
+from skill.runtime.store.dynamodb import BILLING_MODE, PK_ATTR
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient

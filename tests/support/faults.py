@@ -32,7 +32,7 @@ import botocore.handlers
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError, ReadTimeoutError
 
-from skill.store.dynamodb import DATA_ATTR, PK_ATTR, VERSION_ATTR
+from skill.runtime.store.dynamodb import DATA_ATTR, PK_ATTR, VERSION_ATTR
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient

@@ -13,10 +13,10 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from skill.catalog import Game, LocaleContent
-from skill.state import Household, household_from_json
-from skill.store.sqlite import SqliteStore
-from skill.turn import household_key
+from skill.runtime.catalog import Game, LocaleContent
+from skill.runtime.state import Household, household_from_json
+from skill.runtime.store.sqlite import SqliteStore
+from skill.runtime.turn import household_key
 
 DEFAULT_SALT = "heart-to-heart"
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from skill.envelopes import Conversation
-from skill.speech import ssml_to_text
+from skill.runtime.speech import ssml_to_text
+from skill.tools.envelopes import Conversation
 from tests.support.dialog import load_handler
 
 

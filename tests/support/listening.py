@@ -6,11 +6,16 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from skill.exercises import CUE, Exercise
-from skill.speech import MAX_AUDIO_AND_SILENCE_S, MAX_BREAK_MS, MAX_SSML_CHARS, SOUND_SECONDS
-from skill.state import Household, household_from_json
-from skill.store import open_store
-from skill.turn import household_key
+from skill.runtime.exercises import CUE, Exercise
+from skill.runtime.speech import (
+    MAX_AUDIO_AND_SILENCE_S,
+    MAX_BREAK_MS,
+    MAX_SSML_CHARS,
+    SOUND_SECONDS,
+)
+from skill.runtime.state import Household, household_from_json
+from skill.runtime.store import open_store
+from skill.runtime.turn import household_key
 
 _FIELD = re.compile(r"\{\w+\}")
 _BREAK = re.compile(r'<break\s+time="(\d+)(ms|s)"\s*/>')

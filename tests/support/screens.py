@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from skill import apl
-from skill.catalog import Game, GratitudePrompt, LocaleContent
-from skill.exercises import Exercise
+from skill.runtime import apl
+from skill.runtime.catalog import Game, GratitudePrompt, LocaleContent
+from skill.runtime.exercises import Exercise
 
 #: The datasource fields that hold words (the rest are numbers and flags).
 WORD_FIELDS = ("title", "text", "footer")

@@ -43,7 +43,7 @@ def _pump(stream: IO[str], sink: queue.Queue[str] | list[str]) -> None:
 
 
 def serve_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "skill.cli", "serve", *args]
+    return [sys.executable, "-m", "skill.hosts.cli", "serve", *args]
 
 
 @contextmanager

@@ -10,7 +10,7 @@ import pytest
 
 from tests.support.dialog import ROOT, Dialog, Handler
 
-SKILL = ROOT / "skill"
+SKILL = ROOT / "skill" / "runtime"
 FORBIDDEN_IN_FLOWS = (
     "ask_sdk_core",
     "ask_sdk_model",
@@ -23,9 +23,9 @@ FORBIDDEN_IN_FLOWS = (
     "requests",
     "socket",
     "gtts",
-    "skill.store",
-    "skill.handlers",
-    "skill.web",
+    "skill.runtime.store",
+    "skill.runtime.handlers",
+    "skill.hosts.web",
 )
 
 
@@ -57,7 +57,11 @@ def test_flows_are_pure(path: Path) -> None:
 
 @pytest.mark.parametrize("path", sorted((SKILL / "handlers").glob("*.py")), ids=lambda p: p.name)
 def test_handlers_never_touch_the_store(path: Path) -> None:
-    bad = {m for m in imports_of(path) if m.startswith("skill.store") or m in ("boto3", "sqlite3")}
+    bad = {
+        m
+        for m in imports_of(path)
+        if m.startswith("skill.runtime.store") or m in ("boto3", "sqlite3")
+    }
     assert bad == set()
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import fastjsonschema
 import pytest
 
-from skill.catalog import Catalog, ContentError, _const_as_enum, _Validator
+from skill.runtime.catalog import Catalog, ContentError, _const_as_enum, _Validator
 
 ROOT = Path(__file__).resolve().parents[2]
 

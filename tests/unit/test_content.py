@@ -9,7 +9,7 @@ import string
 from collections import Counter
 from pathlib import Path
 
-from skill.catalog import Catalog, LocaleContent
+from skill.runtime.catalog import Catalog, LocaleContent
 from tests.support.dialog import ROOT
 
 SKILL_DIR = ROOT / "skill"
@@ -153,7 +153,7 @@ def test_a_broken_content_file_names_file_item_and_reason(tmp_path: Path) -> Non
 
     import pytest
 
-    from skill.catalog import ContentError
+    from skill.runtime.catalog import ContentError
 
     shutil.copytree(ROOT / "content", tmp_path / "content")
     deck = tmp_path / "content" / "en-US" / "questions.json"

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from skill.catalog import Catalog, ContentError, LocaleContent
-from skill.exercises import BOTH, CUE, END, LISTENER, SPEAKER, TIMER, Exercise
-from skill.flows import listening
+from skill.runtime.catalog import Catalog, ContentError, LocaleContent
+from skill.runtime.exercises import BOTH, CUE, END, LISTENER, SPEAKER, TIMER, Exercise
+from skill.runtime.flows import listening
 from tests.support.dialog import ROOT
 
 EXERCISES_FILE = ROOT / "content" / "en-US" / "exercises.json"
@@ -117,7 +117,7 @@ def test_no_therapy_claims_or_explicit_words(
 
 
 def test_every_listening_phrase_the_runner_names_exists(content: LocaleContent) -> None:
-    runner = ROOT / "skill" / "flows" / "listening"
+    runner = ROOT / "skill" / "runtime" / "flows" / "listening"
     source = "\n".join(p.read_text() for p in sorted(runner.glob("*.py")))
     keys = set(re.findall(r'"((?:listening|launch|offer|no)\.[a-z_.]+|goodbye)"', source))
     assert "listening.who_first" in keys and len(keys) > 30

@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill import intents
-from skill.catalog import Game, LocaleContent
-from skill.flows import dialog, games, scoring
-from skill.flows.events import INTENT, LAUNCH, SESSION_ENDED, Event
-from skill.reply import PersonName, Reply, Say
-from skill.speech import budget, to_text
-from skill.state import GameProgress, Household, Session, State, to_dict
+from skill.runtime import intents
+from skill.runtime.catalog import Game, LocaleContent
+from skill.runtime.flows import dialog, games, scoring
+from skill.runtime.flows.events import INTENT, LAUNCH, SESSION_ENDED, Event
+from skill.runtime.reply import PersonName, Reply, Say
+from skill.runtime.speech import budget, to_text
+from skill.runtime.state import GameProgress, Household, Session, State, to_dict
 from tests.support.games import Expected, game, says
 
 EVENING = datetime(2026, 12, 1, 20, 0, tzinfo=ZoneInfo("America/New_York"))

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from random import Random
 from zoneinfo import ZoneInfo
 
-from skill import intents
-from skill.catalog import GratitudePrompt, LocaleContent
-from skill.flows import dialog, gratitude
-from skill.flows.events import INTENT, Event
-from skill.reply import PersonName, Reply, Say, Silence, Sound
-from skill.speech import budget
-from skill.state import GratitudeProgress, Household, Session, State
+from skill.runtime import intents
+from skill.runtime.catalog import GratitudePrompt, LocaleContent
+from skill.runtime.flows import dialog, gratitude
+from skill.runtime.flows.events import INTENT, Event
+from skill.runtime.reply import PersonName, Reply, Say, Silence, Sound
+from skill.runtime.speech import budget
+from skill.runtime.state import GratitudeProgress, Household, Session, State
 
 NY = ZoneInfo("America/New_York")
 EVENING = datetime(2026, 12, 1, 20, 0, tzinfo=NY)

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from skill.app import known_intents
-from skill.intents import BUILT_INS
+from skill.runtime.app import known_intents
+from skill.runtime.intents import BUILT_INS
 from tests.support.dialog import ROOT
 
 MODEL_FILES = sorted((ROOT / "interaction_models").glob("*.json"))

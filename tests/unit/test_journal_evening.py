@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill import intents
-from skill.catalog import LocaleContent
-from skill.flows import dialog, evening, gratitude, journal, tonight
-from skill.flows.events import INTENT, Event
-from skill.reply import Reply, Say
-from skill.state import Household, JournalEntry, Session, State, Together
+from skill.runtime import intents
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.flows import dialog, evening, gratitude, journal, tonight
+from skill.runtime.flows.events import INTENT, Event
+from skill.runtime.reply import Reply, Say
+from skill.runtime.state import Household, JournalEntry, Session, State, Together
 
 NY = ZoneInfo("America/New_York")
 EVENING = datetime(2026, 12, 1, 20, 0, tzinfo=NY)

@@ -8,14 +8,14 @@ from random import Random
 
 import pytest
 
-from skill import exercises, intents
-from skill.catalog import LocaleContent
-from skill.exercises import CUE, END, TIMER, Exercise
-from skill.flows import dialog, listening, top
-from skill.flows.events import INTENT, LAUNCH, SESSION_ENDED, Event
-from skill.reply import PersonName, Reply, Say, Silence, Sound
-from skill.speech import budget, to_ssml, to_text
-from skill.state import Household, ListeningProgress, Session, State
+from skill.runtime import exercises, intents
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.exercises import CUE, END, TIMER, Exercise
+from skill.runtime.flows import dialog, listening, top
+from skill.runtime.flows.events import INTENT, LAUNCH, SESSION_ENDED, Event
+from skill.runtime.reply import PersonName, Reply, Say, Silence, Sound
+from skill.runtime.speech import budget, to_ssml, to_text
+from skill.runtime.state import Household, ListeningProgress, Session, State
 from tests.support.listening import positions, says, ssml_problems
 
 NOW = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)

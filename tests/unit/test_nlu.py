@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from skill.nlu import FALLBACK, Resolver, normalise
+from skill.tools.nlu import FALLBACK, Resolver, normalise
 from tests.support.dialog import ROOT, resolver
 
 MODEL = ROOT / "interaction_models" / "en-US.json"

@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill import effects, intents
-from skill.catalog import LocaleContent
-from skill.effects import ForgetHousehold, ReminderCall
-from skill.flows import dialog, privacy, ritual
-from skill.flows.events import EFFECT_DONE, INTENT, PERMISSION, Event
-from skill.reply import Reply, Say
-from skill.state import Household, NightlyReminder, Session, State
-from skill.times import spoken_to_slot
+from skill.runtime import effects, intents
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.effects import ForgetHousehold, ReminderCall
+from skill.runtime.flows import dialog, privacy, ritual
+from skill.runtime.flows.events import EFFECT_DONE, INTENT, PERMISSION, Event
+from skill.runtime.reply import Reply, Say
+from skill.runtime.state import Household, NightlyReminder, Session, State
+from skill.runtime.times import spoken_to_slot
 
 NY = ZoneInfo("America/New_York")
 EVENING = datetime(2026, 12, 1, 20, 0, tzinfo=NY)

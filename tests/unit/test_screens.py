@@ -15,14 +15,14 @@ import pytest
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_core.serialize import DefaultSerializer
 
-from skill import apl, exercises, intents
-from skill.catalog import Catalog, ContentError, LocaleContent
-from skill.deploy.skill_package import export_skill_package
-from skill.flows import dialog, games, listening, screens, tonight, top
-from skill.flows.events import INTENT, SESSION_ENDED, Event
-from skill.handlers.render import build_response
-from skill.reply import Display, Reply, Say
-from skill.state import GameProgress, Household, ListeningProgress, Session, State
+from skill.runtime import apl, exercises, intents
+from skill.runtime.catalog import Catalog, ContentError, LocaleContent
+from skill.runtime.flows import dialog, games, listening, screens, tonight, top
+from skill.runtime.flows.events import INTENT, SESSION_ENDED, Event
+from skill.runtime.handlers.render import build_response
+from skill.runtime.reply import Display, Reply, Say
+from skill.runtime.state import GameProgress, Household, ListeningProgress, Session, State
+from skill.tools.deploy.skill_package import export_skill_package
 from tests.support.dialog import ROOT, resolver
 from tests.support.screens import content_patterns, from_content
 

@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 
-from skill.catalog import LocaleContent
-from skill.cli import main
-from skill.deploy.skill_package import (
+from skill.hosts.cli import main
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.flows import dialog
+from skill.tools.deploy.skill_package import (
     PLACEHOLDER_ENDPOINT,
     ExportError,
     example_phrase_problem,
     export_skill_package,
 )
-from skill.flows import dialog
-from skill.nlu import FALLBACK
+from skill.tools.nlu import FALLBACK
 from tests.support.dialog import ROOT, resolver
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:heart-to-heart-SkillFunction-abc"

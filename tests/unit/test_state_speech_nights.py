@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill.nights import night_of, nights_between, previous_night, zone
-from skill.reply import (
+from skill.runtime.nights import night_of, nights_between, previous_night, zone
+from skill.runtime.reply import (
     Pause,
     PersonName,
     Reply,
@@ -18,8 +18,8 @@ from skill.reply import (
     segments_from_json,
     segments_to_json,
 )
-from skill.speech import budget, ssml_to_text, to_ssml, to_text
-from skill.state import (
+from skill.runtime.speech import budget, ssml_to_text, to_ssml, to_text
+from skill.runtime.state import (
     Household,
     NightEntry,
     QuestionPrefs,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from skill.store import open_store
-from skill.store.dynamodb import DynamoDbStore
-from skill.store.sqlite import SqliteStore
+from skill.runtime.store import open_store
+from skill.runtime.store.dynamodb import DynamoDbStore
+from skill.runtime.store.sqlite import SqliteStore
 
 
 def test_sqlite_absolute_path(tmp_path: Path) -> None:
@@ -111,7 +111,7 @@ def test_bad_urls_are_rejected_precisely(url: str, message: str) -> None:
 def test_sqlite_path_does_not_import_boto3(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from skill.store import open_store\n"
+        "from skill.runtime.store import open_store\n"
         f"open_store('sqlite:///{tmp_path}/x.db').load('k')\n"
         "assert 'boto3' not in sys.modules and 'botocore' not in sys.modules, 'boto3 imported'\n"
     )

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill import intents
-from skill.catalog import LocaleContent
-from skill.flows import dialog, tonight
-from skill.flows.events import INTENT, LAUNCH, Event
-from skill.reply import Reply, Say
-from skill.state import HISTORY_NIGHTS, Household, QuestionPrefs, Session, State
+from skill.runtime import intents
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.flows import dialog, tonight
+from skill.runtime.flows.events import INTENT, LAUNCH, Event
+from skill.runtime.reply import Reply, Say
+from skill.runtime.state import HISTORY_NIGHTS, Household, QuestionPrefs, Session, State
 
 NY = ZoneInfo("America/New_York")
 EVENING = datetime(2026, 12, 1, 20, 0, tzinfo=NY)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.tts import MAX_TEXT_CHARS, Speaker, TtsConfig, TtsError, cache_key, prune
+from skill.tools.tts import MAX_TEXT_CHARS, Speaker, TtsConfig, TtsError, cache_key, prune
 
 
 class CountingSynth:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from skill.reply import Reply, Say
-from skill.state import Household
-from skill.store.port import NEW, JsonDict, Loaded, StoreConflict
-from skill.turn import CONFLICT_BACKOFF_S, MAX_ATTEMPTS, TurnRunner
+from skill.runtime.reply import Reply, Say
+from skill.runtime.state import Household
+from skill.runtime.store.port import NEW, JsonDict, Loaded, StoreConflict
+from skill.runtime.turn import CONFLICT_BACKOFF_S, MAX_ATTEMPTS, TurnRunner
 
 
 class ConflictingStore:

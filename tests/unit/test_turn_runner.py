@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from skill.reply import Reply, Say
-from skill.state import Household, to_dict
-from skill.store.port import NEW, JsonDict, Loaded, StoreConflict, StoreUnavailable
-from skill.turn import MAX_ATTEMPTS, TurnRunner, household_key
+from skill.runtime.reply import Reply, Say
+from skill.runtime.state import Household, to_dict
+from skill.runtime.store.port import NEW, JsonDict, Loaded, StoreConflict, StoreUnavailable
+from skill.runtime.turn import MAX_ATTEMPTS, TurnRunner, household_key
 
 
 class MemoryStore:

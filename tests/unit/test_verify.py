@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from cryptography import x509
 
-from skill.web.verify import (
+from skill.hosts.web.verify import (
     Reason,
     RequestVerifier,
     VerificationError,
@@ -25,12 +25,8 @@ from tests.support import certs as ca
 
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"
 SKILL_ID = "amzn1.ask.skill.00000000-test-heart-to-heart"
-AMAZON_CHAIN = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "fixtures"
-    / "amazon-echo-api-chain-2023.pem"
-)
+#: Amazon's public signing chain as served in 2023 (valid 2023-03-16 to 2023-12-23).
+AMAZON_CHAIN = Path(__file__).resolve().parents[1] / "fixtures" / "amazon-echo-api-chain-2023.pem"
 
 
 class FakeFetcher:

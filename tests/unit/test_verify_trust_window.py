@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-import skill.web.verify as verify
-from skill.web.verify import Reason, RequestVerifier, VerificationError, VerifierConfig
+import skill.hosts.web.verify as verify
+from skill.hosts.web.verify import Reason, RequestVerifier, VerificationError, VerifierConfig
 from tests.support import certs as ca
 
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-window.pem"

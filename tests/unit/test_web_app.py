@@ -15,19 +15,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from skill.app import build_skill
-from skill.catalog import Catalog
-from skill.envelopes import Conversation
-from skill.nlu import Resolver
-from skill.reply import PersonName, Say, Silence, Sound
-from skill.settings import Settings
-from skill.speech import to_ssml, to_text
-from skill.store.port import Loaded, StoreUnavailable
-from skill.store.sqlite import SqliteStore
-from skill.tts import Speaker, TtsConfig
-from skill.turn import household_key
-from skill.web.app import WebOptions, create_app, is_loopback, rebased_fetcher
-from skill.web.simulator import (
+from skill.hosts.web.app import WebOptions, create_app, is_loopback, rebased_fetcher
+from skill.hosts.web.simulator import (
     SIMULATED_USER_PREFIX,
     VOICES,
     SessionTable,
@@ -40,7 +29,18 @@ from skill.web.simulator import (
     voice_label,
     voice_names,
 )
-from skill.web.verify import RequestVerifier, VerifierConfig
+from skill.hosts.web.verify import RequestVerifier, VerifierConfig
+from skill.runtime.app import build_skill
+from skill.runtime.catalog import Catalog
+from skill.runtime.reply import PersonName, Say, Silence, Sound
+from skill.runtime.settings import Settings
+from skill.runtime.speech import to_ssml, to_text
+from skill.runtime.store.port import Loaded, StoreUnavailable
+from skill.runtime.store.sqlite import SqliteStore
+from skill.runtime.turn import household_key
+from skill.tools.envelopes import Conversation
+from skill.tools.nlu import Resolver
+from skill.tools.tts import Speaker, TtsConfig
 from tests.support import certs as ca
 from tests.support.dialog import ROOT
 

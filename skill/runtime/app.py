@@ -1,0 +1,159 @@
+"""The one composition root: settings, store, catalog and clock in; a callable skill out.
+
+Every entry point (Lambda, the web service, the local chat, tests) builds the skill here, so
+they all run the same handlers and flows. ``HeartSkill.invoke`` is the outermost guard: no
+envelope, however malformed, and no failure, however deep, escapes without a valid response.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ask_sdk_core.exceptions import AskSdkException
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_model import RequestEnvelope
+
+from skill.runtime.catalog import Catalog
+from skill.runtime.flows import dialog
+from skill.runtime.handlers.errors import SPOKEN_REQUESTS, SpeakingExceptionHandler
+from skill.runtime.handlers.permissions import PermissionResponseHandler
+from skill.runtime.handlers.spoken import (
+    IntentHandler,
+    LaunchHandler,
+    SessionEndedHandler,
+    SkillDisabledHandler,
+)
+from skill.runtime.handlers.system import CanFulfillHandler, QuietHandler
+from skill.runtime.handlers.turns import Services
+from skill.runtime.reminders import RemindersClient
+from skill.runtime.reply import Say
+from skill.runtime.settings import Settings
+from skill.runtime.speech import to_ssml
+from skill.runtime.store.port import Store
+from skill.runtime.timezone import TimeZoneLookup
+from skill.runtime.turn import TurnRunner
+
+log = logging.getLogger(__name__)
+
+
+class SkillIdMismatch(Exception):
+    """The request names another skill: rejected before any handler runs."""
+
+
+class HeartSkill:
+    """The skill as a function of JSON: ``invoke(event, context) -> response JSON``."""
+
+    def __init__(self, sdk_skill: CustomSkill, last_resort: dict[str, Any], skill_id: str | None):
+        self.sdk_skill = sdk_skill
+        self._last_resort = last_resort
+        self._skill_id = skill_id
+
+    def invoke(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+        """Answer one Alexa request envelope; raises only ``SkillIdMismatch``."""
+        request_type = _request_type(event)
+        try:
+            envelope = self.sdk_skill.serializer.deserialize(
+                payload=json.dumps(event), obj_type=RequestEnvelope
+            )
+        except Exception as exc:
+            log.warning("envelope_unreadable type=%s error=%s", request_type, type(exc).__name__)
+            return self._fallback(request_type)
+        if self._skill_id is not None and _application_id(event) != self._skill_id:
+            raise SkillIdMismatch("the request's application id is not this skill's")
+        try:
+            response = self.sdk_skill.invoke(request_envelope=envelope, context=context)
+            result = self.sdk_skill.serializer.serialize(response)
+            if isinstance(result, dict):
+                return result
+            log.error("sdk_serialised_non_object type=%s", request_type)
+        except AskSdkException as exc:
+            log.error("sdk_failed type=%s error=%s", request_type, type(exc).__name__)
+        except Exception as exc:
+            log.error("handler_failed type=%s error=%s", request_type, type(exc).__name__)
+        return self._fallback(request_type)
+
+    def lambda_handler(self) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+        return self.invoke
+
+    def _fallback(self, request_type: str) -> dict[str, Any]:
+        if request_type in SPOKEN_REQUESTS:
+            return json.loads(json.dumps(self._last_resort))  # type: ignore[no-any-return]
+        return {"version": "1.0", "response": {}}
+
+
+def _request_type(event: Any) -> str:
+    request = event.get("request") if isinstance(event, dict) else None
+    value = request.get("type") if isinstance(request, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def _application_id(event: dict[str, Any]) -> str | None:
+    for path in (("context", "System", "application"), ("session", "application")):
+        node: Any = event
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict) and isinstance(node.get("applicationId"), str):
+            return str(node["applicationId"])
+    return None
+
+
+def known_intents() -> frozenset[str]:
+    """Every intent name the dialog answers; the interaction model must match this set."""
+    return frozenset(dialog.INTENT_FLOWS)
+
+
+def build_skill(
+    settings: Settings,
+    store: Store | None,
+    catalog: Catalog,
+    clock: Callable[[], float] = time.monotonic,
+    time_zones: TimeZoneLookup | None = None,
+    reminders: RemindersClient | None = None,
+) -> HeartSkill:
+    """Wire handlers, flows, store and content into one skill."""
+    services = Services(
+        settings=settings,
+        catalog=catalog,
+        runner=TurnRunner(
+            store,
+            budget_s=settings.storage_budget_s,
+            clock=clock,
+            retention_days=settings.retention_days,
+        ),
+        time_zones=time_zones or TimeZoneLookup(timeout_s=settings.settings_api_timeout_s),
+        reminders=reminders or RemindersClient(timeout_s=settings.reminders_api_timeout_s),
+    )
+    default = catalog.for_locale(catalog.default)
+    apology = default.variants("error.general")[0]
+    reprompt = default.variants("error.reprompt")[0]
+    intents = known_intents()
+    builder = CustomSkillBuilder()
+    builder.add_request_handler(LaunchHandler(services))
+    builder.add_request_handler(IntentHandler(services))
+    builder.add_request_handler(SessionEndedHandler(services))
+    builder.add_request_handler(SkillDisabledHandler(services))
+    builder.add_request_handler(PermissionResponseHandler(services))
+    builder.add_request_handler(CanFulfillHandler(intents))
+    builder.add_request_handler(QuietHandler())
+    builder.add_exception_handler(SpeakingExceptionHandler(apology, reprompt))
+    last_resort = {
+        "version": "1.0",
+        "response": {
+            "outputSpeech": {"type": "SSML", "ssml": to_ssml((Say(apology),))},
+            "reprompt": {"outputSpeech": {"type": "SSML", "ssml": to_ssml((Say(reprompt),))}},
+            "shouldEndSession": False,
+        },
+    }
+    return HeartSkill(builder.create(), last_resort, settings.skill_id)
+
+
+def skill_from_settings(settings: Settings) -> HeartSkill:
+    """Open the configured store, load content once, and build the skill."""
+    from skill.runtime.store.factory import open_store
+
+    return build_skill(settings, open_store(settings.store_url), Catalog.load(settings.content_dir))

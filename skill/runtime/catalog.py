@@ -1,0 +1,430 @@
+"""All spoken content, loaded once from ``content/<locale>/*.json`` and checked by schema.
+
+Content is data: every sentence the skill says lives in these files, and code names it by id.
+Each file ``content/<locale>/<name>.json`` is validated against
+``content/schema/<name>.schema.json`` at load, and a broken file fails right there with the
+file, the item id and the reason, so a bad edit never reaches a couple at night.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import fastjsonschema
+
+from skill.runtime import exercises
+from skill.runtime.reply import Say
+
+DEFAULT_LOCALE = "en-US"
+
+
+class ContentError(Exception):
+    """A content file is missing, unreadable or breaks its schema; the message says where."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the tonight's-question deck."""
+
+    id: str
+    theme: str
+    depth: int
+    text: str
+    follow_up: str = ""
+
+
+def _parse_questions(data: Mapping[str, Any]) -> tuple[Question, ...]:
+    return tuple(
+        Question(
+            id=q["id"],
+            theme=q["theme"],
+            depth=q["depth"],
+            text=q["text"],
+            follow_up=q.get("follow_up", ""),
+        )
+        for q in data["questions"]
+    )
+
+
+@dataclass(frozen=True)
+class GameQuestion:
+    """One question, sentence stem or topic of a game's own bank."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Game:
+    """A question game for two: how it plays (``kind``), its spoken rules and its bank."""
+
+    id: str
+    kind: str
+    title: str
+    rules: str
+    answer_seconds: int
+    questions: tuple[GameQuestion, ...]
+    tell_seconds: int = 0
+
+    def question(self, question_id: str) -> GameQuestion | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+def _parse_games(data: Mapping[str, Any]) -> tuple[Game, ...]:
+    return tuple(
+        Game(
+            id=g["id"],
+            kind=g["kind"],
+            title=g["title"],
+            rules=g["rules"],
+            answer_seconds=g["answer_seconds"],
+            tell_seconds=g.get("tell_seconds", 0),
+            questions=tuple(GameQuestion(q["id"], q["text"]) for q in g["questions"]),
+        )
+        for g in data["games"]
+    )
+
+
+@dataclass(frozen=True)
+class GratitudePrompt:
+    """One gratitude prompt, said to both; ``swap`` when each partner takes a turn."""
+
+    id: str
+    kind: str
+    text: str
+    swap: bool
+
+
+def _parse_gratitude(data: Mapping[str, Any]) -> tuple[GratitudePrompt, ...]:
+    return tuple(
+        GratitudePrompt(id=p["id"], kind=p["kind"], text=p["text"], swap=p["swap"])
+        for p in data["prompts"]
+    )
+
+
+def _parse_phrases(data: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    return {key: tuple(variants) for key, variants in data["phrases"].items()}
+
+
+def _parse_layouts(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Screen documents by name (``apl.json``); layout, whose words come from data binding."""
+    documents: dict[str, Any] = data["documents"]
+    return documents
+
+
+def _parse_exercises(data: Mapping[str, Any]) -> tuple[exercises.Exercise, ...]:
+    try:
+        return exercises.parse(data)
+    except exercises.ExerciseError as exc:
+        raise ContentError(str(exc)) from exc
+
+
+#: How each content file becomes typed data. A file with no parser here is kept as raw JSON.
+PARSERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+    "exercises": _parse_exercises,
+    "questions": _parse_questions,
+    "phrases": _parse_phrases,
+    "gratitude": _parse_gratitude,
+    "games": _parse_games,
+    "apl": _parse_layouts,
+}
+
+#: Layout files: their ``${...}`` are APL data-binding expressions, not phrase placeholders.
+LAYOUTS = frozenset({"apl"})
+
+#: For each file, the list holding its items and the field that names an item in errors.
+ITEM_LISTS: dict[str, str] = {
+    "questions": "questions",
+    "gratitude": "prompts",
+}
+
+
+@dataclass
+class LocaleContent:
+    """The content of one locale, falling back to the default locale for missing phrases."""
+
+    locale: str
+    sections: dict[str, Any]
+    fallback: LocaleContent | None = None
+    _questions_by_id: dict[str, Question] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._questions_by_id = {q.id: q for q in self.questions}
+
+    @property
+    def phrases(self) -> dict[str, tuple[str, ...]]:
+        value: dict[str, tuple[str, ...]] = self.sections.get("phrases", {})
+        return value
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        if "questions" not in self.sections and self.fallback is not None:
+            return self.fallback.questions
+        value: tuple[Question, ...] = self.sections.get("questions", ())
+        return value
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, or None when the deck no longer has it."""
+        if "questions" not in self.sections and self.fallback is not None:
+            return self.fallback.question(question_id)
+        return self._questions_by_id.get(question_id)
+
+    def section(self, name: str) -> Any:
+        """Parsed content of ``<name>.json``, from this locale or the default one."""
+        if name in self.sections:
+            return self.sections[name]
+        if self.fallback is not None:
+            return self.fallback.section(name)
+        raise KeyError(name)
+
+    def variants(self, key: str) -> tuple[str, ...]:
+        """Every wording of a phrase; KeyError names the missing id."""
+        found = self.phrases.get(key)
+        if found:
+            return found
+        if self.fallback is not None:
+            return self.fallback.variants(key)
+        raise KeyError(f"no phrase {key!r} in locale {self.locale}")
+
+    def phrase(self, key: str, rng: random.Random, **params: str | int) -> str:
+        """One wording of a phrase, chosen at random so the skill doesn't sound canned."""
+        template = rng.choice(self.variants(key))
+        return template.format(**params) if params else template
+
+    def say(self, key: str, rng: random.Random, **params: str | int) -> Say:
+        """A phrase as a speech segment."""
+        return Say(self.phrase(key, rng, **params))
+
+
+class Catalog:
+    """Content for every locale, loaded once per process."""
+
+    def __init__(self, locales: dict[str, LocaleContent], default: str = DEFAULT_LOCALE) -> None:
+        if default not in locales:
+            raise ContentError(f"no content for the default locale {default}")
+        self._locales = locales
+        self.default = default
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        return tuple(sorted(self._locales))
+
+    def for_locale(self, locale: str | None) -> LocaleContent:
+        """Exact locale, else the same language, else the default: any request gets content."""
+        if locale and locale in self._locales:
+            return self._locales[locale]
+        if locale:
+            language = locale.split("-")[0].lower()
+            for name in sorted(self._locales):
+                if name.split("-")[0].lower() == language:
+                    return self._locales[name]
+        return self._locales[self.default]
+
+    @classmethod
+    def load(cls, content_dir: Path, default: str = DEFAULT_LOCALE) -> Catalog:
+        """Load and check every locale under ``content_dir``."""
+        schemas = _load_schemas(content_dir / "schema")
+        raw: dict[str, dict[str, Any]] = {}
+        locale_dirs = (
+            sorted(p for p in content_dir.iterdir() if p.is_dir() and p.name != "schema")
+            if content_dir.is_dir()
+            else []
+        )
+        if not locale_dirs:
+            raise ContentError(f"{content_dir}: no locale folders with content")
+        for locale_dir in locale_dirs:
+            raw[locale_dir.name] = _load_locale(locale_dir, schemas)
+        if default not in raw:
+            raise ContentError(f"{content_dir}: no content for the default locale {default}")
+        base = LocaleContent(default, raw[default])
+        locales = {default: base}
+        for name, sections in raw.items():
+            if name != default:
+                locales[name] = LocaleContent(name, sections, fallback=base)
+        return cls(locales, default)
+
+
+def _load_locale(locale_dir: Path, schemas: Mapping[str, Callable[[Any], Any]]) -> dict[str, Any]:
+    """Load one locale's files. ``<kind>-<part>.json`` files (one per capability, such as
+    ``phrases-listening.json``) use ``<kind>``'s schema and merge into ``<kind>``, so that
+    capabilities can own their sentences without editing one shared file."""
+    sections: dict[str, Any] = {}
+    owners: dict[str, Path] = {}
+    for path in sorted(locale_dir.glob("*.json")):
+        kind = path.stem.split("-")[0]
+        parsed = _load_file(path, schemas, kind)
+        if kind not in sections:
+            sections[kind] = parsed
+            owners[kind] = path
+            continue
+        if not isinstance(parsed, dict) or not isinstance(sections[kind], dict):
+            raise ContentError(f"{path}: {kind} content can't be split across files")
+        clash = sorted(set(parsed) & set(sections[kind]))
+        if clash:
+            raise ContentError(f"{path}: {clash[0]!r} is already defined in {owners[kind]}")
+        sections[kind] = {**sections[kind], **parsed}
+    return sections
+
+
+def _load_schemas(schema_dir: Path) -> dict[str, Callable[[Any], Any]]:
+    if not schema_dir.is_dir():
+        raise ContentError(f"{schema_dir}: the content schema folder is missing")
+    compiled: dict[str, Callable[[Any], Any]] = {}
+    for path in sorted(schema_dir.glob("*.schema.json")):
+        try:
+            compiled[path.name.removesuffix(".schema.json")] = _Validator(
+                json.loads(path.read_text(encoding="utf-8"))
+            )
+        except (OSError, ValueError, fastjsonschema.JsonSchemaDefinitionException) as exc:
+            raise ContentError(f"{path}: not a usable JSON schema: {exc}") from exc
+    return compiled
+
+
+class _Validator:
+    """A schema's validator that is cheap to build and still explains a failure precisely.
+
+    fastjsonschema's detailed exceptions (the path and rule that say where a file breaks its
+    schema) embed the schema in the generated code, which made compiling the schemas most of
+    the catalog's load time, paid at every cold start. Content that passes needs none of it,
+    so it is checked by a lean validator, and the detailed one is built only to explain a
+    failure, with exactly the error it always gave.
+    """
+
+    def __init__(self, definition: Any) -> None:
+        self._definition = definition
+        try:
+            self._check = fastjsonschema.compile(
+                _const_as_enum(definition), detailed_exceptions=False
+            )
+        except Exception:  # a lean build this version can't make: the detailed one will do
+            self._check = fastjsonschema.compile(definition)
+
+    def __call__(self, data: Any) -> Any:
+        try:
+            return self._check(data)
+        except fastjsonschema.JsonSchemaValueException as lean:
+            fastjsonschema.compile(self._definition)(data)  # raises the detailed error
+            raise fastjsonschema.JsonSchemaValueException(
+                lean.message, value=data, name="data", definition=self._definition
+            ) from lean
+
+
+#: Keys whose values map names to subschemas (their keys are names, not keywords).
+_NAMED_SUBSCHEMAS = frozenset({"properties", "patternProperties", "definitions", "$defs"})
+#: Keys whose values are data, not schemas.
+_DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
+
+
+def _const_as_enum(schema: Any, names: bool = False) -> Any:
+    """``{"const": x}`` as the equivalent ``{"enum": [x]}``: fastjsonschema 2.x can't build
+    ``const`` without detailed exceptions."""
+    if isinstance(schema, list):
+        return [_const_as_enum(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if names:
+        return {name: _const_as_enum(sub) for name, sub in schema.items()}
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "const" and "enum" not in schema:
+            out["enum"] = [value]
+        elif key in _DATA_KEYWORDS:
+            out[key] = value
+        else:
+            out[key] = _const_as_enum(value, names=key in _NAMED_SUBSCHEMAS)
+    return out
+
+
+def _load_file(path: Path, schemas: Mapping[str, Callable[[Any], Any]], name: str) -> Any:
+    """Read, validate and parse one content file, naming the file and item on any failure."""
+    validate = schemas.get(name)
+    if validate is None:
+        raise ContentError(f"{path}: no schema content/schema/{name}.schema.json for this file")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot be read: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise ContentError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}") from exc
+    try:
+        validate(data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        raise ContentError(f"{path}: {_locate(data, exc.path)}{exc.message}") from exc
+    _check_unique_ids(path, data)
+    if name not in LAYOUTS:
+        _check_templates(path, data)
+    parser = PARSERS.get(name)
+    try:
+        return parser(data) if parser else data
+    except ContentError as exc:
+        raise ContentError(f"{path}: {exc}") from exc
+
+
+def _locate(data: Any, schema_path: list[Any]) -> str:
+    """Turn a schema error path into "item 'dreams-03': " when the item has an id, naming the
+    items around it too when items nest ("item 'step-2' in 'exercise-1': ")."""
+    node = data
+    located = ""
+    outer: list[str] = []
+    for part in schema_path[1:]:
+        if isinstance(node, list) and isinstance(part, str) and part.isdigit():
+            part = int(part)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            within = "".join(f" in {o!r}" for o in reversed(outer))
+            located = f"item {node['id']!r}{within}: "
+            outer.append(node["id"])
+    return located
+
+
+def _check_unique_ids(path: Path, data: Any) -> None:
+    """Ids must be unique across a file, since state stores them and flows look them up."""
+    seen: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            item_id = node.get("id")
+            if isinstance(item_id, str):
+                if item_id in seen:
+                    raise ContentError(f"{path}: item {item_id!r}: the id is used twice")
+                seen.add(item_id)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+
+
+def _check_templates(path: Path, data: Any) -> None:
+    """Every ``{placeholder}`` must be a plain name, so formatting can't fail at night."""
+    formatter = string.Formatter()
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, str):
+            try:
+                fields = [f for _, f, _, _ in formatter.parse(node) if f is not None]
+            except ValueError as exc:
+                raise ContentError(f"{path}: {where}: broken placeholder: {exc}") from exc
+            for f in fields:
+                if not f.isidentifier():
+                    raise ContentError(f"{path}: {where}: placeholder {{{f}}} is not a name")
+        elif isinstance(node, dict):
+            label = f"item {node['id']!r}" if isinstance(node.get("id"), str) else where
+            for key, value in node.items():
+                walk(value, f"{label}" if label != where else f"{where} {key!r}")
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, where)
+
+    walk(data, "top level")

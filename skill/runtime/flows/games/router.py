@@ -1,0 +1,176 @@
+"""The game's activity router: every intent while the game context is active comes here
+first, and the session's offer says what it answers — a play's verdict, the menu, "play
+again?" or "carry on?".
+
+An answer that fits nothing gets one re-ask, then the offer's default, so a couple is never
+stuck repeating themselves. Intents that mean something outside a game return None and route
+as usual.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from random import Random
+
+from skill.runtime import intents
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.flows import scoring, top
+from skill.runtime.flows.events import Event
+from skill.runtime.flows.games.catalogue import find_game, games_of, in_progress
+from skill.runtime.flows.games.lines import BEAT_MS, Lines, score_lines
+from skill.runtime.flows.games.offers import (
+    AGAIN,
+    MENU,
+    NO_GAME,
+    NOISE,
+    PLAYING,
+    RESUME,
+    RESUME_NEW,
+    RETRY,
+)
+from skill.runtime.flows.games.starting import menu, offer_score, resume, start
+from skill.runtime.flows.games.stored import put_away
+from skill.runtime.flows.games.turns import finish, in_play
+from skill.runtime.reply import Pause, Reply, Segment
+from skill.runtime.state import State
+
+
+def route(
+    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
+) -> tuple[State, Reply] | None:
+    """Every intent while the game context is active; None lets it route as usual."""
+    offer = state.session.offer
+    base = offer.removesuffix(RETRY)
+    retried = offer.endswith(RETRY)
+    if base == PLAYING:
+        game = in_progress(state.household, content)
+        return None if game is None else in_play(state, event, game, content, rng)
+    if base == MENU:
+        return _at_menu(state, event, retried, content, now, rng)
+    if base == AGAIN:
+        return _at_again(state, event, retried, content, now, rng)
+    if base in (RESUME, RESUME_NEW):
+        return _at_resume(state, event, base, retried, content, rng)
+    if base == NO_GAME and event.is_intent(intents.YES):
+        return menu(state, content, rng)
+    return None
+
+
+def _retry_or(
+    state: State,
+    base: str,
+    retried: bool,
+    reprompt: tuple[Segment, ...],
+    content: LocaleContent,
+    rng: Random,
+) -> tuple[State, Reply] | None:
+    """The first unplaced answer to an offer gets a re-ask; None means use the default."""
+    if retried:
+        return None
+    session = dataclasses.replace(state.session, offer=base + RETRY)
+    speech = (content.say("game.unclear", rng), Pause(300), *reprompt)
+    return State(state.household, session), Reply.ask(speech, reprompt)
+
+
+def _at_menu(
+    state: State,
+    event: Event,
+    retried: bool,
+    content: LocaleContent,
+    now: datetime,
+    rng: Random,
+) -> tuple[State, Reply] | None:
+    """A game named starts it; an unclear answer hears the menu again, then the first game."""
+    if event.is_intent(intents.PLAY_GAME):
+        game = find_game(content, event.slots.get(intents.SLOT_GAME, ""))
+        if game is not None:
+            rounds = scoring.rounds_for(event.slots.get(intents.SLOT_LENGTH, ""))
+            return start(state, game, rounds, content, rng, now)
+    elif not (event.intent in NOISE or event.is_intent(intents.YES)):
+        return None
+    if not retried:
+        menu_state, listed = menu(state, content, rng, offer=MENU + RETRY)
+        sorry = content.say("game.unclear", rng)
+        return menu_state, Reply.ask((sorry, Pause(300), *listed.speech), listed.reprompt)
+    games = games_of(content)
+    if not games:
+        return None
+    rounds = scoring.rounds_for(event.slots.get(intents.SLOT_LENGTH, ""))
+    lead = (content.say("game.menu.default", rng), Pause(BEAT_MS))
+    return start(state, games[0], rounds, content, rng, now, lead)
+
+
+def _at_again(
+    state: State,
+    event: Event,
+    retried: bool,
+    content: LocaleContent,
+    now: datetime,
+    rng: Random,
+) -> tuple[State, Reply] | None:
+    """After the summary: yes plays the same game again with the other partner first."""
+    last = find_game(content, state.household.game.game)
+    wants_again = event.is_intent(intents.YES) or (
+        event.is_intent(intents.PLAY_GAME) and not event.spoken.get(intents.SLOT_GAME)
+    )
+    if wants_again and last is not None:
+        progress = state.household.game
+        length = event.slots.get(intents.SLOT_LENGTH, "")
+        rounds = scoring.rounds_for(length) if length else progress.rounds
+        return start(state, last, rounds, content, rng, now, first=1 - progress.first)
+    if event.is_intent(intents.NO):
+        return state, Reply.tell((content.say("game.goodbye", rng),))
+    if event.is_intent(intents.SCORE) and last is not None:
+        lines = Lines(content, rng, state.household)
+        lead = score_lines(lines, last, state.household.game, final=True)
+        again = lines.say("game.again")
+        return state, Reply.ask((*lead, Pause(BEAT_MS), *again), lines.say("game.again.reprompt"))
+    if event.intent not in NOISE:
+        return None
+    reprompt = (content.say("game.again.reprompt", rng),)
+    answered = _retry_or(state, AGAIN, retried, reprompt, content, rng)
+    if answered is not None:
+        return answered
+    return state, Reply.tell((content.say("game.goodbye", rng),))
+
+
+def _at_resume(
+    state: State,
+    event: Event,
+    base: str,
+    retried: bool,
+    content: LocaleContent,
+    rng: Random,
+) -> tuple[State, Reply] | None:
+    """ "Carry on?": yes picks up where it was; no puts the game away (kept in the history)."""
+    game = in_progress(state.household, content)
+    if game is None:
+        return None
+    name = event.intent
+    if name in (intents.YES, intents.RESUME, intents.NEXT) or (
+        name == intents.PLAY_GAME and not event.spoken.get(intents.SLOT_GAME)
+    ):
+        return resume(state, game, content, rng)
+    if name == intents.NO:
+        household = put_away(state.household, content)
+        dropped = content.say("game.resume.dropped", rng)
+        put_away_state = State(household, state.session)
+        if base == RESUME_NEW:
+            return menu(put_away_state, content, rng, (dropped, Pause(BEAT_MS)))
+        session = dataclasses.replace(state.session, context=top.TOP, offer="tonight")
+        return State(household, session), Reply.ask(
+            (dropped, Pause(BEAT_MS), content.say("offer.tonight", rng)),
+            (content.say("launch.reprompt", rng),),
+        )
+    if name == intents.SCORE:
+        return offer_score(state, game, base, content, rng)
+    if name == intents.END_GAME:
+        return finish(state, game, (), True, content, rng)
+    if name not in NOISE:
+        return None
+    reprompt = (content.say("game.resume.reprompt", rng),)
+    answered = _retry_or(state, base, retried, reprompt, content, rng)
+    if answered is not None:
+        return answered
+    return resume(state, game, content, rng)

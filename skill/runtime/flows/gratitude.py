@@ -1,0 +1,216 @@
+"""Gratitude prompts: one prompt said to both, an optional "now swap", no repeats until spent.
+
+In a session the prompt is followed by a timed turn (the speaker stays quiet while the first
+partner speaks), a soft chime, and "want to swap?"; "yes" or "swap" hands the floor to the
+other partner for the same prompt. Prompts marked ``"swap": false`` are done together, so
+there is nothing to swap. A one-shot ("ask heart to heart for a gratitude prompt") says the
+prompt and who starts, then closes: the couple takes it from there.
+
+Every prompt drawn counts as heard; when all have been heard a new cycle starts and the skill
+says so. Tonight's prompt is kept (``household.gratitude``) so "swap" works in a new session.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from random import Random
+
+from skill.runtime import intents
+from skill.runtime.catalog import GratitudePrompt, LocaleContent
+from skill.runtime.flows import journal, people
+from skill.runtime.flows.events import Event
+from skill.runtime.nights import night_of
+from skill.runtime.reply import Display, Pause, Reply, Say, Segment, Silence, Sound
+from skill.runtime.state import GratitudeProgress, Household, State
+
+CONTEXT = "gratitude"
+#: Offers this flow makes (``session.offer``) and answers with yes/no.
+OFFER_PROMPT = "gratitude"
+OFFER_SWAP = "gratitude_swap"
+OFFER_MORE = "gratitude_more"
+#: "One gratitude round each" (offered when they only have a few minutes): a swap prompt.
+OFFER_ROUND = "gratitude_round"
+#: How long the speaker stays quiet while a partner answers the prompt.
+TURN_SECONDS = 40
+
+
+def prompts(content: LocaleContent) -> tuple[GratitudePrompt, ...]:
+    found: tuple[GratitudePrompt, ...] = content.section("gratitude")
+    return found
+
+
+def prompt_by_id(content: LocaleContent, prompt_id: str) -> GratitudePrompt | None:
+    return next((p for p in prompts(content) if p.id == prompt_id), None)
+
+
+def draw(
+    progress: GratitudeProgress, content: LocaleContent, rng: Random, swap_only: bool = False
+) -> tuple[GratitudeProgress, GratitudePrompt, bool]:
+    """An unheard prompt (preferring swap prompts when asked); a new cycle when none is left.
+
+    Returns the progress with the prompt marked heard, the prompt, and whether a new cycle
+    began. The heard list never outgrows the set: it restarts with each cycle.
+    """
+    every = prompts(content)
+    known = {p.id for p in every}
+    heard = [pid for pid in progress.heard if pid in known]
+    fresh = [p for p in every if p.id not in set(heard)]
+    cycle = progress.cycle
+    new_cycle = not fresh
+    if new_cycle:
+        heard = []
+        cycle += 1
+        fresh = [p for p in every if p.id != progress.prompt] or list(every)
+    pool = [p for p in fresh if p.swap] if swap_only else fresh
+    prompt = rng.choice(pool or fresh)
+    updated = dataclasses.replace(progress, heard=[*heard, prompt.id], cycle=cycle)
+    return updated, prompt, new_cycle
+
+
+def tonights_prompt(
+    household: Household, content: LocaleContent, now: datetime
+) -> GratitudePrompt | None:
+    """The prompt given tonight, if any (for "swap" and "repeat" in a later session)."""
+    progress = household.gratitude
+    if progress.night != night_of(now):
+        return None
+    return prompt_by_id(content, progress.prompt)
+
+
+def ask_gratitude(
+    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
+) -> tuple[State, Reply]:
+    """ "A gratitude prompt": a fresh prompt for both of them."""
+    return give_prompt(state, event, content, now, rng)
+
+
+def give_prompt(
+    state: State,
+    event: Event,
+    content: LocaleContent,
+    now: datetime,
+    rng: Random,
+    swap_only: bool = False,
+    lead: tuple[Segment, ...] = (),
+) -> tuple[State, Reply]:
+    """Draw a prompt, record it, and say it (``swap_only``: one round each, as "five minutes")."""
+    night = night_of(now)
+    before = state.household
+    progress, prompt, new_cycle = draw(before.gratitude, content, rng, swap_only)
+    progress = dataclasses.replace(progress, night=night, prompt=prompt.id)
+    household = journal.record(
+        dataclasses.replace(before, gratitude=progress), night, journal.GRATITUDE, prompt.id
+    )
+    streak = journal.streak_note(before, household, night, content, rng)
+    opening: tuple[Segment, ...] = (*lead, *_cycle_lead(new_cycle, content, rng))
+    opening += (content.say("gratitude.intro", rng), Pause(400), Say(prompt.text), Pause(700))
+    card = (content.phrase("card.gratitude_title", rng), prompt.text)
+    if event.new_session:
+        if prompt.swap:
+            turns = _floor(state.household, 0, "gratitude.one_shot_turns", content, rng)
+        else:
+            turns = (content.say("gratitude.together_one_shot", rng),)
+        speech = (*opening, *turns, Pause(500), *streak, content.say("gratitude.close", rng))
+        session = dataclasses.replace(state.session, context=CONTEXT, offer="")
+        return State(household, session), Reply.tell(speech).with_card(*card)
+    if prompt.swap:
+        turn = _floor(state.household, 0, "gratitude.first_turn", content, rng)
+        speech = (*opening, *turn, Silence(TURN_SECONDS), Sound("chime"), Pause(300))
+        speech += (*streak, content.say("gratitude.swap_offer", rng))
+        reprompt = (content.say("gratitude.swap_reprompt", rng),)
+        offer = OFFER_SWAP
+    else:
+        speech = (*opening, content.say("gratitude.together", rng), Silence(TURN_SECONDS))
+        speech += (Sound("chime"), Pause(300), *streak, content.say("gratitude.thanks", rng))
+        speech += (Pause(300), content.say("gratitude.more_offer", rng))
+        reprompt = (content.say("gratitude.more_reprompt", rng),)
+        offer = OFFER_MORE
+    session = dataclasses.replace(state.session, context=CONTEXT, offer=offer)
+    return State(household, session), Reply.ask(speech, reprompt).with_card(*card)
+
+
+def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
+    """While a gratitude round goes on the screen keeps showing its prompt, as its card did."""
+    prompt = prompt_by_id(content, state.household.gratitude.prompt)
+    if prompt is None:
+        return None
+    return Display(title=content.phrase("card.gratitude_title", rng), text=prompt.text)
+
+
+def swap(
+    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
+) -> tuple[State, Reply]:
+    """ "Now swap": the other partner takes the same prompt."""
+    prompt = tonights_prompt(state.household, content, now)
+    if prompt is None:
+        session = dataclasses.replace(state.session, context=CONTEXT, offer=OFFER_PROMPT)
+        return State(state.household, session), Reply.ask(
+            (content.say("gratitude.nothing_to_swap", rng),),
+            (content.say("gratitude.prompt_reprompt", rng),),
+        )
+    if not prompt.swap:
+        return _more(state, (content.say("gratitude.no_swap", rng),), event, content, rng)
+    turn = _floor(state.household, 1, "gratitude.second_turn", content, rng)
+    same = (content.say("gratitude.same_prompt", rng), Pause(300), Say(prompt.text), Pause(600))
+    if event.new_session:
+        return state, Reply.tell((*turn, *same, content.say("gratitude.close", rng)))
+    speech = (*turn, *same, Silence(TURN_SECONDS), Sound("chime"), Pause(300))
+    return _more(state, (*speech, content.say("gratitude.thanks", rng)), event, content, rng)
+
+
+def activity(
+    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
+) -> tuple[State, Reply] | None:
+    """While a gratitude round is going: yes/no answer this flow's offers, "next" gives another
+    prompt, help and fallback explain gratitude. Everything else routes as usual."""
+    offer = state.session.offer
+    if event.is_intent(intents.YES):
+        if offer == OFFER_SWAP:
+            return swap(state, event, content, now, rng)
+        if offer in (OFFER_PROMPT, OFFER_MORE, OFFER_ROUND):
+            return give_prompt(state, event, content, now, rng, swap_only=offer == OFFER_ROUND)
+        return None
+    if event.is_intent(intents.NO):
+        if offer == OFFER_SWAP:
+            return _more(state, (content.say("gratitude.no_swap_ok", rng),), event, content, rng)
+        if offer in (OFFER_PROMPT, OFFER_MORE, OFFER_ROUND):
+            return state, Reply.tell((content.say("gratitude.goodnight", rng),))
+        return None
+    if event.is_intent(intents.NEXT, intents.ANOTHER):
+        return give_prompt(state, event, content, now, rng)
+    if event.is_intent(intents.HELP):
+        return state, Reply.ask(
+            (content.say("help.gratitude", rng), Pause(300), content.say("help.ask", rng)),
+            (content.say("gratitude.more_reprompt", rng),),
+        )
+    if event.is_intent(intents.FALLBACK):
+        return state, Reply.ask(
+            (content.say("fallback.gratitude", rng),),
+            (content.say("gratitude.more_reprompt", rng),),
+        )
+    return None
+
+
+def _more(
+    state: State, speech: tuple[Segment, ...], event: Event, content: LocaleContent, rng: Random
+) -> tuple[State, Reply]:
+    """Close the round: offer another prompt (or close a one-shot)."""
+    if event.new_session:
+        return state, Reply.tell((*speech, content.say("gratitude.close", rng)))
+    session = dataclasses.replace(state.session, context=CONTEXT, offer=OFFER_MORE)
+    return State(state.household, session), Reply.ask(
+        (*speech, Pause(300), content.say("gratitude.more_offer", rng)),
+        (content.say("gratitude.more_reprompt", rng),),
+    )
+
+
+def _floor(
+    household: Household, index: int, key: str, content: LocaleContent, rng: Random
+) -> tuple[Segment, ...]:
+    """Who has the floor: the partner's name (or voice), a breath, then the instruction."""
+    return (people.partner(household, index, content, rng), Say(","), content.say(key, rng))
+
+
+def _cycle_lead(new_cycle: bool, content: LocaleContent, rng: Random) -> tuple[Segment, ...]:
+    return (content.say("gratitude.new_cycle", rng), Pause(300)) if new_cycle else ()

@@ -1,0 +1,147 @@
+"""Saying a step: its narration with the right names, a timed turn, and the closing words.
+
+A timed turn needs nobody to speak to the device: one response carries the instruction, the
+timed silence, a chime and the next instruction, and then the skill waits for a cue word. A
+turn too long for one response runs in parts (planned in ``skill/runtime/exercises.py``), with the
+step's ``split`` words said between them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from skill.runtime import exercises
+from skill.runtime.exercises import Exercise, Step
+from skill.runtime.flows.listening.display import floor_display
+from skill.runtime.flows.listening.turn import Turn, epoch
+from skill.runtime.flows.listening.words import render
+from skill.runtime.reply import Display, Pause, Reply, Say, Segment, Silence, Sound
+from skill.runtime.state import ListeningProgress, State
+
+#: Speech rate used to tell whether a cue came while a timed silence was still playing:
+#: brisk, so an ordinary cue after the chime is never mistaken for an interruption.
+FAST_WORDS_PER_S = 3.5
+#: How many finished exercises the household remembers, for ``library.suggest``.
+MAX_DONE = 20
+
+
+def narration(turn: Turn, ex: Exercise, index: int, first: int) -> tuple[Segment, ...]:
+    """One wording of step ``index``'s narration."""
+    return _cast(turn, ex, index, first, ex.steps[index].narration)
+
+
+def between(turn: Turn, ex: Exercise, index: int, first: int) -> tuple[Segment, ...]:
+    """One wording of what is said between the parts of step ``index``'s long turn."""
+    return _cast(turn, ex, index, first, ex.steps[index].split)
+
+
+def _cast(
+    turn: Turn, ex: Exercise, index: int, first: int, templates: tuple[str, ...]
+) -> tuple[Segment, ...]:
+    """One of ``templates`` with whoever speaks and listens at step ``index`` named."""
+    template = turn.rng.choice(templates)
+    speaker = ex.speaker_at(index, first)
+    roles = {
+        exercises.SPEAKER: turn.person(speaker),
+        exercises.LISTENER: turn.person(1 - speaker),
+    }
+    return render(template, roles)
+
+
+def waiting(turn: Turn, ex: Exercise, progress: ListeningProgress) -> tuple[Segment, ...]:
+    """What is said again at the current place: a cue step's narration or the between-parts line."""
+    if progress.part > 0:
+        return between(turn, ex, progress.step, progress.first)
+    return narration(turn, ex, progress.step, progress.first)
+
+
+def reprompt(turn: Turn, progress: ListeningProgress) -> tuple[Segment, ...]:
+    if progress.paused:
+        return turn.line("listening.reprompt_paused")
+    if progress.part > 0:
+        return turn.line("listening.reprompt_part")
+    return turn.line("listening.reprompt_step")
+
+
+def wait_at(
+    turn: Turn,
+    progress: ListeningProgress,
+    speech: tuple[Segment, ...],
+    shown: Display | None = None,
+) -> tuple[State, Reply]:
+    """Keep ``progress`` and say ``speech``; the reprompt fits where the couple now waits."""
+    reply = Reply.ask(speech, reprompt(turn, progress))
+    return turn.keep(progress), reply if shown is None else reply.with_display(shown)
+
+
+def present(
+    turn: Turn,
+    ex: Exercise,
+    progress: ListeningProgress,
+    index: int,
+    lead: tuple[Segment, ...] = (),
+) -> tuple[State, Reply]:
+    """Say step ``index``: wait at a cue step, close at the end, or run a timed turn."""
+    step = ex.steps[index]
+    speech = (*lead, *narration(turn, ex, index, progress.first))
+    if step.advance == exercises.TIMER:
+        return run_part(turn, ex, progress, index, 0, speech)
+    if step.advance == exercises.END:
+        return finish(turn, ex, speech)
+    at = dataclasses.replace(progress, step=index, part=0, paused=False, turn_ends=0)
+    return wait_at(turn, at, speech)
+
+
+def timed_silence(
+    turn: Turn, before: tuple[Segment, ...], seconds: int
+) -> tuple[tuple[Segment, ...], int]:
+    """``before``, ``seconds`` of quiet and the chime; and when that quiet should be over."""
+    ends = epoch(turn.now) + int(_fast_seconds(before)) + seconds
+    return (*before, Silence(seconds), Sound("chime"), Pause(700)), ends
+
+
+def run_part(
+    turn: Turn,
+    ex: Exercise,
+    progress: ListeningProgress,
+    index: int,
+    part: int,
+    before: tuple[Segment, ...],
+) -> tuple[State, Reply]:
+    """One part of a timed turn: the words before, the silence, a chime, then what follows."""
+    step: Step = ex.steps[index]
+    seconds = step.parts[part]
+    speech, ends = timed_silence(turn, before, seconds)
+    # The screen shows the timed turn, since most of this response is its silence.
+    shown = floor_display(
+        turn.household, turn.content, turn.rng, ex, index, progress.first, seconds=seconds
+    )
+    if part + 1 < len(step.parts):
+        at = dataclasses.replace(progress, step=index, part=part + 1, paused=False, turn_ends=ends)
+        return wait_at(turn, at, (*speech, *between(turn, ex, index, progress.first)), shown)
+    following = index + 1
+    speech += narration(turn, ex, following, progress.first)
+    if ex.steps[following].advance == exercises.END:
+        finished, reply = finish(turn, ex, speech)
+        return finished, reply.with_display(shown)
+    at = dataclasses.replace(progress, step=following, part=0, paused=False, turn_ends=ends)
+    return wait_at(turn, at, speech, shown)
+
+
+def finish(turn: Turn, ex: Exercise, speech: tuple[Segment, ...]) -> tuple[State, Reply]:
+    """The closing words; the place is cleared and the exercise counted as done."""
+    done = [d for d in turn.household.exercises_done if d != ex.id] + [ex.id]
+    forgotten = turn.forget()
+    household = dataclasses.replace(forgotten.household, exercises_done=done[-MAX_DONE:])
+    return State(household, forgotten.session), Reply.tell(speech)
+
+
+def _fast_seconds(segments: tuple[Segment, ...]) -> float:
+    """A brisk estimate of how long ``segments`` take to play (errs short)."""
+    total = 0.0
+    for seg in segments:
+        if isinstance(seg, Say):
+            total += len(seg.text.split()) / FAST_WORDS_PER_S
+        elif isinstance(seg, Pause):
+            total += seg.ms / 1000
+    return total

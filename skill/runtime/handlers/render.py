@@ -1,0 +1,53 @@
+"""A flow's Reply -> an ask-sdk Response, through the SDK's response builder."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import Response
+from ask_sdk_model.directive import Directive
+from ask_sdk_model.ui import SimpleCard
+
+from skill.runtime import apl
+from skill.runtime.reply import Reply
+from skill.runtime.speech import to_ssml
+
+
+def build_response(
+    response_builder: Any, reply: Reply, screen: dict[str, Any] | None = None
+) -> Response:
+    """Render speech and reprompt as SSML and set whether the session stays open.
+
+    ``screen`` is the APL document to show the reply's display with, given only when the
+    device supports APL; a reply that says nothing shows nothing.
+    """
+    if reply.speech:
+        response_builder.speak(to_ssml(reply.speech))
+        if screen is not None and reply.display is not None and not _hands_over(reply):
+            response_builder.add_directive(_directive(apl.render_directive(screen, reply.display)))
+    if reply.reprompt and reply.end_session is False:
+        response_builder.ask(to_ssml(reply.reprompt))
+    if reply.card:
+        title, text = reply.card
+        response_builder.set_card(SimpleCard(title=title, content=text))
+    for directive in reply.directives:
+        response_builder.add_directive(_directive(directive))
+    if reply.end_session is not None:
+        response_builder.set_should_end_session(reply.end_session)
+    response: Response = response_builder.response
+    return response
+
+
+_SERIALIZER = DefaultSerializer()
+
+
+def _directive(data: dict[str, Any]) -> Any:
+    """A directive given as JSON (how flows state them) as the SDK's model object."""
+    return _SERIALIZER.deserialize(json.dumps(data), Directive)
+
+
+def _hands_over(reply: Reply) -> bool:
+    """A reply handing the session to Alexa (a permission dialog) carries nothing else."""
+    return any(str(d.get("type", "")).startswith("Connections.") for d in reply.directives)

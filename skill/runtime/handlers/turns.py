@@ -1,0 +1,149 @@
+"""The one path every spoken turn takes: facts -> event -> runner(flow) -> response."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass, field
+from random import Random
+from typing import Any
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill.runtime import apl, effects
+from skill.runtime.catalog import Catalog
+from skill.runtime.effects import ForgetHousehold, ReminderCall
+from skill.runtime.flows import dialog
+from skill.runtime.flows.events import EFFECT_DONE, Event
+from skill.runtime.handlers.render import build_response
+from skill.runtime.handlers.translate import event_for, facts, session_attributes
+from skill.runtime.nights import zone
+from skill.runtime.reminders import ReminderResult, RemindersClient
+from skill.runtime.reply import Pause, Reply
+from skill.runtime.settings import Settings
+from skill.runtime.state import Household, State, session_from_json, to_dict
+from skill.runtime.timezone import TimeZoneLookup
+from skill.runtime.turn import TurnRunner, household_key
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Services:
+    """What handlers need, wired once in ``build_skill``."""
+
+    settings: Settings
+    catalog: Catalog
+    runner: TurnRunner
+    time_zones: TimeZoneLookup
+    reminders: RemindersClient = field(default_factory=RemindersClient)
+
+
+def answer(services: Services, handler_input: HandlerInput, event: Event | None = None) -> Response:
+    """Run one turn through the dialog and render its reply."""
+    envelope = handler_input.request_envelope
+    request = facts(envelope)
+    event = event or event_for(envelope)
+    content = services.catalog.for_locale(request.locale)
+    session = session_from_json(session_attributes(envelope))
+    if not session.time_zone:
+        looked_up = services.time_zones.lookup(
+            request.api_endpoint, request.device_id, request.api_token
+        )
+        session.time_zone = looked_up or services.settings.default_time_zone
+    local_now = request.timestamp.astimezone(zone(session.time_zone, "UTC"))
+    key = household_key(request.user_id, services.settings.key_salt) if request.user_id else None
+    seed = f"{key}|{request.timestamp.isoformat()}|{event.kind}|{event.intent}"
+    outcome: dict[str, Any] = {}
+    performed: dict[ReminderCall, ReminderResult] = {}
+
+    def apply(household: Household) -> tuple[Household, Reply]:
+        new_state, reply = dialog.handle(
+            State(household, session), event, content, local_now, Random(seed)
+        )
+        if isinstance(reply.effect, ForgetHousehold):
+            # Nothing is saved: the household is erased once the turn is over.
+            outcome["forget"] = reply.effect
+            outcome["session"] = new_state.session
+            return household, reply
+        if isinstance(reply.effect, ReminderCall):
+            # Performed once; a turn re-applied after a storage conflict reuses the result.
+            call = reply.effect
+            if call not in performed:
+                performed[call] = services.reminders.perform(
+                    call, request.api_endpoint, request.api_token
+                )
+            done = _reminder_done(call, performed[call], event)
+            new_state, reply = dialog.handle(
+                new_state, done, content, local_now, Random(f"{seed}|done")
+            )
+        outcome["session"] = new_state.session
+        return new_state.household, reply
+
+    result = services.runner.run(key, apply)
+    reply = result.reply
+    forget = outcome.get("forget")
+    if isinstance(forget, ForgetHousehold):
+        reply = _forget(services, request.api_endpoint, request.api_token, key, forget, reply)
+        if not reply.speech:
+            failed = Event(
+                EFFECT_DONE, intent=effects.FORGET, slots={"outcome": effects.UNAVAILABLE}
+            )
+            _, reply = dialog.handle(
+                State(Household(), session), failed, content, local_now, Random(seed)
+            )
+    elif result.degraded and reply.speech:
+        notice = content.say("store.unavailable", Random(seed))
+        reply = dataclasses.replace(reply, speech=(notice, Pause(300), *reply.speech), effect=None)
+    log.info(
+        "turn key=%s type=%s intent=%s degraded=%s reads=%d writes=%d",
+        key,
+        request.request_type,
+        event.intent,
+        result.degraded,
+        result.reads,
+        result.writes,
+    )
+    # A session paused for Alexa's permission dialog (a directive, no end) keeps its place too.
+    paused = reply.end_session is None and bool(reply.directives)
+    if (reply.end_session is False or paused) and "session" in outcome:
+        handler_input.attributes_manager.session_attributes = to_dict(outcome["session"])
+    screen = apl.document(content) if request.screen else None
+    return build_response(handler_input.response_builder, reply, screen)
+
+
+def _reminder_done(call: ReminderCall, result: ReminderResult, cause: Event) -> Event:
+    """Tell the dialog how the Reminders API call went."""
+    time = "" if call.action == effects.DELETE else f"{call.hour:02d}:{call.minute:02d}"
+    return Event(
+        EFFECT_DONE,
+        intent=effects.REMINDER,
+        slots={
+            "outcome": result.outcome,
+            "action": call.action,
+            "time": time,
+            "alert_token": result.alert_token,
+            "after_permission": "yes" if call.after_permission else "no",
+        },
+        new_session=cause.new_session,
+        person_id=cause.person_id,
+    )
+
+
+def _forget(
+    services: Services,
+    api_endpoint: str,
+    api_token: str,
+    key: str | None,
+    forget: ForgetHousehold,
+    reply: Reply,
+) -> Reply:
+    """Erase the household (cancelling its reminder first, best effort). The flow's reply
+    when it worked; an empty one when storage could not be reached."""
+    if forget.cancel_reminder:
+        services.reminders.delete(forget.cancel_reminder, api_endpoint, api_token)
+    if key is None or services.runner.forget(key):
+        log.info("household_forgotten key=%s", key)
+        return reply
+    return Reply.silent()

@@ -1,0 +1,162 @@
+"""What a flow answers: a channel-neutral reply that speech rendering turns into SSML or text.
+
+Flows build replies from segments instead of SSML strings so that they stay pure and
+testable, so that the local chat can print timed silences legibly, and so that platform
+limits (break length, total silence, SSML size) are enforced in one place: ``speech.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from skill.runtime.effects import Effect
+
+
+@dataclass(frozen=True)
+class Say:
+    """Words to speak, already chosen from content; escaped when rendered."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A short breath between sentences, in milliseconds (at most 10 s)."""
+
+    ms: int
+
+
+@dataclass(frozen=True)
+class Silence:
+    """A timed turn: the couple talks while the speaker stays quiet, in whole seconds."""
+
+    seconds: int
+
+
+@dataclass(frozen=True)
+class Sound:
+    """A short sound by name (for example ``chime``); speech maps names to soundbank URLs."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A recognized speaker's first name, spoken by Alexa without the skill ever seeing it."""
+
+    person_id: str
+
+
+Segment = Say | Pause | Silence | Sound | PersonName
+
+
+@dataclass(frozen=True)
+class Display:
+    """What a screen shows beside the speech: words chosen from content, never layout.
+
+    ``title`` names the activity, ``text`` is the one large line (a question, who has the
+    floor), ``footer`` a quiet line under it (who listens, the score) and ``seconds`` the
+    length of the timed turn this reply holds, for a countdown. How it looks is the screen
+    renderer's business (``skill/runtime/apl.py``).
+    """
+
+    title: str
+    text: str
+    footer: str = ""
+    seconds: int = 0
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One response: speech, and either a reprompt (the session stays open) or an end.
+
+    Build replies with ``ask``, ``tell`` or ``silent`` so that every reply either asks
+    something or closes the session, as certification requires.
+    """
+
+    speech: tuple[Segment, ...] = ()
+    reprompt: tuple[Segment, ...] = ()
+    end_session: bool | None = True
+    card: tuple[str, str] | None = None
+    directives: tuple[dict[str, Any], ...] = field(default=())
+    #: Something the turn must do outside the flow (see ``skill/runtime/effects.py``).
+    effect: Effect | None = None
+    #: What a device with a screen shows (see ``skill/runtime/flows/screens.py`` for the defaults).
+    display: Display | None = None
+
+    @staticmethod
+    def ask(speech: tuple[Segment, ...], reprompt: tuple[Segment, ...]) -> Reply:
+        """Speak, then keep the microphone open; the reprompt is said once after silence."""
+        return Reply(speech=speech, reprompt=reprompt, end_session=False)
+
+    @staticmethod
+    def tell(speech: tuple[Segment, ...]) -> Reply:
+        """Speak and close the session."""
+        return Reply(speech=speech, end_session=True)
+
+    @staticmethod
+    def silent() -> Reply:
+        """No speech at all: the only valid answer to SessionEndedRequest and system events."""
+        return Reply(end_session=None)
+
+    def with_card(self, title: str, text: str) -> Reply:
+        """The same reply with a simple card for the Alexa app or a screen."""
+        return dataclasses.replace(self, card=(title, text))
+
+    def with_display(self, display: Display) -> Reply:
+        """The same reply with what a screen should show while it plays."""
+        return dataclasses.replace(self, display=display)
+
+    def then(self, *more: Segment) -> Reply:
+        """The same reply with segments appended to its speech."""
+        return dataclasses.replace(self, speech=self.speech + more)
+
+    def with_directive(self, directive: dict[str, Any]) -> Reply:
+        """The same reply carrying one more directive (for example a permission request)."""
+        return dataclasses.replace(self, directives=(*self.directives, directive))
+
+    def with_effect(self, effect: Effect) -> Reply:
+        """The same reply asking the turn to perform ``effect`` (see ``effects.py``)."""
+        return dataclasses.replace(self, effect=effect)
+
+
+def segments_to_json(segments: tuple[Segment, ...]) -> list[list[Any]]:
+    """Serialise segments compactly for session attributes (used by "repeat")."""
+    out: list[list[Any]] = []
+    for seg in segments:
+        match seg:
+            case Say(text):
+                out.append(["say", text])
+            case Pause(ms):
+                out.append(["pause", ms])
+            case Silence(seconds):
+                out.append(["silence", seconds])
+            case Sound(name):
+                out.append(["sound", name])
+            case PersonName(person_id):
+                out.append(["name", person_id])
+    return out
+
+
+def segments_from_json(data: object) -> tuple[Segment, ...]:
+    """Inverse of ``segments_to_json``; anything malformed is dropped, never raised."""
+    if not isinstance(data, list):
+        return ()
+    out: list[Segment] = []
+    for item in data:
+        if not (isinstance(item, list) and len(item) == 2):
+            continue
+        kind, value = item
+        if kind == "say" and isinstance(value, str):
+            out.append(Say(value))
+        elif kind == "pause" and isinstance(value, int):
+            out.append(Pause(value))
+        elif kind == "silence" and isinstance(value, int):
+            out.append(Silence(value))
+        elif kind == "sound" and isinstance(value, str):
+            out.append(Sound(value))
+        elif kind == "name" and isinstance(value, str):
+            out.append(PersonName(value))
+    return tuple(out)

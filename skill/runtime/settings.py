@@ -1,0 +1,55 @@
+"""Settings read once from the environment, so every entry point is configured the same way."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+#: The content shipped beside the package (a source checkout or the Lambda zip).
+DEFAULT_CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Deployment knobs. Nothing here is a secret; the skill id only guards misrouting."""
+
+    store_url: str = "sqlite:///var/heart.db"
+    skill_id: str | None = None
+    default_time_zone: str = "America/New_York"
+    content_dir: Path = DEFAULT_CONTENT_DIR
+    settings_api_timeout_s: float = 1.0
+    reminders_api_timeout_s: float = 1.5
+    storage_budget_s: float = 4.0
+    key_salt: str = "heart-to-heart"
+    #: A household that stops using the skill is forgotten this many days after its last
+    #: saved turn (0: kept until "delete our data" or disabling the skill).
+    retention_days: int = 400
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Read ``HEART_*`` variables; explicit overrides (from the CLI) win."""
+        env = os.environ if env is None else env
+        base = cls()
+        values: dict[str, object] = {
+            "store_url": env.get("HEART_STORE", base.store_url),
+            "skill_id": env.get("HEART_SKILL_ID") or None,
+            "default_time_zone": env.get("HEART_TIME_ZONE", base.default_time_zone),
+            "content_dir": Path(env["HEART_CONTENT_DIR"])
+            if env.get("HEART_CONTENT_DIR")
+            else base.content_dir,
+            "settings_api_timeout_s": float(
+                env.get("HEART_SETTINGS_API_TIMEOUT", base.settings_api_timeout_s)
+            ),
+            "reminders_api_timeout_s": float(
+                env.get("HEART_REMINDERS_API_TIMEOUT", base.reminders_api_timeout_s)
+            ),
+            "storage_budget_s": float(env.get("HEART_STORAGE_BUDGET", base.storage_budget_s)),
+            "key_salt": env.get("HEART_KEY_SALT", base.key_salt),
+            "retention_days": int(env.get("HEART_RETENTION_DAYS", base.retention_days)),
+            "log_level": env.get("HEART_LOG_LEVEL", base.log_level),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,339 @@
+"""Build the Lambda deployment zip with only what the runtime needs.
+
+The zip root is Lambda's task root (``/var/task``):
+
+* ``lambda_function.py``, the handler (``lambda_function.handler``);
+* ``skill/__init__.py`` and ``skill/runtime/``: the code the Lambda runs, and only that (the
+  hosts and tools beside it are never imported there, which a test keeps true);
+* ``content/``, every locale and the schemas (``settings.DEFAULT_CONTENT_DIR`` finds it
+  beside the package, as in a checkout);
+* the runtime dependencies (``pip install .``), exactly as pinned in
+  ``requirements/lambda.lock``, pip-installed for the target (Python 3.12 on
+  ``manylinux2014_aarch64`` by default, binary wheels only), so one commit always builds the
+  same zip: entries are sorted and stamped with a fixed time, and bytecode is compiled in
+  ``unchecked-hash`` mode, which records no timestamps.
+
+boto3 (and botocore) is not a runtime dependency: the Lambda runtime provides it, and a copy in
+the task root would shadow it. ``include_boto3`` adds it, pinned by ``requirements/dev.lock``,
+for testing the zip outside Lambda.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The checkout the zip is built from: the parent of the ``skill`` package.
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_OUT = Path("build") / "lambda.zip"
+#: The Lambda runtime the deployment template names (``Runtime: python3.12``).
+DEFAULT_PYTHON = "3.12"
+#: The template's architecture, and pip's platform tag for each architecture Lambda offers.
+DEFAULT_ARCH = "arm64"
+PLATFORM_TAGS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
+_MACHINES = {"aarch64": "arm64", "arm64": "arm64", "x86_64": "x86_64", "amd64": "x86_64"}
+
+#: The runtime dependencies, pinned (``make lock`` writes it from ``pyproject.toml``).
+LAMBDA_LOCK = Path("requirements") / "lambda.lock"
+#: Every dependency of every extra, pinned: where boto3's pins come from when it is added.
+DEV_LOCK = Path("requirements") / "dev.lock"
+#: The part of the ``skill`` package the Lambda runs (with ``skill/__init__.py``).
+RUNTIME_PACKAGE = Path("skill") / "runtime"
+#: Top-level names that must never be in the zip (checked after staging, as a safety net).
+FORBIDDEN_TOP_LEVEL = frozenset({"flask", "werkzeug", "gtts", "cryptography"})
+#: boto3 and its own dependencies: out unless asked for.
+BOTO3_TOP_LEVEL = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
+#: Lambda's limits: a zip uploaded directly, and the unzipped code.
+ZIP_LIMIT_BYTES = 50 * 1024 * 1024
+UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024
+#: A fixed timestamp for every entry, so the same inputs give the same zip.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_JUNK_DIRS = frozenset({"__pycache__", "bin"})
+
+
+class BuildError(Exception):
+    """The zip could not be built; the message says which step failed and why."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build and for which Lambda runtime."""
+
+    out: Path = DEFAULT_OUT
+    arch: str = DEFAULT_ARCH
+    python_version: str = DEFAULT_PYTHON
+    include_boto3: bool = False
+    root: Path = REPO_ROOT
+    pip: Sequence[str] = field(default_factory=lambda: (sys.executable, "-m", "pip"))
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The zip written, and what went into it."""
+
+    path: Path
+    size: int
+    files: int
+    unzipped_size: int
+    arch: str
+    platform_tag: str
+    python_version: str
+    requirements: tuple[str, ...]
+    precompiled: bool = False
+
+
+def canonical_name(name: str) -> str:
+    """A distribution name as PEP 503 compares them (``Flask`` == ``flask``, ``a_b`` == ``a-b``)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def resolve_arch(arch: str) -> str:
+    """``arm64`` or ``x86_64``; ``host`` means this machine's, so the zip imports here."""
+    if arch == "host":
+        machine = platform.machine().lower()
+        if machine not in _MACHINES:
+            raise BuildError(f"no Lambda architecture matches this machine ({machine!r})")
+        return _MACHINES[machine]
+    if arch not in PLATFORM_TAGS:
+        raise BuildError(f"unknown architecture {arch!r}: expected arm64, x86_64 or host")
+    return arch
+
+
+def lock_pins(lock: Path) -> list[str]:
+    """The ``name==version`` lines of a lock file (markers kept), in the file's order."""
+    try:
+        lines = lock.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise BuildError(f"{lock}: cannot read the lock file: {error}") from None
+    pins = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    for pin in pins:
+        if "==" not in pin:
+            raise BuildError(f"{lock}: not a pinned requirement: {pin!r}")
+    return pins
+
+
+def runtime_requirements(root: Path, include_boto3: bool = False) -> list[str]:
+    """The pinned requirements the zip installs: the Lambda lock, plus boto3 when asked."""
+    pins = lock_pins(root / LAMBDA_LOCK)
+    if include_boto3:
+        dev = lock_pins(root / DEV_LOCK)
+        boto3 = [p for p in dev if canonical_name(p.split("==")[0]) == "boto3"]
+        if not boto3:
+            raise BuildError(f"{root / DEV_LOCK}: boto3 is not pinned")
+        pins.extend(boto3)
+    return pins
+
+
+def pip_install_command(
+    options: BuildOptions, target: Path, constraints: Path, requirements: Sequence[str]
+) -> list[str]:
+    """The pip command installing ``requirements`` for the Lambda runtime into ``target``."""
+    arch = resolve_arch(options.arch)
+    return [
+        *options.pip,
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-compile",
+        "--target",
+        str(target),
+        "--platform",
+        PLATFORM_TAGS[arch],
+        "--python-version",
+        options.python_version,
+        "--implementation",
+        "cp",
+        "--only-binary=:all:",
+        "--constraint",
+        str(constraints),
+        *requirements,
+    ]
+
+
+def _source_files(root: Path) -> Iterable[tuple[Path, str]]:
+    """(file, path in the zip) for the handler, the skill package and the content."""
+    handler = root / "lambda" / "lambda_function.py"
+    if not handler.is_file():
+        raise BuildError(f"{handler} is missing")
+    yield handler, "lambda_function.py"
+    yield root / "skill" / "__init__.py", "skill/__init__.py"
+    package = root / RUNTIME_PACKAGE
+    for path in sorted(package.rglob("*")):
+        relative = path.relative_to(root)
+        if not path.is_file() or _is_junk(relative):
+            continue
+        yield path, relative.as_posix()
+    content = root / "content"
+    if not content.is_dir():
+        raise BuildError(f"{content} is missing")
+    for path in sorted(content.rglob("*.json")):
+        yield path, f"content/{path.relative_to(content).as_posix()}"
+
+
+def _is_junk(relative: Path) -> bool:
+    return "__pycache__" in relative.parts or relative.suffix in (".pyc", ".pyo")
+
+
+def stage(options: BuildOptions, staging: Path) -> tuple[str, ...]:
+    """Install the dependencies and copy the sources into ``staging``; return the requirements."""
+    requirements = runtime_requirements(options.root, options.include_boto3)
+    # Every package pip installs, dependencies included, must be one the lock names.
+    lock = DEV_LOCK if options.include_boto3 else LAMBDA_LOCK
+    constraints = staging.parent / "constraints.txt"
+    constraints.write_text("\n".join(lock_pins(options.root / lock)) + "\n", encoding="utf-8")
+    command = pip_install_command(options, staging, constraints, requirements)
+    try:
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise BuildError(f"pip could not run: {error}") from None
+    if completed.returncode != 0:
+        detail = (completed.stderr or completed.stdout).strip()[-3000:]
+        raise BuildError(f"pip install failed (exit {completed.returncode}):\n{detail}")
+    for junk in sorted(staging.rglob("*"), reverse=True):
+        if junk.is_dir() and junk.name in _JUNK_DIRS:
+            shutil.rmtree(junk)
+        elif junk.is_file() and junk.suffix in (".pyc", ".pyo"):
+            junk.unlink()
+    for source, name in _source_files(options.root):
+        destination = staging / name
+        if destination.exists():
+            raise BuildError(f"a dependency already provides {name}; refusing to overwrite it")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+    _check_contents(staging, options.include_boto3)
+    return tuple(requirements)
+
+
+def find_python(version: str) -> str | None:
+    """A working interpreter for ``version`` (``pythonX.Y`` on PATH, then pyenv's), or None.
+
+    Each candidate is run once: a pyenv shim is on PATH even where that version isn't active.
+    """
+    candidates = [shutil.which(f"python{version}")]
+    pyenv = Path.home() / ".pyenv" / "versions"
+    candidates += [str(p) for p in sorted(pyenv.glob(f"{version}*/bin/python{version}"))]
+    for candidate in candidates:
+        if candidate is None:
+            continue
+        try:
+            ran = subprocess.run([candidate, "-c", "import sys"], capture_output=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if ran.returncode == 0:
+            return candidate
+    return None
+
+
+def precompile(staging: Path, python_version: str) -> bool:
+    """Compile every module with the runtime's own Python version.
+
+    Lambda's code directory is read-only, so without bytecode in the zip every cold start
+    compiles each imported module again. ``unchecked-hash`` bytecode is used as it is, whatever
+    the (fixed) timestamps in the zip say. Returns False when no such interpreter is here.
+    """
+    python = find_python(python_version)
+    if python is None:
+        return False
+    completed = subprocess.run(
+        [
+            python,
+            "-m",
+            "compileall",
+            "-q",
+            "-j",
+            "0",
+            "--invalidation-mode",
+            "unchecked-hash",
+            str(staging),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if completed.returncode != 0:
+        detail = (completed.stderr or completed.stdout).strip()[-2000:]
+        raise BuildError(f"compiling for Python {python_version} failed:\n{detail}")
+    return True
+
+
+def _check_contents(staging: Path, include_boto3: bool) -> None:
+    forbidden = FORBIDDEN_TOP_LEVEL if include_boto3 else FORBIDDEN_TOP_LEVEL | BOTO3_TOP_LEVEL
+    found = sorted(
+        entry.name
+        for entry in staging.iterdir()
+        if canonical_name(entry.name.split("-")[0].removesuffix(".py")) in forbidden
+    )
+    if found:
+        raise BuildError(f"the zip would contain what Lambda must not get: {', '.join(found)}")
+
+
+def write_zip(staging: Path, out: Path) -> tuple[int, int]:
+    """Zip ``staging`` reproducibly into ``out``; return (files, unzipped bytes)."""
+    files = sorted(p for p in staging.rglob("*") if p.is_file())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    unzipped = 0
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in files:
+            info = zipfile.ZipInfo(path.relative_to(staging).as_posix(), date_time=_ZIP_EPOCH)
+            info.external_attr = 0o100644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            data = path.read_bytes()
+            unzipped += len(data)
+            archive.writestr(info, data)
+    os.replace(partial, out)
+    return len(files), unzipped
+
+
+def build_lambda_zip(options: BuildOptions) -> BuildResult:
+    """Stage the dependencies and sources in a temporary directory and write the zip."""
+    arch = resolve_arch(options.arch)
+    with tempfile.TemporaryDirectory(prefix="heart-lambda-") as scratch:
+        staging = Path(scratch) / "task"
+        staging.mkdir()
+        requirements = stage(options, staging)
+        precompiled = precompile(staging, options.python_version)
+        files, unzipped = write_zip(staging, options.out)
+    if unzipped > UNZIPPED_LIMIT_BYTES:
+        raise BuildError(
+            f"{options.out}: {unzipped} bytes unzipped, over Lambda's {UNZIPPED_LIMIT_BYTES}"
+        )
+    return BuildResult(
+        path=options.out,
+        size=options.out.stat().st_size,
+        files=files,
+        unzipped_size=unzipped,
+        arch=arch,
+        platform_tag=PLATFORM_TAGS[arch],
+        python_version=options.python_version,
+        requirements=requirements,
+        precompiled=precompiled,
+    )
+
+
+def describe(result: BuildResult) -> str:
+    """One line for the terminal: where the zip is and how big."""
+    note = "" if result.size <= ZIP_LIMIT_BYTES else " (over 50 MB: deploy it through S3)"
+    return (
+        f"{result.path}: {_megabytes(result.size)} zipped{note}, "
+        f"{_megabytes(result.unzipped_size)} unzipped, {result.files} files, "
+        f"python{result.python_version} {result.arch} ({result.platform_tag}), "
+        + (
+            "precompiled"
+            if result.precompiled
+            else f"not precompiled: no python{result.python_version} here"
+        )
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.2f} MB"
