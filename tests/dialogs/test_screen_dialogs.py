@@ -12,7 +12,7 @@ import pytest
 from skill.hosts.chat import ChatTurn
 from skill.runtime import apl
 from skill.runtime.catalog import Game, LocaleContent
-from skill.runtime.flows import scoring
+from skill.runtime.flows.kit import scoring
 from tests.support.dialog import Dialog, Handler
 from tests.support.screens import content_patterns, from_content, render_documents, shown
 

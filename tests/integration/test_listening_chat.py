@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from skill.runtime.catalog import LocaleContent
-from skill.runtime.flows import listening
+from skill.runtime.flows.listening import library as listening_library
 from tests.support.chat_process import run_chat
 from tests.support.listening import says
 
@@ -24,7 +24,7 @@ def first_session(output: list[str]) -> list[str]:
 def test_the_chat_runs_the_twenty_minute_exercise_in_seconds(
     tmp_path: Path, content: LocaleContent
 ) -> None:
-    deep = listening.find(content, "deep-listening")
+    deep = listening_library.find(content, "deep-listening")
     assert deep is not None
     lines = ["ask heart to heart for the deep listening exercise", *["ready"] * 30]
     started = time.monotonic()

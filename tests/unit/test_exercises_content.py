@@ -13,7 +13,7 @@ import pytest
 
 from skill.runtime.catalog import Catalog, ContentError, LocaleContent
 from skill.runtime.exercises import BOTH, CUE, END, LISTENER, SPEAKER, TIMER, Exercise
-from skill.runtime.flows import listening
+from skill.runtime.flows.listening import library as listening_library
 from tests.support.dialog import ROOT
 
 EXERCISES_FILE = ROOT / "content" / "en-US" / "exercises.json"
@@ -21,7 +21,7 @@ EXERCISES_FILE = ROOT / "content" / "en-US" / "exercises.json"
 
 @pytest.fixture(scope="module")
 def exercises(content: LocaleContent) -> tuple[Exercise, ...]:
-    return listening.catalogue(content)
+    return listening_library.catalogue(content)
 
 
 def every_text(ex: Exercise) -> list[str]:
@@ -152,7 +152,7 @@ def step_of(data: dict[str, Any], exercise_id: str, step_id: str) -> dict[str, A
 
 
 def test_the_shipped_file_loads() -> None:
-    assert listening.catalogue(Catalog.load(ROOT / "content").for_locale("en-US"))
+    assert listening_library.catalogue(Catalog.load(ROOT / "content").for_locale("en-US"))
 
 
 @pytest.mark.parametrize("field", ["who", "narration", "advance", "id"])
@@ -203,7 +203,9 @@ def test_the_same_long_turn_with_a_split_loads_in_parts(tmp_path: Path) -> None:
     step["split"] = ["{speaker}, is there more? Say more time to carry on, or next to move on."]
     next(e for e in data["exercises"] if e["id"] == "on-your-mind")["minutes"] = 20
     path.write_text(json.dumps(data))
-    loaded = listening.find(Catalog.load(tmp_path / "content").for_locale("en-US"), "on-your-mind")
+    loaded = listening_library.find(
+        Catalog.load(tmp_path / "content").for_locale("en-US"), "on-your-mind"
+    )
     assert loaded is not None
     parts = next(s for s in loaded.steps if s.id == "mind-share-one").parts
     assert sum(parts) == 420 and len(parts) >= 2

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from skill.runtime.catalog import Catalog, ContentError, Game, LocaleContent
-from skill.runtime.flows import scoring
+from skill.runtime.flows.kit import scoring
 from tests.support.dialog import ROOT, resolver
 
 GAMES_FILE = ROOT / "content" / "en-US" / "games.json"

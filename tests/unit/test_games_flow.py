@@ -13,8 +13,11 @@ import pytest
 
 from skill.runtime import intents
 from skill.runtime.catalog import Game, LocaleContent
-from skill.runtime.flows import dialog, games, scoring
-from skill.runtime.flows.events import INTENT, LAUNCH, SESSION_ENDED, Event
+from skill.runtime.flows import dialog, games
+from skill.runtime.flows.games import offers as game_offers
+from skill.runtime.flows.games import stored as game_stored
+from skill.runtime.flows.kit import scoring
+from skill.runtime.flows.kit.events import INTENT, LAUNCH, SESSION_ENDED, Event
 from skill.runtime.reply import PersonName, Reply, Say
 from skill.runtime.speech import budget, to_text
 from skill.runtime.state import GameProgress, Household, Session, State, to_dict
@@ -162,7 +165,7 @@ def test_new_games_prefer_questions_not_heard_lately(content: LocaleContent) -> 
             table.answer("no")
         seen.append(asked)
     assert not seen[0] & seen[1] and not (seen[0] | seen[1]) & seen[2]
-    record = games.record_of(table.state.household, "would_you_rather")
+    record = game_stored.record_of(table.state.household, "would_you_rather")
     assert len(record.heard) == 15 and record.played == 3
 
 
@@ -172,8 +175,8 @@ def test_the_heard_list_stays_small(content: LocaleContent) -> None:
         table.play("would_you_rather")
         while not table.progress.done:
             table.answer("skip" if table.turns % 3 == 0 else "yes")
-    record = games.record_of(table.state.household, "would_you_rather")
-    assert len(record.heard) == games.MAX_HEARD
+    record = game_stored.record_of(table.state.household, "would_you_rather")
+    assert len(record.heard) == game_stored.MAX_HEARD
     assert len(set(record.heard)) == len(record.heard)
 
 
@@ -272,16 +275,16 @@ def test_ending_early_counts_as_played_and_keeps_the_score(content: LocaleConten
     table.answer("close")
     reply = table.intent(intents.END_GAME)
     assert says(to_text(reply.speech), content, "game.over.early")
-    record = games.record_of(table.state.household, "know_me")
+    record = game_stored.record_of(table.state.household, "know_me")
     assert (record.played, record.best_short, record.best_long) == (1, 3, 0)
-    assert table.progress.done and table.state.session.offer == games.AGAIN
+    assert table.progress.done and table.state.session.place.offer == game_offers.AGAIN
 
 
 def test_ending_before_any_play_is_not_counted(content: LocaleContent) -> None:
     table = Table(content)
     table.play("finish_sentence")
     table.intent(intents.END_GAME)
-    assert games.record_of(table.state.household, "finish_sentence").played == 0
+    assert game_stored.record_of(table.state.household, "finish_sentence").played == 0
     assert says(table.text, content, "game.band.none")
 
 
@@ -299,7 +302,7 @@ def test_a_new_best_is_celebrated_only_when_it_beats_an_earlier_one(
         for a in answers:
             table.answer("yes" if a == "y" else "no")
         assert says(table.text, content, "game.best", length="short") is celebrated
-    record = games.record_of(table.state.household, "would_you_rather")
+    record = game_stored.record_of(table.state.household, "would_you_rather")
     assert (record.played, record.best_short) == (4, 2)
 
 
@@ -311,8 +314,8 @@ def test_starting_another_game_mid_game_keeps_the_first_ones_score(
     table.answer("yes")
     table.play("would_you_rather")
     assert table.progress.game == "would_you_rather" and table.progress.step == 0
-    assert games.record_of(table.state.household, "know_me").played == 1
-    assert games.record_of(table.state.household, "know_me").best_short == 2
+    assert game_stored.record_of(table.state.household, "know_me").played == 1
+    assert game_stored.record_of(table.state.household, "know_me").best_short == 2
 
 
 def test_play_again_alternates_who_starts(content: LocaleContent) -> None:
@@ -338,7 +341,7 @@ def test_stop_mid_game_closes_and_the_next_launch_offers_to_resume(
     table.send(Event(SESSION_ENDED, reason="USER_INITIATED"))
     table.state = State(table.state.household, Session())
     reply = table.send(Event(LAUNCH, new_session=True))
-    assert table.state.session.context == games.CONTEXT
+    assert table.state.session.place.activity == games.NAME
     assert says(
         to_text(reply.speech),
         content,
@@ -369,10 +372,10 @@ def test_declining_to_resume_puts_the_game_away(content: LocaleContent) -> None:
     reply = table.intent(intents.NO)
     assert reply.end_session is False
     assert table.progress.done
-    assert games.record_of(table.state.household, "know_me").played == 1
+    assert game_stored.record_of(table.state.household, "know_me").played == 1
     table.state = State(table.state.household, Session())
     table.send(Event(LAUNCH, new_session=True))
-    assert table.state.session.context != games.CONTEXT
+    assert table.state.session.place.activity != games.NAME
 
 
 def test_the_household_keeps_ids_and_numbers_never_sentences(content: LocaleContent) -> None:
@@ -394,4 +397,4 @@ def test_menu_lists_every_game_in_one_breath(content: LocaleContent) -> None:
     all_games: tuple[Game, ...] = content.section("games")
     assert all(g.title in text for g in all_games)
     assert len(reply.speech) == 1 and isinstance(reply.speech[0], Say)
-    assert table.state.session.offer == games.MENU
+    assert table.state.session.place.offer == game_offers.MENU

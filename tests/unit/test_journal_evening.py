@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timedelta
 from random import Random
 from zoneinfo import ZoneInfo
@@ -10,8 +11,12 @@ import pytest
 
 from skill.runtime import intents
 from skill.runtime.catalog import LocaleContent
-from skill.runtime.flows import dialog, evening, gratitude, journal, tonight
-from skill.runtime.flows.events import INTENT, Event
+from skill.runtime.flows import dialog, evening, games, gratitude, tonight
+from skill.runtime.flows.kit import journal
+from skill.runtime.flows.kit.activity import Activity
+from skill.runtime.flows.kit.context import Flow, FlowContext
+from skill.runtime.flows.kit.events import INTENT, Event
+from skill.runtime.flows.registry import ACTIVITIES, REGISTRY, Registry
 from skill.runtime.reply import Reply, Say
 from skill.runtime.state import Household, JournalEntry, Session, State, Together
 
@@ -138,7 +143,7 @@ def test_recap_names_the_weeks_questions_and_counts_gratitude(content: LocaleCon
     assert any(t in texts for t in (v.format(count=5) for v in content.variants("recap.gratitude")))
     prompts = {p.text for p in gratitude.prompts(content)}
     assert not prompts & set(texts), "the recap names, it doesn't replay prompts"
-    assert reply.end_session is False and state.session.offer == "tonight"
+    assert reply.end_session is False and state.session.place.offer == "tonight"
 
 
 def test_recap_of_an_empty_week_and_as_a_one_shot(content: LocaleContent) -> None:
@@ -150,15 +155,20 @@ def test_recap_of_an_empty_week_and_as_a_one_shot(content: LocaleContent) -> Non
 def test_recap_uses_registered_titles_for_other_activities(
     content: LocaleContent, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(journal.TITLES, journal.GAME, lambda c, item: f"the {item} game")
+    titled = dataclasses.replace(games.ACTIVITY, title=lambda c, item: f"the {item} game")
     household = Household(
         journal=[
             JournalEntry(night(0), journal.GAME, "riddle"),
             JournalEntry(night(1), journal.GAME, "mirror"),
         ]
     )
-    _, reply = run(
-        State(household, Session()), ask(intents.WEEK_RECAP), content, EVENING + timedelta(1)
+    _, reply = dialog.handle(
+        State(household, Session()),
+        ask(intents.WEEK_RECAP),
+        content,
+        EVENING + timedelta(1),
+        Random(1),
+        dialog=with_activities(titled),
     )
     expected = {
         v.format(titles="the mirror game and the riddle game")
@@ -179,42 +189,54 @@ def test_five_minutes_offers_a_question_first_then_a_gratitude_round(
     state, round_ = run(state, ask(intents.YES), content)
     (prompt,) = [p for p in gratitude.prompts(content) if p.text in said(round_)]
     assert prompt.swap, "one round each means a prompt with a swap"
-    assert state.session.offer == gratitude.OFFER_SWAP
+    assert state.session.place.offer == gratitude.OFFER_SWAP
 
 
-def test_surprise_prefers_what_they_havent_done_tonight(
-    content: LocaleContent, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def with_activities(*changed: Activity) -> dialog.Dialog:
+    """The skill's dialog with some activities' declarations swapped for ``changed``."""
+    by_name = {a.name: a for a in changed}
+    return dialog.Dialog(Registry(tuple(by_name.get(a.name, a) for a in ACTIVITIES)))
+
+
+def test_surprise_prefers_what_they_havent_done_tonight(content: LocaleContent) -> None:
     called: list[str] = []
 
-    def stub(kind: str) -> evening.Flow:
-        def flow(
-            state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-        ) -> tuple[State, Reply]:
+    def stub(kind: str) -> Flow:
+        def flow(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
             called.append(kind)
             return state, Reply.ask((Say(kind),), (Say(kind),))
 
         return flow
 
-    kinds = sorted(evening.SURPRISES)
-    monkeypatch.setattr(evening, "SURPRISES", {k: stub(k) for k in kinds})
+    stubbed = with_activities(
+        *(dataclasses.replace(a, surprise=stub(a.journal_kind)) for a in ACTIVITIES if a.surprise)
+    )
+    kinds = sorted(REGISTRY.surprises)
+
+    def surprise(household: Household, seed: int) -> Reply:
+        event = ask(intents.SURPRISE)
+        _, reply = dialog.handle(
+            State(household, Session()), event, content, EVENING, Random(seed), dialog=stubbed
+        )
+        return reply
+
     for seed in range(40):
-        run(State(Household(), Session()), ask(intents.SURPRISE), content, seed=seed)
+        surprise(Household(), seed)
     assert set(called) == set(kinds), "every activity can be the surprise"
     done_tonight = Household(
         journal=[JournalEntry("2026-12-01", k, "x") for k in kinds if k != journal.GRATITUDE]
     )
     called.clear()
     for seed in range(10):
-        _, reply = run(State(done_tonight, Session()), ask(intents.SURPRISE), content, seed=seed)
+        reply = surprise(done_tonight, seed)
         assert said(reply)[0] in content.variants("surprise.lead")
     assert set(called) == {journal.GRATITUDE}
 
 
 def test_surprise_starts_each_real_activity(content: LocaleContent) -> None:
-    for kind in evening.SURPRISES:
+    for kind in REGISTRY.surprises:
         done_tonight = Household(
-            journal=[JournalEntry("2026-12-01", k, "x") for k in evening.SURPRISES if k != kind]
+            journal=[JournalEntry("2026-12-01", k, "x") for k in REGISTRY.surprises if k != kind]
         )
         state, reply = run(State(done_tonight, Session()), ask(intents.SURPRISE), content)
         assert said(reply)[0] in content.variants("surprise.lead")
@@ -223,13 +245,13 @@ def test_surprise_starts_each_real_activity(content: LocaleContent) -> None:
 
 
 def test_surprise_covers_every_activity_the_dialog_offers() -> None:
-    entries = set(dialog.INTENT_FLOWS.values())
-    assert tonight.ask_tonight in evening.SURPRISES.values()
-    assert gratitude.ask_gratitude in evening.SURPRISES.values()
-    assert set(evening.SURPRISES) == {
+    entries = set(REGISTRY.intent_flows.values())
+    assert tonight.ask_tonight in REGISTRY.surprises.values()
+    assert gratitude.ask_gratitude in REGISTRY.surprises.values()
+    assert set(REGISTRY.surprises) == {
         journal.QUESTION,
         journal.GRATITUDE,
         journal.LISTENING,
         journal.GAME,
     }
-    assert {f for k, f in evening.SURPRISES.items() if k != journal.GAME} <= entries
+    assert {f for k, f in REGISTRY.surprises.items() if k != journal.GAME} <= entries

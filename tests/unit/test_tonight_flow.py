@@ -12,7 +12,7 @@ import pytest
 from skill.runtime import intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.flows import dialog, tonight
-from skill.runtime.flows.events import INTENT, LAUNCH, Event
+from skill.runtime.flows.kit.events import INTENT, LAUNCH, Event
 from skill.runtime.reply import Reply, Say
 from skill.runtime.state import HISTORY_NIGHTS, Household, QuestionPrefs, Session, State
 
@@ -159,7 +159,7 @@ def test_save_and_play_favourite(content: LocaleContent) -> None:
 
 def test_favourite_with_nothing_saved_offers_tonight(content: LocaleContent) -> None:
     state, reply = run(fresh(), ask(intents.PLAY_FAVOURITE), content)
-    assert state.session.offer == "tonight"
+    assert state.session.place.offer == "tonight"
     assert reply.end_session is False
 
 
@@ -192,7 +192,7 @@ def test_last_night_with_a_gap_says_it_was_earlier(content: LocaleContent) -> No
 
 def test_last_night_with_no_history(content: LocaleContent) -> None:
     state, reply = run(fresh(), ask(intents.LAST_NIGHT), content)
-    assert state.session.offer == "tonight"
+    assert state.session.place.offer == "tonight"
     assert reply.end_session is False
 
 

@@ -13,8 +13,10 @@ from random import Random
 
 from skill.runtime import intents
 from skill.runtime.catalog import LocaleContent, Question
-from skill.runtime.flows import journal
-from skill.runtime.flows.events import Event
+from skill.runtime.flows.kit import journal, places
+from skill.runtime.flows.kit.activity import Activity
+from skill.runtime.flows.kit.context import FlowContext
+from skill.runtime.flows.kit.events import Event
 from skill.runtime.nights import night_of, previous_night
 from skill.runtime.reply import Display, Pause, Reply, Say, Segment
 from skill.runtime.state import (
@@ -29,7 +31,10 @@ from skill.runtime.state import (
 #: Depths offered when the couple set no preference: light and personal, never pushed deep.
 DEFAULT_DEPTHS = frozenset({1, 2})
 DEPTH_BY_SLOT = {"light": 1, "personal": 2, "deep": 3}
-CONTEXT = "question"
+#: This activity's name, and the offers it makes and answers ("yes" takes the question).
+NAME = "tonight"
+ANOTHER_OFFER = "another"
+OFFERS = frozenset({places.TONIGHT_OFFER, ANOTHER_OFFER})
 
 
 def allowed_depths(depth: int | None) -> frozenset[int]:
@@ -106,12 +111,8 @@ def present(
     rng: Random,
 ) -> tuple[State, Reply]:
     """Speak a question; one-shot requests close the session, open sessions offer a next step."""
-    session = dataclasses.replace(
-        state.session,
-        context=CONTEXT,
-        question_id=question.id,
-        offer="another",
-    )
+    asked = State(state.household, dataclasses.replace(state.session, question_id=question.id))
+    state = places.at(asked, NAME, ANOTHER_OFFER)
     speech: tuple[Segment, ...] = (*lead, Pause(400), Say(question.text))
     card = (content.phrase("card.tonight_title", rng), question.text)
     if event.new_session:
@@ -121,7 +122,7 @@ def present(
             (*speech, Pause(900), content.say("tonight.next_step", rng)),
             (content.say("tonight.reprompt", rng),),
         )
-    return State(state.household, session), reply.with_card(*card)
+    return state, reply.with_card(*card)
 
 
 def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
@@ -132,63 +133,56 @@ def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
     return Display(title=content.phrase("card.tonight_title", rng), text=question.text)
 
 
-def ask_tonight(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def ask_tonight(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """Tonight's question: the same one all evening; a fresh one once the night turns over."""
-    night = night_of(now)
+    night = night_of(ctx.now)
     household = state.household
-    existing = content.question(household.tonight.question_id)
+    existing = ctx.content.question(household.tonight.question_id)
     if household.tonight.night == night and existing is not None:
-        return present(state, existing, (content.say("tonight.still", rng),), event, content, rng)
-    household, question, new_cycle = draw(household, content, rng)
+        return present(state, existing, (ctx.say("tonight.still"),), event, ctx.content, ctx.rng)
+    household, question, new_cycle = draw(household, ctx.content, ctx.rng)
     household = record_tonight(household, night, question.id)
     lead = (
-        *journal.streak_note(state.household, household, night, content, rng),
-        *_cycle_lead(new_cycle, content, rng),
-        content.say("tonight.intro", rng),
+        *journal.streak_note(state.household, household, night, ctx.content, ctx.rng),
+        *_cycle_lead(new_cycle, ctx.content, ctx.rng),
+        ctx.say("tonight.intro"),
     )
-    return present(State(household, state.session), question, lead, event, content, rng)
+    return present(State(household, state.session), question, lead, event, ctx.content, ctx.rng)
 
 
-def ask_another(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def ask_another(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """A different question; the one skipped stays heard, and the new one becomes tonight's."""
-    current = current_question(state, content, now)
+    current = current_question(state, ctx.content, ctx.now)
     household, question, new_cycle = draw(
-        state.household, content, rng, avoid=current.id if current else ""
+        state.household, ctx.content, ctx.rng, avoid=current.id if current else ""
     )
-    household = record_tonight(household, night_of(now), question.id)
-    lead = (*_cycle_lead(new_cycle, content, rng), content.say("another.intro", rng))
-    return present(State(household, state.session), question, lead, event, content, rng)
+    household = record_tonight(household, night_of(ctx.now), question.id)
+    lead = (*_cycle_lead(new_cycle, ctx.content, ctx.rng), ctx.say("another.intro"))
+    return present(State(household, state.session), question, lead, event, ctx.content, ctx.rng)
 
 
-def follow_up(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def follow_up(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """The current question's follow-up, to keep a good conversation going."""
-    question = current_question(state, content, now)
+    question = current_question(state, ctx.content, ctx.now)
     if question is None:
-        return _offer_tonight(state, "follow_up.nothing", content, rng)
+        return _offer_tonight(state, "follow_up.nothing", ctx.content, ctx.rng)
     if question.follow_up:
         lead: tuple[Segment, ...] = (Say(question.follow_up),)
     else:
-        lead = (content.say("follow_up.none", rng),)
-    session = dataclasses.replace(state.session, context=CONTEXT, question_id=question.id)
-    return State(state.household, session), Reply.ask(
-        (*lead, Pause(900), content.say("tonight.next_step", rng)),
-        (content.say("tonight.reprompt", rng),),
+        lead = (ctx.say("follow_up.none"),)
+    asked = State(state.household, dataclasses.replace(state.session, question_id=question.id))
+    offer = state.session.place.offer
+    return places.at(asked, NAME, offer if offer in OFFERS else ""), Reply.ask(
+        (*lead, Pause(900), ctx.say("tonight.next_step")),
+        (ctx.say("tonight.reprompt"),),
     )
 
 
-def save_favourite(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def save_favourite(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """Keep the current question among the couple's favourites."""
-    question = current_question(state, content, now)
+    question = current_question(state, ctx.content, ctx.now)
     if question is None:
-        return _offer_tonight(state, "favourite.nothing_to_save", content, rng)
+        return _offer_tonight(state, "favourite.nothing_to_save", ctx.content, ctx.rng)
     household = state.household
     if question.id in household.favourites:
         key = "favourite.already"
@@ -196,64 +190,52 @@ def save_favourite(
         key = "favourite.saved"
         favourites = [*household.favourites, question.id][-MAX_FAVOURITES:]
         household = dataclasses.replace(household, favourites=favourites)
-    return _after(State(household, state.session), key, event, content, rng)
+    return _after(State(household, state.session), key, event, ctx.content, ctx.rng)
 
 
-def play_favourite(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def play_favourite(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """Replay one of the saved questions (it doesn't change tonight's question)."""
-    saved = [q for q in map(content.question, state.household.favourites) if q is not None]
+    saved = [q for q in map(ctx.content.question, state.household.favourites) if q is not None]
     if not saved:
-        return _offer_tonight(state, "favourite.none_yet", content, rng)
+        return _offer_tonight(state, "favourite.none_yet", ctx.content, ctx.rng)
     current = state.session.question_id
-    choice = rng.choice([q for q in saved if q.id != current] or saved)
-    return present(state, choice, (content.say("favourite.intro", rng),), event, content, rng)
+    choice = ctx.rng.choice([q for q in saved if q.id != current] or saved)
+    return present(state, choice, (ctx.say("favourite.intro"),), event, ctx.content, ctx.rng)
 
 
-def last_night(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def last_night(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """Say the most recent question from a night before tonight."""
-    tonight = night_of(now)
+    tonight = night_of(ctx.now)
     earlier = [e for e in state.household.history if e.night < tonight]
-    found = content.question(earlier[-1].question_id) if earlier else None
+    found = ctx.content.question(earlier[-1].question_id) if earlier else None
     if not earlier or found is None:
-        return _offer_tonight(state, "last_night.none", content, rng)
+        return _offer_tonight(state, "last_night.none", ctx.content, ctx.rng)
     key = "last_night.was" if earlier[-1].night == previous_night(tonight) else "last_night.earlier"
-    speech = (content.say(key, rng), Pause(300), Say(found.text))
+    speech = (ctx.say(key), Pause(300), Say(found.text))
     if event.new_session:
         return state, Reply.tell(speech)
-    session = dataclasses.replace(state.session, offer="tonight", context="top")
-    return State(state.household, session), Reply.ask(
-        (*speech, Pause(700), content.say("offer.tonight", rng)),
-        (content.say("offer.tonight", rng),),
+    return places.home(state, places.TONIGHT_OFFER), Reply.ask(
+        (*speech, Pause(700), ctx.say("offer.tonight")),
+        (ctx.say("offer.tonight"),),
     )
 
 
-def set_depth(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def set_depth(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """Remember "keep it light" or "go deeper", and ask a question at that depth right away."""
     depth = DEPTH_BY_SLOT.get(event.slots.get(intents.SLOT_DEPTH, ""))
     if depth is None:
-        session = dataclasses.replace(state.session, offer="")
-        return State(state.household, session), Reply.ask(
-            (content.say("depth.unclear", rng),), (content.say("depth.unclear", rng),)
+        return places.offer_by(state, NAME, ""), Reply.ask(
+            (ctx.say("depth.unclear"),), (ctx.say("depth.unclear"),)
         )
     prefs = dataclasses.replace(state.household.prefs, depth=depth)
     household = dataclasses.replace(state.household, prefs=prefs)
-    return _fresh_for_prefs(
-        State(household, state.session), f"depth.set_{depth}", event, content, now, rng
-    )
+    return _fresh_for_prefs(State(household, state.session), f"depth.set_{depth}", event, ctx)
 
 
-def question_about(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def question_about(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """Steer to a theme ("a question about dreams"), remembered for the nights after."""
     theme = event.slots.get(intents.SLOT_THEME, "")
-    known = {q.theme for q in content.questions}
+    known = {q.theme for q in ctx.content.questions}
     if theme == intents.ANY_THEME:
         prefs = dataclasses.replace(state.household.prefs, theme=None)
         key = "theme.cleared"
@@ -261,20 +243,18 @@ def question_about(
         prefs = dataclasses.replace(state.household.prefs, theme=theme)
         key = f"theme.set_{theme}"
     else:
-        return state, Reply.ask(
-            (content.say("theme.unclear", rng),), (content.say("theme.unclear", rng),)
-        )
+        return state, Reply.ask((ctx.say("theme.unclear"),), (ctx.say("theme.unclear"),))
     household = dataclasses.replace(state.household, prefs=prefs)
-    return _fresh_for_prefs(State(household, state.session), key, event, content, now, rng)
+    return _fresh_for_prefs(State(household, state.session), key, event, ctx)
 
 
 def _fresh_for_prefs(
-    state: State, lead_key: str, event: Event, content: LocaleContent, now: datetime, rng: Random
+    state: State, lead_key: str, event: Event, ctx: FlowContext
 ) -> tuple[State, Reply]:
-    household, question, new_cycle = draw(state.household, content, rng)
-    household = record_tonight(household, night_of(now), question.id)
-    lead = (content.say(lead_key, rng), *_cycle_lead(new_cycle, content, rng))
-    return present(State(household, state.session), question, lead, event, content, rng)
+    household, question, new_cycle = draw(state.household, ctx.content, ctx.rng)
+    household = record_tonight(household, night_of(ctx.now), question.id)
+    lead = (ctx.say(lead_key), *_cycle_lead(new_cycle, ctx.content, ctx.rng))
+    return present(State(household, state.session), question, lead, event, ctx.content, ctx.rng)
 
 
 def _cycle_lead(new_cycle: bool, content: LocaleContent, rng: Random) -> tuple[Segment, ...]:
@@ -284,8 +264,7 @@ def _cycle_lead(new_cycle: bool, content: LocaleContent, rng: Random) -> tuple[S
 def _offer_tonight(
     state: State, key: str, content: LocaleContent, rng: Random
 ) -> tuple[State, Reply]:
-    session = dataclasses.replace(state.session, offer="tonight")
-    return State(state.household, session), Reply.ask(
+    return places.offer_by(state, NAME, places.TONIGHT_OFFER), Reply.ask(
         (content.say(key, rng), Pause(300), content.say("offer.tonight", rng)),
         (content.say("offer.tonight", rng),),
     )
@@ -300,3 +279,44 @@ def _after(
         (content.say(key, rng), Pause(500), content.say("tonight.next_step", rng)),
         (content.say("tonight.reprompt", rng),),
     )
+
+
+def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] | None:
+    """While a question is in play: "next" and "pass" mean another one, and help and fallback
+    speak about the question. Everything else routes as usual."""
+    if event.is_intent(intents.NEXT, intents.PASS):
+        return ask_another(state, event, ctx)
+    if event.is_intent(intents.HELP):
+        return places.offering(state, places.TONIGHT_OFFER), Reply.ask(
+            (ctx.say("help.question"), Pause(300), ctx.say("help.ask")),
+            (ctx.say("help.reprompt"),),
+        )
+    if event.is_intent(intents.FALLBACK):
+        return state, Reply.ask((ctx.say("fallback.question"),), (ctx.say("fallback.reprompt"),))
+    return None
+
+
+def _title(content: LocaleContent, item: str) -> str | None:
+    question = content.question(item)
+    return question.text if question else None
+
+
+ACTIVITY = Activity(
+    name=NAME,
+    intents={
+        intents.TONIGHT: ask_tonight,
+        intents.ANOTHER: ask_another,
+        intents.FOLLOW_UP: follow_up,
+        intents.SAVE_FAVOURITE: save_favourite,
+        intents.PLAY_FAVOURITE: play_favourite,
+        intents.LAST_NIGHT: last_night,
+        intents.SET_DEPTH: set_depth,
+        intents.QUESTION_ABOUT: question_about,
+    },
+    router=route,
+    accepts={places.TONIGHT_OFFER: ask_tonight, ANOTHER_OFFER: ask_another},
+    screen=screen,
+    journal_kind=journal.QUESTION,
+    title=_title,
+    surprise=ask_tonight,
+)

@@ -12,8 +12,8 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill.runtime.handlers.pipeline import Services, answer
 from skill.runtime.handlers.translate import facts, permission_event
-from skill.runtime.handlers.turns import Services, answer
 
 
 class PermissionResponseHandler(AbstractRequestHandler):  # type: ignore[misc]

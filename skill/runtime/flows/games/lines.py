@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from random import Random
 
 from skill.runtime.catalog import Game, LocaleContent
-from skill.runtime.flows import people, scoring
 from skill.runtime.flows.games.stored import pair
+from skill.runtime.flows.kit import people, scoring
 from skill.runtime.reply import PersonName, Say, Segment
 from skill.runtime.state import GameProgress, Household
 

@@ -8,9 +8,9 @@ closed, so nothing they say reaches the skill); only the closing yes, no or clos
 from __future__ import annotations
 
 from skill.runtime.catalog import Game, GameQuestion
-from skill.runtime.flows import scoring
 from skill.runtime.flows.games.lines import BEAT_MS, Lines, fill
 from skill.runtime.flows.games.stored import roles
+from skill.runtime.flows.kit import scoring
 from skill.runtime.reply import Pause, Say, Segment, Silence, Sound
 from skill.runtime.state import GameProgress
 

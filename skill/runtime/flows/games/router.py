@@ -9,14 +9,11 @@ as usual.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from random import Random
 
 from skill.runtime import intents
 from skill.runtime.catalog import LocaleContent
-from skill.runtime.flows import scoring, top
-from skill.runtime.flows.events import Event
 from skill.runtime.flows.games.catalogue import find_game, games_of, in_progress
 from skill.runtime.flows.games.lines import BEAT_MS, Lines, score_lines
 from skill.runtime.flows.games.offers import (
@@ -27,33 +24,32 @@ from skill.runtime.flows.games.offers import (
     PLAYING,
     RESUME,
     RESUME_NEW,
-    RETRY,
 )
+from skill.runtime.flows.games.playing import finish, in_play
 from skill.runtime.flows.games.starting import menu, offer_score, resume, start
 from skill.runtime.flows.games.stored import put_away
-from skill.runtime.flows.games.turns import finish, in_play
+from skill.runtime.flows.kit import places, scoring
+from skill.runtime.flows.kit.context import FlowContext
+from skill.runtime.flows.kit.events import Event
 from skill.runtime.reply import Pause, Reply, Segment
 from skill.runtime.state import State
 
 
-def route(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply] | None:
+def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] | None:
     """Every intent while the game context is active; None lets it route as usual."""
-    offer = state.session.offer
-    base = offer.removesuffix(RETRY)
-    retried = offer.endswith(RETRY)
+    base = state.session.place.offer
+    retried = state.session.place.retries > 0
     if base == PLAYING:
-        game = in_progress(state.household, content)
-        return None if game is None else in_play(state, event, game, content, rng)
+        game = in_progress(state.household, ctx.content)
+        return None if game is None else in_play(state, event, game, ctx.content, ctx.rng)
     if base == MENU:
-        return _at_menu(state, event, retried, content, now, rng)
+        return _at_menu(state, event, retried, ctx.content, ctx.now, ctx.rng)
     if base == AGAIN:
-        return _at_again(state, event, retried, content, now, rng)
+        return _at_again(state, event, retried, ctx.content, ctx.now, ctx.rng)
     if base in (RESUME, RESUME_NEW):
-        return _at_resume(state, event, base, retried, content, rng)
+        return _at_resume(state, event, base, retried, ctx.content, ctx.rng)
     if base == NO_GAME and event.is_intent(intents.YES):
-        return menu(state, content, rng)
+        return menu(state, ctx.content, ctx.rng)
     return None
 
 
@@ -68,9 +64,8 @@ def _retry_or(
     """The first unplaced answer to an offer gets a re-ask; None means use the default."""
     if retried:
         return None
-    session = dataclasses.replace(state.session, offer=base + RETRY)
     speech = (content.say("game.unclear", rng), Pause(300), *reprompt)
-    return State(state.household, session), Reply.ask(speech, reprompt)
+    return places.retried(state), Reply.ask(speech, reprompt)
 
 
 def _at_menu(
@@ -90,7 +85,7 @@ def _at_menu(
     elif not (event.intent in NOISE or event.is_intent(intents.YES)):
         return None
     if not retried:
-        menu_state, listed = menu(state, content, rng, offer=MENU + RETRY)
+        menu_state, listed = menu(state, content, rng, retried=True)
         sorry = content.say("game.unclear", rng)
         return menu_state, Reply.ask((sorry, Pause(300), *listed.speech), listed.reprompt)
     games = games_of(content)
@@ -158,8 +153,7 @@ def _at_resume(
         put_away_state = State(household, state.session)
         if base == RESUME_NEW:
             return menu(put_away_state, content, rng, (dropped, Pause(BEAT_MS)))
-        session = dataclasses.replace(state.session, context=top.TOP, offer="tonight")
-        return State(household, session), Reply.ask(
+        return places.home(put_away_state, places.TONIGHT_OFFER), Reply.ask(
             (dropped, Pause(BEAT_MS), content.say("offer.tonight", rng)),
             (content.say("launch.reprompt", rng),),
         )

@@ -12,12 +12,12 @@ from datetime import datetime
 from random import Random
 
 from skill.runtime.catalog import Game, LocaleContent
-from skill.runtime.flows import journal, scoring
 from skill.runtime.flows.games.catalogue import games_of, in_progress
 from skill.runtime.flows.games.lines import BEAT_MS, Lines, length_key, score_lines
 from skill.runtime.flows.games.offers import MENU, NO_GAME, at
+from skill.runtime.flows.games.playing import ask_play
 from skill.runtime.flows.games.stored import draw, put_away, unstruck
-from skill.runtime.flows.games.turns import ask_play
+from skill.runtime.flows.kit import journal, scoring
 from skill.runtime.nights import night_of
 from skill.runtime.reply import Pause, Reply, Say, Segment
 from skill.runtime.state import GameProgress, State
@@ -65,6 +65,7 @@ def menu(
     rng: Random,
     lead: tuple[Segment, ...] = (),
     offer: str = MENU,
+    retried: bool = False,
 ) -> tuple[State, Reply]:
     """All the games in one breath, and which one would they like."""
     titles = [g.title for g in games_of(content)]
@@ -74,7 +75,7 @@ def menu(
         listed = "".join(titles)
     speech = (*lead, content.say("game.menu", rng, games=listed))
     example = rng.choice(titles) if titles else ""
-    return at(state, state.household, offer), Reply.ask(
+    return at(state, state.household, offer, retried), Reply.ask(
         speech, (content.say("game.menu.reprompt", rng, example=example),)
     )
 

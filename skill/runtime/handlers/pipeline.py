@@ -15,7 +15,7 @@ from skill.runtime import apl, effects
 from skill.runtime.catalog import Catalog
 from skill.runtime.effects import ForgetHousehold, ReminderCall
 from skill.runtime.flows import dialog
-from skill.runtime.flows.events import EFFECT_DONE, Event
+from skill.runtime.flows.kit.events import EFFECT_DONE, Event
 from skill.runtime.handlers.render import build_response
 from skill.runtime.handlers.translate import event_for, facts, session_attributes
 from skill.runtime.nights import zone

@@ -13,12 +13,12 @@ from random import Random
 
 from skill.runtime import intents
 from skill.runtime.catalog import Game, LocaleContent
-from skill.runtime.flows import people, scoring
-from skill.runtime.flows.events import Event
 from skill.runtime.flows.games.lines import BEAT_MS, Lines, length_key, score_lines
 from skill.runtime.flows.games.offers import AGAIN, NOISE, PLAYING, at
 from skill.runtime.flows.games.plays import feedback, present, round_lead, verdict_prompt
 from skill.runtime.flows.games.stored import current, draw, pair, record_result, roles, unstruck
+from skill.runtime.flows.kit import people, scoring
+from skill.runtime.flows.kit.events import Event
 from skill.runtime.reply import Pause, Reply, Say, Segment
 from skill.runtime.state import Household, State
 

@@ -21,7 +21,7 @@ from skill.runtime.nights import nights_between, previous_night
 from skill.runtime.reply import Pause, Say, Segment
 from skill.runtime.state import HISTORY_NIGHTS, Household, JournalEntry, Together
 
-#: Journal kinds. Other activities may add their own; ``TITLES`` says how to name them.
+#: Journal kinds. An activity names its own items for the recap (``Activity.title``).
 QUESTION = "question"
 GRATITUDE = "gratitude"
 LISTENING = "listening"
@@ -93,22 +93,14 @@ def streak_note(
     return ()
 
 
-#: How the recap names an item of each kind; None leaves it out of the list of titles.
-#: Listening and games can register theirs (one line each), e.g.
-#: ``TITLES[LISTENING] = lambda content, item: <the exercise's title>``.
-TITLES: dict[str, Callable[[LocaleContent, str], str | None]] = {
-    QUESTION: lambda content, item: q.text if (q := content.question(item)) else None,
-}
-
-
-def titles(entries: list[JournalEntry], kind: str, content: LocaleContent) -> list[str]:
-    """The distinct titles of ``kind`` among ``entries``, most recent first."""
-    name = TITLES.get(kind)
+def titles(entries: list[JournalEntry], kind: str, name: Callable[[str], str | None]) -> list[str]:
+    """The distinct titles of ``kind`` among ``entries``, most recent first (``name`` says how
+    the activity that recorded them names an item; None leaves it out)."""
     found: list[str] = []
     for entry in reversed(entries):
-        if entry.kind != kind or name is None:
+        if entry.kind != kind:
             continue
-        title = name(content, entry.item)
+        title = name(entry.item)
         if title and title not in found:
             found.append(title)
     return found
