@@ -69,13 +69,17 @@ class Dialog:
         return dict(self.registry.surprises)
 
     def _launch(self, state: State, event: Event, ctx: FlowContext) -> Answer:
-        greeted, greeting = self.registry.greeting(state, event, ctx)
+        """The first launch offer an activity makes, greeted (home always makes one)."""
         for offer in self.registry.launch_offers:
-            offered = offer(greeted, event, ctx)
+            offered = offer(state, event, ctx)
             if offered is not None:
+                greeted, greeting = self.registry.greeting(
+                    offered.state, event, ctx, offered.returning
+                )
                 speech = (*greeting, Pause(300), *offered.speech)
-                return offered.state, Reply.ask(speech, offered.reprompt)
-        return greeted, Reply.ask(greeting, ())
+                return greeted, Reply.ask(speech, offered.reprompt)
+        greeted, greeting = self.registry.greeting(state, event, ctx, False)
+        return greeted, Reply.ask(greeting, (ctx.say("launch.reprompt"),))
 
     def _intent(self, state: State, event: Event, ctx: FlowContext) -> Answer:
         if event.person_id:

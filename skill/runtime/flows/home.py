@@ -21,11 +21,14 @@ from skill.runtime.reply import Pause, Reply, Segment, segments_from_json
 from skill.runtime.state import HOME, Place, Session, State
 
 
-def greet(state: State, event: Event, ctx: FlowContext) -> tuple[State, tuple[Segment, ...]]:
-    """The launch's bookkeeping and greeting: the full welcome once, a short one after."""
+def greet(
+    state: State, event: Event, ctx: FlowContext, returning: bool
+) -> tuple[State, tuple[Segment, ...]]:
+    """The launch's bookkeeping and greeting: the full welcome once, a short one after (and
+    whenever something is being offered back)."""
     night = night_of(ctx.now)
     household = state.household
-    first_time = household.visits == 0
+    first_time = household.visits == 0 and not returning
     household = dataclasses.replace(
         household,
         visits=household.visits + 1,
@@ -41,10 +44,13 @@ def greet(state: State, event: Event, ctx: FlowContext) -> tuple[State, tuple[Se
 
 def offer_tonight(state: State, event: Event, ctx: FlowContext) -> Offered:
     """Home's own launch offer: tonight's question (worded for a first visit on the first)."""
-    first_time = state.household.visits <= 1
+    first_time = state.household.visits == 0
     offer = ctx.say("launch.offer_first" if first_time else "offer.tonight")
     return Offered(
-        places.home(state, places.TONIGHT_OFFER), (offer,), (ctx.say("launch.reprompt"),)
+        places.home(state, places.TONIGHT_OFFER),
+        (offer,),
+        (ctx.say("launch.reprompt"),),
+        returning=False,
     )
 
 
@@ -110,7 +116,7 @@ def repeat(state: State, event: Event, ctx: FlowContext) -> Answer:
     """Say the last thing again, word for word."""
     speech = segments_from_json(state.session.last_speech)
     if not speech:
-        return places.home(state, places.TONIGHT_OFFER), Reply.ask(
+        return places.offer_tonight(state), Reply.ask(
             (ctx.say("repeat.nothing"), Pause(300), ctx.say("offer.tonight")),
             (ctx.say("offer.tonight"),),
         )

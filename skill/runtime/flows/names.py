@@ -47,7 +47,7 @@ def set_names(state: State, event: Event, ctx: FlowContext) -> tuple[State, Repl
         return _reask(state, "names.not_names", ctx)
     first, second = (n for n in names if n is not None)
     household = dataclasses.replace(state.household, names=[first, second])
-    named = places.home(State(household, state.session), places.TONIGHT_OFFER)
+    named = places.offer_tonight(State(household, state.session))
     speech = (ctx.say("names.saved", one=first, two=second),)
     if event.new_session:
         return named, Reply.tell(speech)
@@ -74,12 +74,12 @@ def _reask(state: State, key: str, ctx: FlowContext) -> tuple[State, Reply]:
 def offer_names_at_launch(state: State, event: Event, ctx: FlowContext) -> Offered | None:
     """On the second visit, once, offer the optional setup: "what should I call you two?".
 
-    Not when they already gave names or Alexa knows both voices. ``state`` is after the
-    launch's bookkeeping, so this is the visit being greeted.
+    Not when they already gave names or Alexa knows both voices. ``state`` is before the
+    launch's bookkeeping, so the visit being greeted is one more than ``visits``.
     """
     household = state.household
     if (
-        household.visits != OFFER_NAMES_AT_VISIT
+        household.visits + 1 != OFFER_NAMES_AT_VISIT
         or household.names_offered
         or household.names
         or len(household.voices) >= 2
@@ -90,6 +90,7 @@ def offer_names_at_launch(state: State, event: Event, ctx: FlowContext) -> Offer
         places.at(offered, NAME, OFFER_NAMES),
         (ctx.say("names.offer"),),
         (ctx.say("names.offer_reprompt"),),
+        returning=False,
     )
 
 

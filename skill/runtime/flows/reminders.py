@@ -282,7 +282,7 @@ def _finish(
     """Say how it went; a one-shot closes, an open session offers tonight's question."""
     if event.new_session:
         return state, Reply.tell(lines)
-    return places.home(state, places.TONIGHT_OFFER), Reply.ask(
+    return places.offer_tonight(state), Reply.ask(
         (*lines, Pause(400), content.say("offer.tonight", rng)),
         (content.say("offer.tonight", rng),),
     )

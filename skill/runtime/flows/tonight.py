@@ -32,7 +32,7 @@ from skill.runtime.state import (
 DEFAULT_DEPTHS = frozenset({1, 2})
 DEPTH_BY_SLOT = {"light": 1, "personal": 2, "deep": 3}
 #: This activity's name, and the offers it makes and answers ("yes" takes the question).
-NAME = "tonight"
+NAME = places.TONIGHT
 ANOTHER_OFFER = "another"
 OFFERS = frozenset({places.TONIGHT_OFFER, ANOTHER_OFFER})
 
@@ -264,7 +264,7 @@ def _cycle_lead(new_cycle: bool, content: LocaleContent, rng: Random) -> tuple[S
 def _offer_tonight(
     state: State, key: str, content: LocaleContent, rng: Random
 ) -> tuple[State, Reply]:
-    return places.offer_by(state, NAME, places.TONIGHT_OFFER), Reply.ask(
+    return places.offer_tonight(state), Reply.ask(
         (content.say(key, rng), Pause(300), content.say("offer.tonight", rng)),
         (content.say("offer.tonight", rng),),
     )
@@ -283,7 +283,8 @@ def _after(
 
 def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] | None:
     """While a question is in play: "next" and "pass" mean another one, and help and fallback
-    speak about the question. Everything else routes as usual."""
+    (and a stray "close", a game's word) speak about the question. Everything else routes as
+    usual."""
     if event.is_intent(intents.NEXT, intents.PASS):
         return ask_another(state, event, ctx)
     if event.is_intent(intents.HELP):
@@ -291,7 +292,7 @@ def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] |
             (ctx.say("help.question"), Pause(300), ctx.say("help.ask")),
             (ctx.say("help.reprompt"),),
         )
-    if event.is_intent(intents.FALLBACK):
+    if event.is_intent(intents.FALLBACK, intents.CLOSE):
         return state, Reply.ask((ctx.say("fallback.question"),), (ctx.say("fallback.reprompt"),))
     return None
 

@@ -36,17 +36,21 @@ TitleFn = Callable[[LocaleContent, str], str | None]
 
 @dataclass(frozen=True)
 class Offered:
-    """What a launch offer adds after the greeting: the state it leaves, the offer, a reprompt."""
+    """What a launch offer adds after the greeting: the state it leaves, the offer, a reprompt.
+    ``returning``: it offers something back, so the greeting welcomes them back even on what
+    is formally a first launch (a one-shot "play a game" never counted as a visit)."""
 
     state: State
     speech: tuple[Segment, ...]
     reprompt: tuple[Segment, ...]
+    returning: bool = True
 
 
-#: At launch, after the greeting: make an offer, or None to leave it to the next activity.
+#: At launch: make the offer said after the greeting, or None to leave it to the next one.
 LaunchOffer = Callable[[State, Event, FlowContext], Offered | None]
-#: The launch's first half: its bookkeeping and the greeting (one activity, home, greets).
-Greeting = Callable[[State, Event, FlowContext], tuple[State, tuple[Segment, ...]]]
+#: The launch's bookkeeping and its greeting (one activity, home, greets); the flag says the
+#: offer after it brings something back (``Offered.returning``).
+Greeting = Callable[[State, Event, FlowContext, bool], tuple[State, tuple[Segment, ...]]]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ import dataclasses
 
 from skill.runtime.state import HOME, Place, ReminderDraft, State
 
-#: The offer of tonight's question, made from almost anywhere ("shall we have tonight's?").
+#: Tonight's question, and its offer, made from almost anywhere ("shall we have tonight's?").
+TONIGHT = "tonight"
 TONIGHT_OFFER = "tonight"
 #: The names setup's offer ("what should I call you two?"), made by names; an activity that
 #: lets names be given mid-way (choosing who goes first) checks for it to tell a re-ask.
@@ -48,3 +49,9 @@ def offer_by(state: State, owner: str, offer: str) -> State:
     couple is back at the front door (never another activity's place with this offer)."""
     activity = state.session.place.activity
     return at(state, activity if activity in (owner, HOME) else HOME, offer)
+
+
+def offer_tonight(state: State) -> State:
+    """The offer of tonight's question made where the couple is: a question in play keeps
+    the floor; anywhere else but the front door goes back to it."""
+    return offer_by(state, TONIGHT, TONIGHT_OFFER)
