@@ -34,32 +34,14 @@ FALLBACK = "AMAZON.FallbackIntent"
 WAKE_WORD = "alexa"
 HESITATIONS = frozenset({"um", "umm", "erm"})
 _HOURS = (
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
     "twelve",
-)
+)  # fmt: skip
 _MINUTE_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _MINUTE_TEENS = (
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-)
+    "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen",
+)  # fmt: skip
 _MINUTE_TENS = ("twenty", "thirty", "forty", "fifty")
 _MERIDIEMS = (("am",), ("pm",), ("a", "m"), ("p", "m"))
 
