@@ -35,6 +35,8 @@ MODEL = ROOT / "interaction_models" / "en-US.json"
 ACCURACY = 0.90
 #: At least this share of the phrasings must not be a sample word for word.
 HELD_OUT = 0.40
+#: The local resolver must generalise: this much of what is not a sample is still understood.
+HELD_OUT_ACCURACY = 0.85
 #: Intents that never act on anything: answering with one of them is always safe.
 HARMLESS = frozenset(
     {
@@ -147,8 +149,16 @@ def test_most_of_the_set_is_not_a_sample(phrasings: list[Phrasing]) -> None:
     assert share >= HELD_OUT
 
 
-def report(name: str, phrasings: list[Phrasing], match: Matcher) -> tuple[float, list[str]]:
-    """Print per-intent and overall accuracy; return the overall figure and trap failures."""
+@dataclass(frozen=True)
+class Report:
+    overall: float
+    held_out: float
+    sprung: list[str]
+
+
+def report(name: str, phrasings: list[Phrasing], match: Matcher) -> Report:
+    """Print per-intent and overall accuracy, worst first, then every trap sprung and every
+    miss; return the overall figure, the figure on non-samples and the traps sprung."""
     right: dict[str, int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
     misses: list[str] = []
@@ -178,14 +188,16 @@ def report(name: str, phrasings: list[Phrasing], match: Matcher) -> tuple[float,
     print(f"   traps that triggered an action: {len(sprung)} of {traps}")
     for line in [*sprung, *misses]:
         print(line)
-    return overall, sprung
+    return Report(overall, held_right / held_total, sprung)
 
 
 @pytest.mark.parametrize("name", ["local resolver", "strict samples"])
 def test_understanding(name: str, phrasings: list[Phrasing], matchers: dict[str, Matcher]) -> None:
-    overall, sprung = report(name, phrasings, matchers[name])
-    assert not sprung, f"{len(sprung)} traps triggered an action through the {name}"
-    assert overall >= ACCURACY, f"{name} understood {overall:.1%}"
+    result = report(name, phrasings, matchers[name])
+    assert not result.sprung, f"{len(result.sprung)} traps triggered an action through the {name}"
+    assert result.overall >= ACCURACY, f"{name} understood {result.overall:.1%}"
+    if name == "local resolver":
+        assert result.held_out >= HELD_OUT_ACCURACY, f"{result.held_out:.1%} of non-samples"
 
 
 def test_no_eval_phrasing_starts_with_a_launch_phrase(phrasings: list[Phrasing]) -> None:
