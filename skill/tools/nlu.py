@@ -400,17 +400,18 @@ class Resolver:
         words = [w for w in words if w not in FILLER_WORDS]
         if not words:
             return None
-        negation = _negation(words)
         best: tuple[float, Resolution] | None = None
         for sample in self._samples:
-            if _negation(sample.words) != negation:
-                continue
             if words[0] in DESCRIBING and sample.words[:1] != words[:1]:
                 continue
             spotted = self._spot(sample, words)
             if spotted is None:
                 continue
             line, slots = spotted
+            # A negation inside a slot value ("don't wait for us") belongs to the value.
+            negation = _negation(line)
+            if _negation(sample.words) != negation:
+                continue
             target = self._core(
                 [p if isinstance(p, str) else "{" + p[0] + "}" for p in sample.parts]
             )
