@@ -12,14 +12,18 @@ okay so can we have another one?"), so neither does this resolver. In order:
    literal words wins, and a listed slot value beats a catch-all first name.
 2. **A sample once fillers are peeled off** the ends ("um", "okay so", "can you", "please",
    "alexa", "by the way"): the same match on what is left.
-3. **Closest by weighted word overlap.** Words are weighed by how rare they are among the
+3. **A sample's words around a value the model doesn't list** ("a question about
+   spaceships", "alex goes first"): that intent with the slot unresolved, so the flow can
+   re-ask.
+4. **Closest by weighted word overlap.** Words are weighed by how rare they are among the
    samples, so "reminder" counts for more than "us"; a word the model has never seen counts
    as much as the rarest, because it is evidence the line is about something else (the
    couple talking about Lisbon is not a command). Slot values found in the line stand in for
    the sample's slot. A line that negates ("don't cancel the reminder") never matches a
-   sample that doesn't, and the other way round. A typo-level spelling match also counts.
-4. **A sample's words around a value the model doesn't list** ("a question about
-   spaceships"): that intent with the slot unresolved, so the flow can re-ask.
+   sample that doesn't, or one that negates another word; sharing only words like "what"
+   and "is" is no match; a typo-level spelling match also counts.
+5. **Only a listed value** of two or more words ("would you rather"): the one intent whose
+   samples take that slot, as Alexa hears it while the skill asks for that slot.
 
 Anything else is the fallback. ``tests/unit/test_understanding.py`` measures all this on a
 set of phrasings that are mostly not samples, next to a matcher that only knows the samples.
@@ -40,6 +44,7 @@ from typing import Any
 from skill.runtime.times import spoken_to_slot
 
 FALLBACK = "AMAZON.FallbackIntent"
+NAME_TYPE = "AMAZON.FirstName"
 #: A typed line this close to a sample utterance, letter by letter (0..1), is that sample.
 FUZZY_THRESHOLD = 0.82
 #: A line whose weighted word overlap with a sample (an F1 score, 0..1) reaches this is it.
@@ -98,6 +103,8 @@ _NUMBERS = (
     "nineteen",
 )  # fmt: skip
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+#: At most this many function words may follow a whole sample ("pass on this one then").
+TAIL_WORDS = 4
 #: How much a slot value found in the line weighs, against a word's rarity.
 SLOT_WEIGHT = 4.0
 
@@ -240,19 +247,45 @@ class Resolver:
         return self.intent_for(said)
 
     def intent_for(self, said: str) -> Resolution:
-        """The best reading of one line: a sample, a sample inside fillers, the closest
-        sample by weighted overlap, a sample around an unknown value, or the fallback."""
+        """The best reading of one line: a sample, a sample inside fillers, a sample around
+        an unknown value, the closest sample by weighted overlap, a bare listed value, or
+        the fallback."""
         typed = normalise(said).split()
         partial: Resolution | None = None
-        for words in [typed, *self._peeled(spoken_words(said))]:
+        peeled = list(self._peeled(spoken_words(said)))
+        for words in [typed, *peeled]:
             exact, unresolved = self._exact(words)
             if exact is not None:
                 return exact
             partial = partial or unresolved
         if partial is not None:
             return partial
-        near = self._closest(spoken_words(said)) or self._named(spoken_words(said))
-        return near or Resolution("intent", FALLBACK, {})
+        leading = self._leading(min(peeled, key=len))
+        if leading is not None:
+            return leading
+        # The whole line, and the line with every filler peeled off its ends ("could you").
+        near = [self._closest(words) for words in (peeled[0], min(peeled, key=len))]
+        scored = [n for n in near if n is not None]
+        if scored:
+            return max(scored, key=lambda pair: pair[0])[1]
+        return self._named(spoken_words(said)) or Resolution("intent", FALLBACK, {})
+
+    def _leading(self, words: list[str]) -> Resolution | None:
+        """A sample of two or more words said first, then a short tail that only says how
+        the sentence is built ("we give up on this one", "i'll go first if that's okay").
+        A tail with words of its own is about something else ("let's go to lisbon", "we're
+        finished with this game"), so the line isn't read as the sample."""
+        for cut in range(len(words) - 1, 1, -1):
+            tail = words[cut:]
+            if len(tail) > TAIL_WORDS:
+                break
+            if not set(tail) <= FUNCTION_WORDS | FILLER_WORDS:
+                continue
+            # a first name could be any word: "i'm glad you said that" introduces nobody
+            exact, _ = self._exact(words[:cut], names=False)
+            if exact is not None:
+                return exact
+        return None
 
     def _named(self, words: list[str]) -> Resolution | None:
         """A line that is nothing but a listed value of two or more words ("would you
@@ -305,12 +338,17 @@ class Resolver:
                     frontier.append(candidate)
                     yield candidate
 
-    def _exact(self, words: list[str]) -> tuple[Resolution | None, Resolution | None]:
+    def _exact(
+        self, words: list[str], names: bool = True
+    ) -> tuple[Resolution | None, Resolution | None]:
         """A full match of a sample (every slot resolved), and the best match whose slot
-        holds a value the model doesn't list (when its own words carry the line)."""
+        holds a value the model doesn't list (when its own words carry the line). Without
+        ``names``, samples with a first name slot are left out."""
         best: tuple[tuple[int, int, int], Resolution] | None = None
         partial: tuple[tuple[int, int], Resolution] | None = None
         for sample in self._samples:
+            if not names and NAME_TYPE in sample.slot_types.values():
+                continue
             for slots in self._fits(sample.parts, words, {}):
                 unresolved = [s for s, v in slots.items() if v.value_id is None]
                 candidate = Resolution("intent", sample.intent, slots, literal=sample.literal)
@@ -387,8 +425,9 @@ class Resolver:
         return [self._stem(w) for w in words if w not in FILLER_WORDS]
 
     def _stem(self, word: str) -> str:
-        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            return word[:-1]
+        """A plural folded to its singular ("favourites", "reminders"); not "this" or "does"."""
+        if len(word) > 3 and word[-1] == "s" and word[-2:] not in ("ss", "us", "is"):
+            return word if word in FUNCTION_WORDS else word[:-1]
         return word
 
     def _weight(self, word: str) -> float:
@@ -396,7 +435,7 @@ class Resolver:
             return SLOT_WEIGHT
         return self._weights.get(word, self._unknown_weight)
 
-    def _closest(self, words: list[str]) -> Resolution | None:
+    def _closest(self, words: list[str]) -> tuple[float, Resolution] | None:
         words = [w for w in words if w not in FILLER_WORDS]
         if not words:
             return None
@@ -424,7 +463,7 @@ class Resolver:
                     score = max(score, ratio)
             if score >= OVERLAP_THRESHOLD and (best is None or score > best[0]):
                 best = (score, Resolution("intent", sample.intent, slots, literal=sample.literal))
-        return best[1] if best else None
+        return best
 
     def _telling(self, line: list[str], target: list[str], negated: frozenset[str]) -> bool:
         """Whether a line shares a word with a sample that says what it asks for; a slot

@@ -140,6 +140,9 @@ def test_fillers_digits_and_spellings_are_read_as_spoken(nlu: Resolver) -> None:
     assert nlu.resolve("um, okay so can we have another one?").intent == "AnotherQuestionIntent"
     assert nlu.resolve("we only have 5 minutes").intent == "ShortOnTimeIntent"
     assert nlu.resolve("play a favorite").intent == "PlayFavouriteIntent"
+    assert nlu.resolve("we give up on this one").intent == "PassIntent"
+    assert nlu.resolve("i'll go first if that's okay").intent == "MeFirstIntent"
+    assert nlu.resolve("we're finished with this game").intent != "ReadyIntent"
     reminder = nlu.resolve("remind us every night at 9pm")
     assert reminder.intent == "SetReminderIntent" and reminder.slots["time"].value_id == "21:00"
 
