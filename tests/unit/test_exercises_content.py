@@ -176,13 +176,13 @@ def test_a_step_with_an_unknown_field(tmp_path: Path) -> None:
 
 def test_a_turn_too_long_for_one_response_without_a_split(tmp_path: Path) -> None:
     def change(data: dict[str, Any]) -> None:
-        step = step_of(data, "deep-listening", "deep-share-one")
+        step = step_of(data, "deep-listening", "deep-together")
         del step["split"]
 
     message = load_with(tmp_path, change)
     assert "exercises.json" in message
-    assert "deep-listening" in message and "deep-share-one" in message
-    assert "300 s" in message and "split" in message
+    assert "deep-listening" in message and "deep-together" in message
+    assert "210 s" in message and "split" in message
 
 
 def test_a_turn_just_over_what_one_response_holds(tmp_path: Path) -> None:

@@ -49,15 +49,19 @@ def with_only(content: LocaleContent, swap: bool) -> GratitudeProgress:
     return GratitudeProgress(heard=heard)
 
 
-def test_the_content_has_over_a_hundred_prompts_of_every_kind(content: LocaleContent) -> None:
+def test_the_content_has_over_two_hundred_and_fifty_prompts_of_every_kind(content: LocaleContent) -> None:
     every = gratitude.prompts(content)
-    assert len(every) >= 100
+    assert len(every) >= 250
     assert {p.kind for p in every} == {
         "today",
         "qualities",
         "memories",
         "growth",
         "looking_forward",
+        "effort",
+        "support",
+        "small_things",
+        "together",
     }
     assert any(p.swap for p in every) and any(not p.swap for p in every)
 

@@ -46,10 +46,11 @@ def candidates(household: Household, content: LocaleContent) -> list[Question]:
     prefs = household.prefs
     deck = content.questions
     depths = allowed_depths(prefs.depth)
-    matching = [q for q in deck if q.depth in depths and prefs.theme in (None, q.theme)]
-    if not matching and prefs.theme is not None:
-        matching = [q for q in deck if q.theme == prefs.theme]
-    return matching or list(deck)
+    if prefs.theme is None:
+        everyday = [q for q in deck if not q.opt_in]
+        return [q for q in everyday if q.depth in depths] or everyday or list(deck)
+    themed = [q for q in deck if q.theme == prefs.theme]
+    return [q for q in themed if q.depth in depths] or themed or list(deck)
 
 
 def draw(
