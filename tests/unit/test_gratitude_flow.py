@@ -49,7 +49,7 @@ def with_only(content: LocaleContent, swap: bool) -> GratitudeProgress:
     return GratitudeProgress(heard=heard)
 
 
-def test_the_content_has_over_two_hundred_and_fifty_prompts_of_every_kind(content: LocaleContent) -> None:
+def test_two_hundred_and_fifty_prompts_or_more_of_every_kind(content: LocaleContent) -> None:
     every = gratitude.prompts(content)
     assert len(every) >= 250
     assert {p.kind for p in every} == {
