@@ -42,10 +42,17 @@ class NightEntry:
 
 @dataclass
 class QuestionPrefs:
-    """How the couple likes their questions: depth 1-3 (None: light and personal) and theme."""
+    """How the couple likes their questions: depth 1-3 (None: light and personal), theme, and
+    what happens after a question: ``hold`` (wait quietly with them, chime, one short question)
+    or ``close`` (leave them to it, with one short way back); empty is ``hold``.
+
+    ``deeper_night`` is the night a "go deeper" was asked: deep is a choice for that night, and
+    the next night starts again at ``depth`` (their usual level)."""
 
     depth: int | None = None
     theme: str | None = None
+    talk: str = ""
+    deeper_night: str = ""
 
 
 @dataclass
@@ -162,6 +169,9 @@ class Household:
     gratitude: GratitudeProgress = field(default_factory=GratitudeProgress)
     reminder: NightlyReminder = field(default_factory=NightlyReminder)
     names_offered: bool = False
+    #: Recognized voices a partner has named ("this is Sam"): voice id -> partner index. Never
+    #: inferred from who spoke first.
+    voice_names: dict[str, int] = field(default_factory=dict)
     #: What an activity keeps between sessions beyond the fields above, by activity name: ids
     #: and counters as small integers, never anything anyone said.
     kept: dict[str, list[int]] = field(default_factory=dict)
@@ -202,6 +212,8 @@ class Session:
     schema: int = SESSION_SCHEMA
     place: Place = field(default_factory=Place)
     question_id: str = ""
+    #: Answers in a row the skill could not place (fallbacks), so the next one can say more.
+    misses: int = 0
     last_speech: list[list[Any]] = field(default_factory=list)
     last_reprompt: list[list[Any]] = field(default_factory=list)
     time_zone: str = ""

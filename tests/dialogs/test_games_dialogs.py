@@ -20,6 +20,8 @@ from tests.support.games import (
     plays_in,
     says,
     says_score,
+    sharing_now,
+    skip_shares,
 )
 
 NAMES = ("Sam", "Alex")
@@ -66,8 +68,12 @@ def play_through(
     last = ""
     turns = 0
     while expected.step < total:
-        line = next(cycle)
-        expected.hear(line)
+        if sharing_now(household_of(db_path), content):
+            line = "next"
+            expected.shared()
+        else:
+            line = next(cycle)
+            expected.hear(line)
         turn = dialog.say(line)
         turns += 1
         assert turn.session_open, (line, turn.speech)
@@ -189,6 +195,7 @@ def resume_script(dialog: Dialog, db_path: Path, content: LocaleContent, interru
     dialog.say("play a long game of how well do you know me")
     expected = Expected("guess")
     for line in ("yes", "almost", "no"):
+        skip_shares(dialog.say, lambda: household_of(db_path), content)
         expected.hear(line)
         dialog.say(line)
     before = household_of(db_path).game
@@ -245,8 +252,8 @@ def test_resume_on_another_night_and_score_as_a_one_shot(
     dialog.next_night()
     score = dialog.say("ask heart to heart what's the score")
     assert score.session_open
-    assert says(score.speech, content, "game.final.finish", count=1, played=1) or says(
-        score.speech, content, "game.score.finish", count=1, played=1
+    assert says(score.speech, content, "game.final.finish_one", count=1, played=1) or says(
+        score.speech, content, "game.score.finish_one", count=1, played=1
     )
     assert says(
         score.speech, content, "game.resume.offer", title="finish the sentence", round=2, rounds=5
@@ -321,7 +328,9 @@ def test_bad_input_gets_one_clear_re_ask_then_a_pass(
 ) -> None:
     begin(dialog)
     dialog.say("play how well do you know me")
+    skip_shares(dialog.say, lambda: household_of(db_path), content)
     dialog.say("yes")
+    skip_shares(dialog.say, lambda: household_of(db_path), content)
     reask = dialog.say("maybe")
     assert reask.session_open and says(reask.speech, content, "game.unclear")
     assert says(reask.speech, content, "game.guess.reprompt", partner="Sam", guesser="Alex")
@@ -381,6 +390,7 @@ def test_a_game_named_mid_game_starts_fresh_and_the_old_score_is_kept(
 ) -> None:
     begin(dialog)
     dialog.say("play how well do you know me")
+    skip_shares(dialog.say, lambda: household_of(db_path), content)
     dialog.say("yes")
     turn = dialog.say("let's play would you rather")
     assert game(content, "would_you_rather").rules in turn.speech

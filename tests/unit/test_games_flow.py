@@ -21,7 +21,7 @@ from skill.runtime.flows.kit.events import INTENT, LAUNCH, SESSION_ENDED, Event
 from skill.runtime.reply import PersonName, Reply, Say
 from skill.runtime.speech import budget, to_text
 from skill.runtime.state import GameProgress, Household, Session, State, to_dict
-from tests.support.games import Expected, game, says
+from tests.support.games import Expected, game, says, sharing_now
 
 EVENING = datetime(2026, 12, 1, 20, 0, tzinfo=ZoneInfo("America/New_York"))
 GAME_IDS = ("know_me", "would_you_rather", "finish_sentence", "truths_dream")
@@ -55,6 +55,11 @@ class Table:
 
     def answer(self, said: str) -> Reply:
         return self.intent(ANSWERS[said])
+
+    def skip_shares(self) -> None:
+        """Skip share items (never scored) so a test of verdicts starts on a scored play."""
+        while sharing_now(self.state.household, self.content):
+            self.answer("skip")
 
     @property
     def progress(self) -> GameProgress:
@@ -108,6 +113,7 @@ def test_the_closing_question_names_whose_turn_it_is(content: LocaleContent) -> 
     table = Table(content)
     table.play("know_me")
     for step in range(4):
+        table.skip_shares()
         guesser, judge = NAMES[step % 2], NAMES[1 - step % 2]
         reprompt = to_text(table.reply.reprompt)
         assert says(reprompt, content, "game.guess.reprompt", partner=judge, guesser=guesser)

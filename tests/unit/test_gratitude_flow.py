@@ -98,7 +98,9 @@ def test_yes_to_swap_hands_the_same_prompt_to_the_other_partner(content: LocaleC
         _, swapped = run(state, ask(answer), content, seed=2)
         assert prompt.text in said(swapped)
         assert "partner two" in said(swapped)
-        assert set(said(swapped)) & set(content.variants("gratitude.thanks"))
+        # The one who heard it says what it meant, in a quiet of its own, then a warm close.
+        assert set(said(swapped)) & set(content.variants("gratitude.respond"))
+        assert set(said(swapped)) & set(content.variants("gratitude.respond_done"))
         assert swapped.end_session is False
 
 
@@ -186,6 +188,8 @@ def test_help_and_fallback_inside_gratitude_stay_with_gratitude(content: LocaleC
     assert set(said(helped)) & set(content.variants("help.gratitude"))
     assert helped.end_session is False
     _, missed = run(state, ask(intents.FALLBACK), content)
-    assert said(missed)[0] in content.variants("fallback.gratitude")
+    # Words after a turn are the couple still talking: more quiet, never "I didn't catch that".
+    assert said(missed)[0] in content.variants("talk.more")
+    assert not set(said(missed)) & set(content.variants("fallback.top"))
     _, question = run(state, ask(intents.TONIGHT), content)
     assert {q.text for q in content.questions} & set(said(question))

@@ -43,10 +43,7 @@ def night(offset: int) -> str:
 
 
 def streak_lines(content: LocaleContent) -> set[str]:
-    lines = set(content.variants("streak.every_night"))
-    for variant in content.variants("streak.week"):
-        lines.update(variant.format(count=n) for n in range(1, 8))
-    return lines
+    return {v.format(count=n) for v in content.variants("streak.milestone") for n in range(400)}
 
 
 def test_record_counts_each_night_once_and_keeps_the_run(content: LocaleContent) -> None:
@@ -73,17 +70,24 @@ def test_one_question_per_night_is_kept_and_the_journal_is_bounded() -> None:
     assert (date.fromisoformat(night(39)) - date.fromisoformat(oldest)).days < 14
 
 
-def test_the_streak_is_mentioned_kindly_from_the_third_night(content: LocaleContent) -> None:
+def test_the_streak_is_mentioned_only_at_milestones(content: LocaleContent) -> None:
+    """3, 7, 30, 100 and 365 evenings together get a word; the nights between get none, so
+    it never becomes a line before every question."""
     household = Household()
-    notes = []
-    for n in range(4):
+    noted = []
+    for n in range(40):
         before = household
         household = journal.record(household, night(n), journal.GRATITUDE, f"g{n}")
-        notes.append(journal.streak_note(before, household, night(n), content, Random(n)))
-    assert notes[0] == () and notes[1] == ()
-    assert notes[2] and notes[3]
-    third = [s.text for s in notes[2] if isinstance(s, Say)]
-    assert third[0] in {v.format(count=3) for v in content.variants("streak.week")}
+        if journal.streak_note(before, household, night(n), content, Random(n)):
+            noted.append(n + 1)
+    assert noted == [3, 7, 30]
+    two = Household(together=Together(night(0), 2, 2))
+    third = journal.streak_note(
+        two, journal.record(two, night(1), "g", "x"), night(1), content, Random(1)
+    )
+    assert next(s.text for s in third if isinstance(s, Say)) in {
+        v.format(count=3) for v in content.variants("streak.milestone")
+    }
 
 
 def test_the_streak_is_said_once_a_night_and_never_after_a_gap(content: LocaleContent) -> None:
@@ -97,17 +101,6 @@ def test_the_streak_is_said_once_a_night_and_never_after_a_gap(content: LocaleCo
     household = journal.record(household, night(9), journal.GRATITUDE, "late")
     assert journal.streak_note(before, household, night(9), content, Random(1)) == ()
     assert journal.nights_this_week(household, night(9)) == 1
-
-
-def test_a_whole_week_gets_its_own_warm_line(content: LocaleContent) -> None:
-    household = Household()
-    for n in range(7):
-        before = household
-        household = journal.record(household, night(n), journal.GRATITUDE, f"g{n}")
-    note = journal.streak_note(before, household, night(6), content, Random(1))
-    assert next(s.text for s in note if isinstance(s, Say)) in content.variants(
-        "streak.every_night"
-    )
 
 
 def test_tonights_question_records_the_night_and_mentions_the_streak(

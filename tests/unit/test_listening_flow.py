@@ -158,7 +158,8 @@ def test_suggestions_visit_every_exercise_before_repeating(content: LocaleConten
     "intent", [intents.YOU_CHOOSE, intents.SURPRISE, intents.CUE, intents.NEXT]
 )
 def test_you_choose_or_a_cue_picks_who_goes_first(content: LocaleContent, intent: str) -> None:
-    state, _ = ask(State(Household(), Session()), content, intents.LISTENING)
+    named = Household(names=["Sam", "Alex"])
+    state, _ = ask(State(named, Session()), content, intents.LISTENING)
     ex = by_id(content, state.household.listening.exercise)
     chosen = set()
     for seed in range(12):
@@ -169,6 +170,14 @@ def test_you_choose_or_a_cue_picks_who_goes_first(content: LocaleContent, intent
         assert says(text(reply), ex.steps[0].narration)
         assert [e.item for e in after.household.journal] == [ex.id]
     assert chosen == {0, 1}
+
+
+def test_with_no_names_the_choice_says_who_partner_one_is(content: LocaleContent) -> None:
+    """ "Let's have partner one go first" means nothing when nobody knows who that is."""
+    state, _ = ask(State(Household(), Session()), content, intents.LISTENING)
+    after, reply = ask(state, content, intents.YOU_CHOOSE)
+    assert after.household.listening.first == 0
+    assert says(text(reply), content.variants("listening.chosen_unnamed"))
 
 
 def test_me_with_recognized_voices_tells_the_two_apart(content: LocaleContent) -> None:

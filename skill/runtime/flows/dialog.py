@@ -48,7 +48,7 @@ class Dialog:
         else:
             new_state, reply = state, Reply.silent()
         reply = screens.attach(new_state, reply, ctx.content, ctx.rng, self.registry.screens)
-        return _remember(new_state, event, reply), reply
+        return _remember(_count_misses(new_state, event), event, reply), reply
 
     def route(self, state: State, event: Event, ctx: FlowContext) -> Answer:
         """By intent, as if no activity held the floor."""
@@ -107,6 +107,16 @@ def handle(
 ) -> Answer:
     """Answer one event with the skill's activities (or ``dialog``'s, in a test)."""
     return dialog.handle(state, event, FlowContext(content, now, rng, dialog))
+
+
+def _count_misses(state: State, event: Event) -> State:
+    """Fallbacks in a row, so the next one can say more; any other intent starts again."""
+    if event.kind != INTENT:
+        return state
+    misses = state.session.misses + 1 if event.is_intent(intents.FALLBACK) else 0
+    if misses == state.session.misses:
+        return state
+    return State(state.household, dataclasses.replace(state.session, misses=misses))
 
 
 def _remember(state: State, event: Event, reply: Reply) -> State:

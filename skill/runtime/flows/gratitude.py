@@ -18,7 +18,7 @@ from random import Random
 
 from skill.runtime import intents
 from skill.runtime.catalog import GratitudePrompt, LocaleContent
-from skill.runtime.flows.kit import journal, people, places
+from skill.runtime.flows.kit import journal, people, places, talk
 from skill.runtime.flows.kit.activity import Activity
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
@@ -113,8 +113,8 @@ def give_prompt(
         return places.at(State(household, state.session), NAME), Reply.tell(speech).with_card(*card)
     if prompt.swap:
         turn = _floor(state.household, 0, "gratitude.first_turn", ctx.content, ctx.rng)
-        speech = (*opening, *turn, Silence(TURN_SECONDS), Sound("chime"), Pause(300))
-        speech += (*streak, ctx.say("gratitude.swap_offer"))
+        speech = (*opening, *turn, Silence(TURN_SECONDS), *_respond(ctx), *streak)
+        speech += (ctx.say("gratitude.swap_offer"),)
         reprompt = (ctx.say("gratitude.swap_reprompt"),)
         offer = OFFER_SWAP
     else:
@@ -149,8 +149,24 @@ def swap(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     same = (ctx.say("gratitude.same_prompt"), Pause(300), Say(prompt.text), Pause(600))
     if event.new_session:
         return state, Reply.tell((*turn, *same, ctx.say("gratitude.close")))
-    speech = (*turn, *same, Silence(TURN_SECONDS), Sound("chime"), Pause(300))
-    return _more(state, (*speech, ctx.say("gratitude.thanks")), event, ctx.content, ctx.rng)
+    speech = (*turn, *same, Silence(TURN_SECONDS), *_respond(ctx))
+    return _more(state, (*speech, ctx.say("gratitude.respond_done")), event, ctx.content, ctx.rng)
+
+
+#: How long the one who just heard an appreciation has to say what hearing it meant.
+RESPOND_SECONDS = 20
+
+
+def _respond(ctx: FlowContext) -> tuple[Segment, ...]:
+    """After a turn: a chime, then the listener says what hearing it meant, in the quiet."""
+    return (
+        Sound("chime"),
+        Pause(300),
+        ctx.say("gratitude.respond"),
+        Silence(RESPOND_SECONDS),
+        Sound("chime"),
+        Pause(300),
+    )
 
 
 def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] | None:
@@ -177,10 +193,12 @@ def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] |
             (ctx.say("gratitude.more_reprompt"),),
         )
     if event.is_intent(intents.FALLBACK):
-        return state, Reply.ask(
-            (ctx.say("fallback.gratitude"),),
-            (ctx.say("gratitude.more_reprompt"),),
-        )
+        # After a turn, words the skill can't place are the two of them still talking.
+        if offer == OFFER_SWAP:
+            check = (ctx.say("gratitude.swap_offer"), ctx.say("gratitude.swap_reprompt"))
+        else:
+            check = (ctx.say("gratitude.more_offer"), ctx.say("gratitude.more_reprompt"))
+        return state, talk.still_talking(state.session.misses, ctx, *check)
     return None
 
 

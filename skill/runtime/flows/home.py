@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from skill.runtime import intents
-from skill.runtime.flows.kit import people, places
+from skill.runtime.flows.kit import people, places, talk
 from skill.runtime.flows.kit.activity import Activity, Offered
 from skill.runtime.flows.kit.context import Answer, FlowContext
 from skill.runtime.flows.kit.events import Event
@@ -64,22 +64,37 @@ def home(state: State, event: Event, ctx: FlowContext) -> Answer:
     )
 
 
+#: From this many visits a couple knows the skill, and help says what works in one breath.
+KNOWN_AFTER_VISITS = 4
+
+
 def help_(state: State, event: Event, ctx: FlowContext) -> Answer:
-    """Say what works here and end with a question, as certification requires."""
+    """Say what works here and end with a question, as certification requires; shorter once
+    a couple knows the skill."""
+    key = "help.short" if state.household.visits >= KNOWN_AFTER_VISITS else "help.top"
     return places.home(state, places.TONIGHT_OFFER), Reply.ask(
-        (ctx.say("help.top"), Pause(300), ctx.say("help.ask")),
+        (ctx.say(key), Pause(300), ctx.say("help.ask")),
         (ctx.say("help.reprompt"),),
     )
 
 
 def goodbye(state: State, event: Event, ctx: FlowContext) -> Answer:
-    """Stop and Cancel: a warm goodbye that closes the session."""
-    return state, Reply.tell((ctx.say("goodbye"),))
+    """Stop, cancel, "that was lovely, bye": a warm goodbye for the time of day, and close."""
+    return state, Reply.tell((ctx.say(talk.goodbye_key(ctx)),))
+
+
+#: The fallback's lines by misses in a row: what works, then more of it, then a simple choice.
+FALLBACKS = ("fallback.top", "fallback.second", "fallback.third")
 
 
 def fallback(state: State, event: Event, ctx: FlowContext) -> Answer:
-    """Words the skill didn't catch: say what works here and keep listening."""
-    return state, Reply.ask((ctx.say("fallback.top"),), (ctx.say("fallback.reprompt"),))
+    """Words the skill didn't catch: say what works here and keep listening. A second miss in
+    a row names what works; a third offers one simple choice (tonight's question, yes or no)."""
+    level = min(state.session.misses, len(FALLBACKS) - 1)
+    reply = Reply.ask((ctx.say(FALLBACKS[level]),), (ctx.say("fallback.reprompt"),))
+    if level == len(FALLBACKS) - 1:
+        return places.home(state, places.TONIGHT_OFFER), reply
+    return state, reply
 
 
 def yes(state: State, event: Event, ctx: FlowContext) -> Answer:
@@ -132,6 +147,7 @@ ACTIVITY = Activity(
         intents.HELP: help_,
         intents.STOP: goodbye,
         intents.CANCEL: goodbye,
+        intents.GOODBYE: goodbye,
         intents.FALLBACK: fallback,
         intents.NAVIGATE_HOME: home,
         intents.START_OVER: home,

@@ -15,7 +15,7 @@ from skill.runtime.flows.kit.activity import Activity, Offered
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
 from skill.runtime.flows.kit.people import clean_name, without_names
-from skill.runtime.reply import Pause, Reply
+from skill.runtime.reply import Pause, Reply, Segment
 from skill.runtime.state import State
 
 #: This activity's name: it holds the floor while "what should I call you two?" is open.
@@ -65,6 +65,35 @@ def forget_names(state: State, event: Event, ctx: FlowContext) -> tuple[State, R
     )
 
 
+def introduce(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
+    """ "This is Sam", "I'm Sam": a recognized voice is bound to that partner's chosen name,
+    the only way a voice and a name are ever matched. Without names, or a name that isn't
+    one of theirs, the couple hears how to give names."""
+    said = clean_name(event.spoken.get(intents.SLOT_NAME, ""))
+    names = state.household.names
+    if said is None or said not in names:
+        key = "names.introduce_unknown" if len(names) == 2 else "names.introduce_first"
+        params = {"one": names[0], "two": names[1]} if len(names) == 2 else {}
+        return _answered(state, (ctx.say(key, name=said or "", **params),), event, ctx)
+    if not event.person_id:
+        return _answered(state, (ctx.say("names.hello", name=said),), event, ctx)
+    bound = {**state.household.voice_names, event.person_id: names.index(said)}
+    household = dataclasses.replace(state.household, voice_names=bound)
+    return _answered(
+        State(household, state.session), (ctx.say("names.bound", name=said),), event, ctx
+    )
+
+
+def _answered(
+    state: State, speech: tuple[Segment, ...], event: Event, ctx: FlowContext
+) -> tuple[State, Reply]:
+    if event.new_session:
+        return state, Reply.tell(speech)
+    return places.offer_tonight(state), Reply.ask(
+        (*speech, Pause(300), ctx.say("offer.tonight")), (ctx.say("launch.reprompt"),)
+    )
+
+
 def _reask(state: State, key: str, ctx: FlowContext) -> tuple[State, Reply]:
     return places.offer_by(state, NAME, OFFER_NAMES), Reply.ask(
         (ctx.say(key),), (ctx.say("names.reprompt"),)
@@ -111,7 +140,11 @@ def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] |
 
 ACTIVITY = Activity(
     name=NAME,
-    intents={intents.SET_NAMES: set_names, intents.FORGET_NAMES: forget_names},
+    intents={
+        intents.SET_NAMES: set_names,
+        intents.FORGET_NAMES: forget_names,
+        intents.INTRODUCE: introduce,
+    },
     router=route,
     launch_offer=offer_names_at_launch,
 )

@@ -298,9 +298,24 @@ def _is_evening(time: str) -> bool:
     return parsed is not None and (parsed[0] >= EVENING_FROM_HOUR or parsed[0] < 4)
 
 
+def reminder_status(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
+    """ "When is our reminder?": say it, or that there is none and how to set one. Asking
+    never changes anything."""
+    reminder = state.household.reminder
+    parsed = parse_slot(reminder.time) if reminder.alert_token else None
+    if parsed is None:
+        lines: tuple[Segment, ...] = (ctx.say("reminder.status_none"),)
+    else:
+        spoken = say_time(parsed[0], parsed[1], ctx.content, ctx.rng)
+        key = "reminder.status_night" if _is_evening(reminder.time) else "reminder.status_day"
+        lines = (ctx.say(key, time=spoken),)
+    return _finish(state, lines, event, ctx.content, ctx.rng)
+
+
 ACTIVITY = Activity(
     name=NAME,
     intents={
+        intents.REMINDER_STATUS: reminder_status,
         intents.SET_REMINDER: set_reminder,
         intents.CHANGE_REMINDER: change_reminder,
         intents.CANCEL_REMINDER: cancel_reminder,

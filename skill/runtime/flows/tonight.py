@@ -13,7 +13,7 @@ from random import Random
 
 from skill.runtime import intents
 from skill.runtime.catalog import LocaleContent, Question
-from skill.runtime.flows.kit import journal, places
+from skill.runtime.flows.kit import journal, places, talk
 from skill.runtime.flows.kit.activity import Activity
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
@@ -31,6 +31,7 @@ from skill.runtime.state import (
 #: Depths offered when the couple set no preference: light and personal, never pushed deep.
 DEFAULT_DEPTHS = frozenset({1, 2})
 DEPTH_BY_SLOT = {"light": 1, "personal": 2, "deep": 3}
+DEEP = 3
 #: This activity's name, and the offers it makes and answers ("yes" takes the question).
 NAME = places.TONIGHT
 ANOTHER_OFFER = "another"
@@ -41,11 +42,18 @@ def allowed_depths(depth: int | None) -> frozenset[int]:
     return DEFAULT_DEPTHS if depth is None else frozenset({depth})
 
 
-def candidates(household: Household, content: LocaleContent) -> list[Question]:
+def depths_for(household: Household, night: str) -> frozenset[int]:
+    """Their usual depths, or deep only on a night they asked to go deeper."""
+    if household.prefs.deeper_night and household.prefs.deeper_night == night:
+        return frozenset({3})
+    return allowed_depths(household.prefs.depth)
+
+
+def candidates(household: Household, content: LocaleContent, night: str = "") -> list[Question]:
     """Questions matching the preferences, widening the filter rather than running dry."""
     prefs = household.prefs
     deck = content.questions
-    depths = allowed_depths(prefs.depth)
+    depths = depths_for(household, night)
     if prefs.theme is None:
         everyday = [q for q in deck if not q.opt_in]
         return [q for q in everyday if q.depth in depths] or everyday or list(deck)
@@ -54,14 +62,14 @@ def candidates(household: Household, content: LocaleContent) -> list[Question]:
 
 
 def draw(
-    household: Household, content: LocaleContent, rng: Random, avoid: str = ""
+    household: Household, content: LocaleContent, rng: Random, avoid: str = "", night: str = ""
 ) -> tuple[Household, Question, bool]:
     """Pick an unheard matching question; start a new cycle when none is left.
 
     Returns the household with the question marked heard, the question, and whether a new
     cycle began (the skill tells the couple, so a familiar question isn't a surprise).
     """
-    pool = candidates(household, content)
+    pool = candidates(household, content, night)
     heard = [qid for qid in household.heard if content.question(qid) is not None]
     heard_set = set(heard)
     fresh = [q for q in pool if q.id not in heard_set]
@@ -108,21 +116,18 @@ def present(
     question: Question,
     lead: tuple[Segment, ...],
     event: Event,
-    content: LocaleContent,
-    rng: Random,
+    ctx: FlowContext,
 ) -> tuple[State, Reply]:
-    """Speak a question; one-shot requests close the session, open sessions offer a next step."""
+    """Speak a question and leave the couple to talk: a one-shot closes with a warm word; in
+    a session, talk time in their style (a held quiet stretch, or a goodbye with a way back)."""
     asked = State(state.household, dataclasses.replace(state.session, question_id=question.id))
     state = places.at(asked, NAME, ANOTHER_OFFER)
     speech: tuple[Segment, ...] = (*lead, Pause(400), Say(question.text))
-    card = (content.phrase("card.tonight_title", rng), question.text)
+    card = (ctx.phrase("card.tonight_title"), question.text)
     if event.new_session:
-        reply = Reply.tell((*speech, Pause(600), content.say("tonight.one_shot_close", rng)))
+        reply = Reply.tell((*speech, Pause(600), ctx.say("tonight.one_shot_close")))
     else:
-        reply = Reply.ask(
-            (*speech, Pause(900), content.say("tonight.next_step", rng)),
-            (content.say("tonight.reprompt", rng),),
-        )
+        reply = talk.after_question(state.household, speech, ctx)
     return state, reply.with_card(*card)
 
 
@@ -140,26 +145,27 @@ def ask_tonight(state: State, event: Event, ctx: FlowContext) -> tuple[State, Re
     household = state.household
     existing = ctx.content.question(household.tonight.question_id)
     if household.tonight.night == night and existing is not None:
-        return present(state, existing, (ctx.say("tonight.still"),), event, ctx.content, ctx.rng)
-    household, question, new_cycle = draw(household, ctx.content, ctx.rng)
+        return present(state, existing, (ctx.say("tonight.still"),), event, ctx)
+    household, question, new_cycle = draw(household, ctx.content, ctx.rng, night=night)
     household = record_tonight(household, night, question.id)
     lead = (
         *journal.streak_note(state.household, household, night, ctx.content, ctx.rng),
         *_cycle_lead(new_cycle, ctx.content, ctx.rng),
         ctx.say("tonight.intro"),
     )
-    return present(State(household, state.session), question, lead, event, ctx.content, ctx.rng)
+    return present(State(household, state.session), question, lead, event, ctx)
 
 
 def ask_another(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """A different question; the one skipped stays heard, and the new one becomes tonight's."""
     current = current_question(state, ctx.content, ctx.now)
+    night = night_of(ctx.now)
     household, question, new_cycle = draw(
-        state.household, ctx.content, ctx.rng, avoid=current.id if current else ""
+        state.household, ctx.content, ctx.rng, avoid=current.id if current else "", night=night
     )
-    household = record_tonight(household, night_of(ctx.now), question.id)
+    household = record_tonight(household, night, question.id)
     lead = (*_cycle_lead(new_cycle, ctx.content, ctx.rng), ctx.say("another.intro"))
-    return present(State(household, state.session), question, lead, event, ctx.content, ctx.rng)
+    return present(State(household, state.session), question, lead, event, ctx)
 
 
 def follow_up(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
@@ -173,10 +179,10 @@ def follow_up(state: State, event: Event, ctx: FlowContext) -> tuple[State, Repl
         lead = (ctx.say("follow_up.none"),)
     asked = State(state.household, dataclasses.replace(state.session, question_id=question.id))
     offer = state.session.place.offer
-    return places.at(asked, NAME, offer if offer in OFFERS else ""), Reply.ask(
-        (*lead, Pause(900), ctx.say("tonight.next_step")),
-        (ctx.say("tonight.reprompt"),),
-    )
+    placed = places.at(asked, NAME, offer if offer in OFFERS else "")
+    if event.new_session:
+        return placed, Reply.tell((*lead, Pause(600), ctx.say("tonight.one_shot_close")))
+    return placed, talk.after_question(placed.household, lead, ctx)
 
 
 def save_favourite(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
@@ -191,7 +197,7 @@ def save_favourite(state: State, event: Event, ctx: FlowContext) -> tuple[State,
         key = "favourite.saved"
         favourites = [*household.favourites, question.id][-MAX_FAVOURITES:]
         household = dataclasses.replace(household, favourites=favourites)
-    return _after(State(household, state.session), key, event, ctx.content, ctx.rng)
+    return _after(State(household, state.session), key, event, ctx)
 
 
 def play_favourite(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
@@ -201,7 +207,7 @@ def play_favourite(state: State, event: Event, ctx: FlowContext) -> tuple[State,
         return _offer_tonight(state, "favourite.none_yet", ctx.content, ctx.rng)
     current = state.session.question_id
     choice = ctx.rng.choice([q for q in saved if q.id != current] or saved)
-    return present(state, choice, (ctx.say("favourite.intro"),), event, ctx.content, ctx.rng)
+    return present(state, choice, (ctx.say("favourite.intro"),), event, ctx)
 
 
 def last_night(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
@@ -222,13 +228,17 @@ def last_night(state: State, event: Event, ctx: FlowContext) -> tuple[State, Rep
 
 
 def set_depth(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
-    """Remember "keep it light" or "go deeper", and ask a question at that depth right away."""
+    """ "Keep it light" (remembered) or "go deeper" (a choice for tonight: the next night starts
+    again at their usual level), and a question at that depth right away."""
     depth = DEPTH_BY_SLOT.get(event.slots.get(intents.SLOT_DEPTH, ""))
     if depth is None:
         return places.offer_by(state, NAME, ""), Reply.ask(
             (ctx.say("depth.unclear"),), (ctx.say("depth.unclear"),)
         )
-    prefs = dataclasses.replace(state.household.prefs, depth=depth)
+    if depth == DEEP:
+        prefs = dataclasses.replace(state.household.prefs, deeper_night=night_of(ctx.now))
+    else:
+        prefs = dataclasses.replace(state.household.prefs, depth=depth, deeper_night="")
     household = dataclasses.replace(state.household, prefs=prefs)
     return _fresh_for_prefs(State(household, state.session), f"depth.set_{depth}", event, ctx)
 
@@ -252,10 +262,11 @@ def question_about(state: State, event: Event, ctx: FlowContext) -> tuple[State,
 def _fresh_for_prefs(
     state: State, lead_key: str, event: Event, ctx: FlowContext
 ) -> tuple[State, Reply]:
-    household, question, new_cycle = draw(state.household, ctx.content, ctx.rng)
-    household = record_tonight(household, night_of(ctx.now), question.id)
+    night = night_of(ctx.now)
+    household, question, new_cycle = draw(state.household, ctx.content, ctx.rng, night=night)
+    household = record_tonight(household, night, question.id)
     lead = (ctx.say(lead_key), *_cycle_lead(new_cycle, ctx.content, ctx.rng))
-    return present(State(household, state.session), question, lead, event, ctx.content, ctx.rng)
+    return present(State(household, state.session), question, lead, event, ctx)
 
 
 def _cycle_lead(new_cycle: bool, content: LocaleContent, rng: Random) -> tuple[Segment, ...]:
@@ -271,21 +282,18 @@ def _offer_tonight(
     )
 
 
-def _after(
-    state: State, key: str, event: Event, content: LocaleContent, rng: Random
-) -> tuple[State, Reply]:
+def _after(state: State, key: str, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
+    """Say ``key`` and go back to talking (a saved question needn't offer saving again)."""
     if event.new_session:
-        return state, Reply.tell((content.say(key, rng),))
-    return state, Reply.ask(
-        (content.say(key, rng), Pause(500), content.say("tonight.next_step", rng)),
-        (content.say("tonight.reprompt", rng),),
-    )
+        return state, Reply.tell((ctx.say(key),))
+    return state, talk.after_question(state.household, (ctx.say(key),), ctx)
 
 
 def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] | None:
-    """While a question is in play: "next" and "pass" mean another one, and help and fallback
-    (and a stray "close", a game's word) speak about the question. Everything else routes as
-    usual."""
+    """While a question is in play: "next" and "pass" mean another one, and help speaks about
+    the question. Words the skill can't place (and a stray "close", a game's word) are the
+    couple talking to each other: more quiet, then it leaves them to it. Everything else
+    routes as usual."""
     if event.is_intent(intents.NEXT, intents.PASS):
         return ask_another(state, event, ctx)
     if event.is_intent(intents.HELP):
@@ -294,8 +302,23 @@ def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] |
             (ctx.say("help.reprompt"),),
         )
     if event.is_intent(intents.FALLBACK, intents.CLOSE):
-        return state, Reply.ask((ctx.say("fallback.question"),), (ctx.say("fallback.reprompt"),))
+        return state, talk.still_talking(state.session.misses, ctx)
     return None
+
+
+def set_talk(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
+    """ "Give us time to talk" / "just leave us to it": how talk time goes, remembered."""
+    chosen = event.slots.get(intents.SLOT_STYLE, "")
+    if chosen not in talk.STYLES:
+        return state, Reply.ask((ctx.say("talk.unclear"),), (ctx.say("talk.unclear"),))
+    prefs = dataclasses.replace(state.household.prefs, talk=chosen)
+    household = dataclasses.replace(state.household, prefs=prefs)
+    said = (ctx.say(f"talk.set_{chosen}"),)
+    if event.new_session:
+        return State(household, state.session), Reply.tell(said)
+    return places.offer_tonight(State(household, state.session)), Reply.ask(
+        (*said, Pause(300), ctx.say("offer.tonight")), (ctx.say("offer.tonight"),)
+    )
 
 
 def _title(content: LocaleContent, item: str) -> str | None:
@@ -314,6 +337,7 @@ ACTIVITY = Activity(
         intents.LAST_NIGHT: last_night,
         intents.SET_DEPTH: set_depth,
         intents.QUESTION_ABOUT: question_about,
+        intents.TALK_TIME: set_talk,
     },
     router=route,
     accepts={places.TONIGHT_OFFER: ask_tonight, ANOTHER_OFFER: ask_another},

@@ -35,10 +35,12 @@ from skill.runtime.flows.games.catalogue import title_of
 from skill.runtime.flows.games.offers import NAME
 from skill.runtime.flows.games.outside import (
     end_game,
+    how_to_play,
     offer_resume,
     on_session_end,
     pass_,
     play,
+    rematch,
     score,
     surprise,
 )
@@ -65,6 +67,8 @@ ACTIVITY = Activity(
         intents.PASS: pass_,
         intents.SCORE: score,
         intents.END_GAME: end_game,
+        intents.REMATCH: rematch,
+        intents.HOW_TO_PLAY: how_to_play,
     },
     router=route,
     screen=screen,

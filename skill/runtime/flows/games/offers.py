@@ -21,7 +21,7 @@ RESUME = "game_resume"
 RESUME_NEW = "game_resume_new"
 NO_GAME = "game_none"
 
-#: Intents of tonight's question that mean nothing in a game: heard mid-play, they are most
+#: Intents that mean nothing in a game: heard mid-play or at its offers, they are most
 #: likely a misheard answer, so they get the game's re-ask rather than leaving the game.
 NOISE = frozenset(
     {
@@ -34,6 +34,15 @@ NOISE = frozenset(
         intents.QUESTION_ABOUT,
         intents.CLOSE,
         intents.PASS,
+        # An exercise's or a gratitude round's words: they mean nothing at a game's offers.
+        intents.CUE,
+        intents.SKIP_STEP,
+        intents.MORE_TIME,
+        intents.BREAK,
+        intents.ME_FIRST,
+        intents.GOES_FIRST,
+        intents.SWAP,
+        intents.TALK_TIME,
     }
 )
 

@@ -82,3 +82,24 @@ def on_session_end(state: State, event: Event, ctx: FlowContext) -> tuple[State,
     if state.household.game.strikes == 0:
         return state, Reply.silent()
     return State(unstruck(state.household), state.session), Reply.silent()
+
+
+def rematch(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
+    """ "Rematch": the last game again, the other partner first; with none yet, the menu."""
+    last = find_game(ctx.content, state.household.game.game)
+    if last is None:
+        return menu(state, ctx.content, ctx.rng)
+    progress = state.household.game
+    rounds = progress.rounds or scoring.rounds_for("")
+    return start(state, last, rounds, ctx.content, ctx.rng, ctx.now, first=1 - progress.first)
+
+
+def how_to_play(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
+    """ "How do we play": a named game starts with its rules; else the menu, to pick one."""
+    game = find_game(ctx.content, event.slots.get(intents.SLOT_GAME, ""))
+    if game is None:
+        game = in_progress(state.household, ctx.content)
+    if game is None:
+        return menu(state, ctx.content, ctx.rng)
+    rounds = scoring.rounds_for(event.slots.get(intents.SLOT_LENGTH, ""))
+    return start(state, game, rounds, ctx.content, ctx.rng, ctx.now, explain=True)

@@ -77,11 +77,17 @@ def _at_menu(
     rng: Random,
 ) -> tuple[State, Reply] | None:
     """A game named starts it; an unclear answer hears the menu again, then the first game."""
-    if event.is_intent(intents.PLAY_GAME):
+    if event.is_intent(intents.PLAY_GAME, intents.HOW_TO_PLAY):
         game = find_game(content, event.slots.get(intents.SLOT_GAME, ""))
         if game is not None:
             rounds = scoring.rounds_for(event.slots.get(intents.SLOT_LENGTH, ""))
-            return start(state, game, rounds, content, rng, now)
+            explain = event.is_intent(intents.HOW_TO_PLAY)
+            return start(state, game, rounds, content, rng, now, explain=explain)
+    elif event.is_intent(intents.YOU_CHOOSE, intents.SURPRISE):
+        games = games_of(content)
+        if games:
+            rounds = scoring.rounds_for(event.slots.get(intents.SLOT_LENGTH, ""))
+            return start(state, rng.choice(games), rounds, content, rng, now)
     elif not (event.intent in NOISE or event.is_intent(intents.YES)):
         return None
     if not retried:
@@ -106,7 +112,7 @@ def _at_again(
 ) -> tuple[State, Reply] | None:
     """After the summary: yes plays the same game again with the other partner first."""
     last = find_game(content, state.household.game.game)
-    wants_again = event.is_intent(intents.YES) or (
+    wants_again = event.is_intent(intents.YES, intents.REMATCH, intents.NEXT) or (
         event.is_intent(intents.PLAY_GAME) and not event.spoken.get(intents.SLOT_GAME)
     )
     if wants_again and last is not None:
@@ -114,7 +120,7 @@ def _at_again(
         length = event.slots.get(intents.SLOT_LENGTH, "")
         rounds = scoring.rounds_for(length) if length else progress.rounds
         return start(state, last, rounds, content, rng, now, first=1 - progress.first)
-    if event.is_intent(intents.NO):
+    if event.is_intent(intents.NO, intents.GOODBYE):
         return state, Reply.tell((content.say("game.goodbye", rng),))
     if event.is_intent(intents.SCORE) and last is not None:
         lines = Lines(content, rng, state.household)

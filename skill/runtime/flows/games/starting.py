@@ -16,7 +16,7 @@ from skill.runtime.flows.games.catalogue import games_of, in_progress
 from skill.runtime.flows.games.lines import BEAT_MS, Lines, length_key, score_lines
 from skill.runtime.flows.games.offers import MENU, NO_GAME, at
 from skill.runtime.flows.games.playing import ask_play
-from skill.runtime.flows.games.stored import draw, put_away, unstruck
+from skill.runtime.flows.games.stored import draw, put_away, record_of, unstruck
 from skill.runtime.flows.kit import journal, scoring
 from skill.runtime.nights import night_of
 from skill.runtime.reply import Pause, Reply, Say, Segment
@@ -32,26 +32,27 @@ def start(
     now: datetime,
     lead: tuple[Segment, ...] = (),
     first: int = 0,
+    explain: bool = False,
 ) -> tuple[State, Reply]:
     """A new game: any unfinished one is put away first, its scores kept in the history.
 
     The game goes into the week's journal (by id only) so the recap can name it.
     """
+    first_game = all(r.played == 0 for r in state.household.game_records)
+    first_of_these = record_of(state.household, game.id).played == 0
     household = put_away(state.household, content)
     household = journal.record(household, night_of(now), journal.GAME, game.id)
     progress = GameProgress(game=game.id, rounds=rounds, first=first)
     household, progress = draw(household, game, progress, rng)
     household = dataclasses.replace(household, game=progress)
     lines = Lines(content, rng, household)
-    intro: tuple[Segment, ...] = (
-        *lead,
-        *lines.say("game.start", title=game.title),
-        Pause(BEAT_MS),
-        Say(game.rules),
-        Pause(BEAT_MS),
-        *lines.say(f"game.length.{length_key(rounds)}", rounds=rounds),
-    )
-    if len(household.names) != 2 and len(household.voices) != 2:
+    # The rules the first time a couple plays this game (or when asked: "how do we play");
+    # after that, straight into round one.
+    intro: tuple[Segment, ...] = (*lead, *lines.say("game.start", title=game.title))
+    if first_of_these or explain:
+        intro += (Pause(BEAT_MS), Say(game.rules))
+    intro += (Pause(BEAT_MS), *lines.say(f"game.length.{length_key(rounds)}", rounds=rounds))
+    if first_game and len(household.names) != 2 and len(household.voices) != 2:
         intro += (
             Pause(BEAT_MS),
             *lines.say("game.names_tip", one=lines.who(0), two=lines.who(1)),

@@ -37,12 +37,26 @@ def learn_voice(household: Household, person_id: str) -> Household:
 
 
 def partner(household: Household, index: int, content: LocaleContent, rng: Random) -> Segment:
-    """How to say partner ``index`` (0 or 1) out loud."""
-    if index < len(household.voices) and len(household.voices) == 2:
-        return PersonName(household.voices[index])
+    """How to say partner ``index`` (0 or 1) out loud: the name they chose, when they gave
+    names (a voice is never matched to a name by who spoke first: only "this is Sam" binds
+    one); else a recognized voice's own name through ``<alexa:name>``; else "partner one"."""
     if len(household.names) == 2:
         return Say(household.names[index])
+    if len(household.voices) == 2:
+        return PersonName(household.voices[index])
     return content.say("partner.one" if index == 0 else "partner.two", rng)
+
+
+def known(household: Household) -> bool:
+    """Whether partners can be told apart by name or voice (else "partner one" is whoever the
+    skill says it is)."""
+    return len(household.names) == 2 or len(household.voices) == 2
+
+
+def named_by_voice(household: Household, person_id: str) -> int | None:
+    """The partner a recognized voice said it was ("this is Sam"), if it said so."""
+    index = household.voice_names.get(person_id) if person_id else None
+    return index if index is not None and index < len(household.names) else None
 
 
 def partner_text(household: Household, index: int, content: LocaleContent, rng: Random) -> str:
@@ -56,13 +70,22 @@ def without_names(household: Household) -> tuple[Household, str]:
     """``household`` with no names or voices, and the phrase key that says so (a different
     one when there was nothing to forget). Shared with a game, which forgets them mid-play."""
     key = "names.forgotten" if household.names or household.voices else "names.none"
-    return dataclasses.replace(household, names=[], voices=[]), key
+    return dataclasses.replace(household, names=[], voices=[], voice_names={}), key
 
 
 def greeting(
     household: Household, person_id: str, content: LocaleContent, rng: Random
 ) -> tuple[Segment, ...]:
-    """A returning couple's greeting, to whoever spoke by name when Alexa knows their voice."""
+    """A returning couple's greeting, to whoever spoke by name when Alexa knows their voice:
+    the name they chose if that voice told us which partner it is, else Alexa's own."""
+    index = named_by_voice(household, person_id)
+    if index is not None:
+        return (
+            content.say("greet.person", rng),
+            Say(household.names[index]),
+            Pause(200),
+            content.say("greet.person_after", rng),
+        )
     if person_id:
         return (
             content.say("greet.person", rng),

@@ -11,7 +11,7 @@ import dataclasses
 
 from skill.runtime import exercises, intents
 from skill.runtime.exercises import Exercise
-from skill.runtime.flows.kit import journal, people, places
+from skill.runtime.flows.kit import journal, people, places, talk
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
 from skill.runtime.flows.listening.context import GO_ON, Here, epoch
@@ -23,7 +23,7 @@ from skill.runtime.state import ListeningProgress, State
 
 #: Intents that mean "you pick who goes first" (or simply "let's start").
 PICK_FOR_US = frozenset({intents.YOU_CHOOSE, intents.SURPRISE, *GO_ON})
-STOPPING = frozenset({intents.STOP, intents.CANCEL})
+STOPPING = frozenset({intents.STOP, intents.CANCEL, intents.GOODBYE})
 
 
 def start(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
@@ -69,6 +69,9 @@ def route_choose(here: Here, ex: Exercise, event: Event) -> tuple[State, Reply]:
     if name == intents.GOES_FIRST:
         return _named_first(here, ex, event)
     if name in PICK_FOR_US:
+        if not people.known(here.household):
+            # Nobody knows who "partner one" is yet: the choice has to say it.
+            return _begin(here, ex, 0, here.line("listening.chosen_unnamed"))
         first = here.rng.randrange(2)
         return _begin(here, ex, first, here.line("listening.chosen", person=here.person(first)))
     if name in (intents.ANOTHER, intents.SKIP_STEP):
@@ -86,7 +89,7 @@ def route_choose(here: Here, ex: Exercise, event: Event) -> tuple[State, Reply]:
         speech += here.line("listening.who_first", **pair)
         return _choosing(here, here.progress, speech)
     if name in STOPPING or name in (intents.NO, intents.BREAK):
-        key = "no.goodbye" if name == intents.NO else "goodbye"
+        key = "no.goodbye" if name == intents.NO else talk.goodbye_key(here.ctx)
         return here.forget(), Reply.tell(here.line(key))
     if name == intents.PAUSE:
         speech = (*here.line("listening.pause"), Silence(exercises.PAUSE_S), Pause(300))

@@ -39,6 +39,7 @@ MOVES: dict[str, Move] = {
     intents.BREAK: pausing.take_break,
     intents.STOP: pausing.stop,
     intents.CANCEL: pausing.stop,
+    intents.GOODBYE: pausing.stop,
     intents.HELP: moves.help_here,
     intents.NO: moves.no_rush,
 }
