@@ -238,16 +238,16 @@ MOTIFS: dict[str, re.Pattern[str]] = {
 BUDGETS: dict[str, dict[str, float | int]] = {
     "each of you": {"questions": 0.03, "*": 0.01},
     "the other": {"*": 0},
-    "songs and music": {"*": 0.02},
+    "songs and music": {"questions": 0.01, "*": 0.02},
     "theme song": {"*": 1},
     "slow dance": {"*": 1},
-    "dancing": {"*": 0.03},
-    "food": {"questions": 0.02, "gratitude": 0.02, "exercises": 0.01, "phrases": 0, "*": 0.05},
-    "childhood": {"*": 0.02},
-    "hugs": {"*": 0.01},
+    "dancing": {"questions": 0.01, "*": 0.03},
+    "food": {"questions": 0.01, "gratitude": 0.02, "exercises": 0.01, "phrases": 0, "*": 0.05},
+    "childhood": {"questions": 0.01, "*": 0.02},
+    "hugs": {"questions": 0.005, "*": 0.01},
     "kitchen": {"*": 1},
-    "rain": {"*": 0.03},
-    "movies": {"*": 0.03},
+    "rain": {"questions": 0.01, "*": 0.03},
+    "movies": {"questions": 0.01, "*": 0.03},
 }
 
 
@@ -286,8 +286,8 @@ def test_the_budgets_count_motifs_and_the_partner_called_the_other() -> None:
     assert other.search("Tell them how the other listened.")
     assert not other.search("Say them again, one after the other.")
     assert not other.search("What did you do the other day?")
-    songs = [Item("questions", f"q{n}", f"Which song {n}?", f"q{n}") for n in range(2)]
-    plain = [Item("questions", f"p{n}", f"Which town {n}?", f"p{n}") for n in range(98)]
+    songs = [Item("gratitude", f"q{n}", f"Thank them for a song {n}.", f"q{n}") for n in range(2)]
+    plain = [Item("gratitude", f"p{n}", f"Thank them for a town {n}.", f"p{n}") for n in range(98)]
     assert over_budget(songs + plain) == []
     assert over_budget([*songs, *plain[:50]]) != []
 
