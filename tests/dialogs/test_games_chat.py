@@ -68,8 +68,10 @@ def test_each_game_plays_start_to_finish_in_the_chat(
         answers.append(line)
     ask = f"let's play a {length} game of {the_game.title}" if length else f"play {the_game.title}"
     db_path = tmp_path / "chat.db"
-    said = game_chat(["open heart to heart", "call us sam and alex", ask, *answers], db_path)
-    assert len(said) == 3 + len(answers)
+    said = game_chat(
+        ["open heart to heart", "call us sam and alex", ask, "ready", *answers], db_path
+    )
+    assert len(said) == 4 + len(answers)
     assert the_game.rules in said[2]
     summary = said[-1]
     assert says(summary, content, "game.over")
@@ -88,7 +90,8 @@ def test_an_interrupted_chat_game_resumes_in_the_next_chat(
     for line in first:
         expected.hear(line)
     game_chat(
-        ["open heart to heart", "call us sam and alex", "play would you rather", *first], db_path
+        ["open heart to heart", "call us sam and alex", "play would you rather", "ready", *first],
+        db_path,
     )
     rest = ["no", "yes"]
     for line in rest:

@@ -14,6 +14,7 @@ from skill.runtime import apl
 from skill.runtime.catalog import Game, LocaleContent
 from skill.runtime.flows.kit import scoring
 from tests.support.dialog import Dialog, Handler
+from tests.support.games import start_game
 from tests.support.screens import content_patterns, from_content, render_documents, shown
 
 #: Alexa's limit for a whole response is 120 KB; a screen's share should be a small part.
@@ -126,7 +127,7 @@ def test_a_game_turn_shows_the_question_and_the_score(
     show = Dialog(handler, screen="landscape")
     show.say("open heart to heart")
     show.say("call us sam and alex")
-    first = check_screen(show.say("let's play how well do you know me"), content)
+    first = check_screen(start_game(show, "let's play how well do you know me"), content)
     games: tuple[Game, ...] = content.section("games")
     know_me = next(g for g in games if g.title[:1].upper() + g.title[1:] == first["title"])
     texts = {q.text.format(partner=name) for q in know_me.questions for name in ("Sam", "Alex")}

@@ -13,6 +13,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from skill.runtime.catalog import Game, LocaleContent
 from skill.runtime.state import Household, household_from_json
@@ -182,3 +183,13 @@ def skip_shares(
             return
         say("skip")
     raise AssertionError("twenty share items in a row")
+
+
+def start_game(dialog: Any, text: str) -> Any:
+    """Say ``text`` to start a game; if the skill explains the rules first (a couple's first
+    game of that kind) and asks "ready?", say ready. Returns the turn with the first play."""
+    turn = dialog.say(text)
+    attributes = (turn.response or {}).get("sessionAttributes") or {}
+    if (attributes.get("place") or {}).get("offer") == "game_ready":
+        turn = dialog.say("ready")
+    return turn

@@ -20,6 +20,8 @@ AGAIN = "game_again"
 RESUME = "game_resume"
 RESUME_NEW = "game_resume_new"
 NO_GAME = "game_none"
+#: The rules were just said: "ready?" starts round one.
+READY = "game_ready"
 
 #: Intents that mean nothing in a game: heard mid-play or at its offers, they are most
 #: likely a misheard answer, so they get the game's re-ask rather than leaving the game.

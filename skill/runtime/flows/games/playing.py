@@ -95,9 +95,11 @@ def in_play(
         return ask_verdict_again(state, game, lead, content, rng)
     if name == intents.END_GAME:
         return finish(state, game, (), True, content, rng)
-    if name in (intents.HELP, intents.HOW_TO_PLAY):
+    if name == intents.HOW_TO_PLAY:
+        return ask_verdict_again(state, game, (Say(game.rules), Pause(300)), content, rng)
+    if name == intents.HELP:
         controls = content.say("game.help.controls", rng)
-        return ask_verdict_again(state, game, (Say(game.rules), Pause(300), controls), content, rng)
+        return ask_verdict_again(state, game, (controls, Pause(300)), content, rng)
     if name == intents.PREVIOUS:
         return ask_verdict_again(state, game, (content.say("game.previous", rng),), content, rng)
     if name in (intents.STOP, intents.CANCEL, intents.PAUSE, intents.GOODBYE):

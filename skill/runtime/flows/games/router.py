@@ -22,16 +22,17 @@ from skill.runtime.flows.games.offers import (
     NO_GAME,
     NOISE,
     PLAYING,
+    READY,
     RESUME,
     RESUME_NEW,
 )
 from skill.runtime.flows.games.playing import finish, in_play
-from skill.runtime.flows.games.starting import menu, offer_score, resume, start
+from skill.runtime.flows.games.starting import begin, menu, offer_score, resume, start
 from skill.runtime.flows.games.stored import put_away
 from skill.runtime.flows.kit import places, scoring
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
-from skill.runtime.reply import Pause, Reply, Segment
+from skill.runtime.reply import Pause, Reply, Say, Segment
 from skill.runtime.state import State
 
 
@@ -42,6 +43,8 @@ def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] |
     if base == PLAYING:
         game = in_progress(state.household, ctx.content)
         return None if game is None else in_play(state, event, game, ctx.content, ctx.rng)
+    if base == READY:
+        return _at_ready(state, event, retried, ctx.content, ctx.rng)
     if base == MENU:
         return _at_menu(state, event, retried, ctx.content, ctx.now, ctx.rng)
     if base == AGAIN:
@@ -66,6 +69,31 @@ def _retry_or(
         return None
     speech = (content.say("game.unclear", rng), Pause(300), *reprompt)
     return places.retried(state), Reply.ask(speech, reprompt)
+
+
+def _at_ready(
+    state: State, event: Event, retried: bool, content: LocaleContent, rng: Random
+) -> tuple[State, Reply] | None:
+    """After the rules: ready (or yes, next) is round one; help or "how do we play" says the
+    rules again; no puts the game by for later."""
+    game = in_progress(state.household, content)
+    if game is None:
+        return None
+    name = event.intent
+    if name in (intents.YES, intents.CUE, intents.NEXT, intents.RESUME, intents.PLAY_GAME):
+        return begin(state, game, content, rng)
+    if name in (intents.HELP, intents.HOW_TO_PLAY, intents.REPEAT):
+        lines = Lines(content, rng, state.household)
+        return state, Reply.ask(
+            (Say(game.rules), Pause(BEAT_MS), *lines.say("game.ready")), lines.say("game.ready")
+        )
+    if name in (intents.NO, intents.STOP, intents.CANCEL, intents.GOODBYE, intents.PAUSE):
+        return state, Reply.tell((content.say("game.paused", rng),))
+    if name not in NOISE:
+        return None
+    reprompt = (content.say("game.ready", rng),)
+    answered = _retry_or(state, READY, retried, reprompt, content, rng)
+    return answered if answered is not None else begin(state, game, content, rng)
 
 
 def _at_menu(
