@@ -34,7 +34,7 @@ def test_a_toy_activity_answers_its_intent_shows_on_a_screen_and_resumes(
     def turn(state: State, event: Event, seed: int = 1) -> tuple[State, object]:
         return dialog.handle(state, event, content, NOW, Random(seed), dialog=with_toy)
 
-    state = State(Household(visits=3), Session())
+    state = State(Household(visits=3, names_offered=True), Session())
     state, reply = turn(state, Event(INTENT, intent=toy.START))
     assert said(reply) == ["Toy step 1."]
     state, reply = turn(state, Event(INTENT, intent=intents.NEXT))

@@ -262,3 +262,35 @@ def test_turns_longer_than_the_stated_minutes(tmp_path: Path) -> None:
 
     message = load_with(tmp_path, change)
     assert "daily-check-in" in message and "minutes" in message
+
+
+def test_fourteen_exercises_or_more_with_short_ones_and_a_wordless_one(
+    exercises: tuple[Exercise, ...],
+) -> None:
+    assert len(exercises) >= 14
+    assert sum(1 for e in exercises if 2 <= e.minutes <= 3) >= 3
+    assert any("without-words" in e.id or "hug" in e.id for e in exercises)
+
+
+def test_every_step_has_two_wordings_and_every_opening_says_passing_is_fine(
+    exercises: tuple[Exercise, ...],
+) -> None:
+    for ex in exercises:
+        for step in ex.steps:
+            assert len(set(step.narration)) >= 2, (ex.id, step.id)
+        for intro in ex.intro:
+            assert "pass" in intro.lower() and "next" in intro.lower(), (ex.id, intro)
+
+
+def test_turns_are_equal_and_closings_vary(exercises: tuple[Exercise, ...]) -> None:
+    closings: list[str] = []
+    for ex in exercises:
+        timed = [s for s in ex.steps if s.turn and s.who == "speaker"]
+        if len(timed) >= 2:
+            half = len(timed) // 2
+            first = sum(s.turn or 0 for s in timed[:half])
+            second = sum(s.turn or 0 for s in timed[half:])
+            assert first == second, (ex.id, first, second)
+        closings += ex.steps[-1].narration
+    assert not any("take care of each other" in c.lower() for c in closings)
+    assert len(set(closings)) == len(closings)

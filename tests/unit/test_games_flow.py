@@ -414,3 +414,38 @@ def test_menu_lists_every_game_in_one_breath(content: LocaleContent) -> None:
     assert all(g.title in text for g in all_games)
     assert len(reply.speech) == 1 and isinstance(reply.speech[0], Say)
     assert table.state.session.place.offer == game_offers.MENU
+
+
+@pytest.mark.parametrize("game_id", ["know_me", "finish_sentence"])
+def test_tender_share_items_are_shared_and_never_scored(
+    content: LocaleContent, game_id: str
+) -> None:
+    table = Table(content)
+    table.play(game_id)
+    for _ in range(60):
+        if sharing_now(table.state.household, content):
+            break
+        table.answer("skip")
+    assert sharing_now(table.state.household, content), "the bank has share items"
+    assert says(table.text, content, "game.share.next")
+    before = table.progress
+    table.answer("yes")
+    after = table.progress
+    assert after.scores == before.scores and after.together == before.together
+    assert after.step == before.step + 1
+    assert says(table.text, content, "game.share.thanks")
+
+
+def test_share_items_are_tender_and_scored_items_are_playful(content: LocaleContent) -> None:
+    games = {g.id: g for g in content.section("games")}
+    for game_id in ("know_me", "finish_sentence"):
+        shared = [q for q in games[game_id].questions if q.share]
+        assert len(shared) >= 20, game_id
+    stems = {q.text for q in games["finish_sentence"].questions if q.share}
+    assert not any(
+        "I feel safe with you because" in q.text
+        for q in games["finish_sentence"].questions
+        if not q.share
+    )
+    assert all(len(g.questions) >= 150 for g in games.values())
+    assert stems

@@ -136,7 +136,8 @@ def test_recap_names_the_weeks_questions_and_counts_gratitude(content: LocaleCon
     assert any(t in texts for t in (v.format(count=5) for v in content.variants("recap.gratitude")))
     prompts = {p.text for p in gratitude.prompts(content)}
     assert not prompts & set(texts), "the recap names, it doesn't replay prompts"
-    assert reply.end_session is False and state.session.place.offer == "tonight"
+    # Tonight's question was asked tonight: what comes next is a gratitude prompt, not it again.
+    assert reply.end_session is False and state.session.place.offer == "gratitude"
 
 
 def test_recap_of_an_empty_week_and_as_a_one_shot(content: LocaleContent) -> None:

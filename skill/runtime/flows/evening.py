@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from skill.runtime import intents
-from skill.runtime.flows.kit import journal, places
+from skill.runtime.flows.kit import journal, offers, places
 from skill.runtime.flows.kit.activity import Activity
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
@@ -60,10 +60,8 @@ def recap(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
         lines = _recap_lines(entries, journal.nights_this_week(state.household, night), ctx)
     if event.new_session:
         return state, Reply.tell(lines)
-    return places.home(state, places.TONIGHT_OFFER), Reply.ask(
-        (*lines, Pause(500), ctx.say("offer.tonight")),
-        (ctx.say("offer.tonight"),),
-    )
+    offered, offer = offers.next_offer(places.home(state), ctx)
+    return offered, Reply.ask((*lines, Pause(500), offer), (offer,))
 
 
 def _recap_lines(entries: list[JournalEntry], nights: int, ctx: FlowContext) -> tuple[Segment, ...]:

@@ -28,7 +28,7 @@ from skill.runtime.state import GratitudeProgress, Household, State
 
 NAME = "gratitude"
 #: Offers this activity makes (``Place.offer``) and answers with yes/no.
-OFFER_PROMPT = "gratitude"
+OFFER_PROMPT = places.GRATITUDE_PROMPT_OFFER
 OFFER_SWAP = "gratitude_swap"
 OFFER_MORE = "gratitude_more"
 #: "One gratitude round each" (offered when they only have a few minutes): a swap prompt.
@@ -229,6 +229,7 @@ ACTIVITY = Activity(
     name=NAME,
     intents={intents.GRATITUDE: ask_gratitude, intents.SWAP: swap},
     router=route,
+    accepts={OFFER_PROMPT: ask_gratitude},
     screen=screen,
     journal_kind=journal.GRATITUDE,
     surprise=ask_gratitude,

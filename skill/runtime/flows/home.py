@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from skill.runtime import intents
-from skill.runtime.flows.kit import people, places, talk
+from skill.runtime.flows.kit import offers, people, places, talk
 from skill.runtime.flows.kit.activity import Activity, Offered
 from skill.runtime.flows.kit.context import Answer, FlowContext
 from skill.runtime.flows.kit.events import Event
@@ -43,15 +43,14 @@ def greet(
 
 
 def offer_tonight(state: State, event: Event, ctx: FlowContext) -> Offered:
-    """Home's own launch offer: tonight's question (worded for a first visit on the first)."""
-    first_time = state.household.visits == 0
-    offer = ctx.say("launch.offer_first" if first_time else "offer.tonight")
-    return Offered(
-        places.home(state, places.TONIGHT_OFFER),
-        (offer,),
-        (ctx.say("launch.reprompt"),),
-        returning=False,
-    )
+    """Home's own launch offer: tonight's question (worded for a first visit on the first),
+    or a gratitude prompt when tonight's question has been asked already."""
+    offer: Segment
+    if state.household.visits == 0:
+        offered, offer = places.home(state, places.TONIGHT_OFFER), ctx.say("launch.offer_first")
+    else:
+        offered, offer = offers.next_offer(places.home(state), ctx)
+    return Offered(offered, (offer,), (ctx.say("launch.reprompt"),), returning=False)
 
 
 def home(state: State, event: Event, ctx: FlowContext) -> Answer:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import dataclasses
 
 from skill.runtime import intents
-from skill.runtime.flows.kit import places
+from skill.runtime.flows.kit import offers, places
 from skill.runtime.flows.kit.activity import Activity, Offered
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
 from skill.runtime.flows.kit.people import clean_name, without_names
+from skill.runtime.nights import night_of
 from skill.runtime.reply import Pause, Reply, Segment
 from skill.runtime.state import State
 
@@ -22,7 +23,7 @@ from skill.runtime.state import State
 NAME = "names"
 #: The offer of the names setup, answered with yes or no while the activity holds the floor.
 OFFER_NAMES = places.NAMES_OFFER
-#: The launch at which the names are offered: the couple's second visit, once.
+#: The names are offered from the couple's second visit (on a later night), once.
 OFFER_NAMES_AT_VISIT = 2
 
 
@@ -47,11 +48,11 @@ def set_names(state: State, event: Event, ctx: FlowContext) -> tuple[State, Repl
         return _reask(state, "names.not_names", ctx)
     first, second = (n for n in names if n is not None)
     household = dataclasses.replace(state.household, names=[first, second])
-    named = places.offer_tonight(State(household, state.session))
     speech = (ctx.say("names.saved", one=first, two=second),)
     if event.new_session:
-        return named, Reply.tell(speech)
-    return named, Reply.ask((*speech, ctx.say("offer.tonight")), (ctx.say("launch.reprompt"),))
+        return State(household, state.session), Reply.tell(speech)
+    named, offer = offers.next_offer(State(household, state.session), ctx)
+    return named, Reply.ask((*speech, offer), (ctx.say("launch.reprompt"),))
 
 
 def forget_names(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
@@ -89,9 +90,8 @@ def _answered(
 ) -> tuple[State, Reply]:
     if event.new_session:
         return state, Reply.tell(speech)
-    return places.offer_tonight(state), Reply.ask(
-        (*speech, Pause(300), ctx.say("offer.tonight")), (ctx.say("launch.reprompt"),)
-    )
+    offered, offer = offers.next_offer(state, ctx)
+    return offered, Reply.ask((*speech, Pause(300), offer), (ctx.say("launch.reprompt"),))
 
 
 def _reask(state: State, key: str, ctx: FlowContext) -> tuple[State, Reply]:
@@ -101,14 +101,16 @@ def _reask(state: State, key: str, ctx: FlowContext) -> tuple[State, Reply]:
 
 
 def offer_names_at_launch(state: State, event: Event, ctx: FlowContext) -> Offered | None:
-    """On the second visit, once, offer the optional setup: "what should I call you two?".
+    """Once, at the first launch on a night after their first, offer the optional setup:
+    "what should I call you two?" (never a second time the same evening they met the skill).
 
     Not when they already gave names or Alexa knows both voices. ``state`` is before the
     launch's bookkeeping, so the visit being greeted is one more than ``visits``.
     """
     household = state.household
     if (
-        household.visits + 1 != OFFER_NAMES_AT_VISIT
+        household.visits + 1 < OFFER_NAMES_AT_VISIT
+        or household.last_night == night_of(ctx.now)
         or household.names_offered
         or household.names
         or len(household.voices) >= 2

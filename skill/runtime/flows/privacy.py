@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from skill.runtime import effects, intents
 from skill.runtime.effects import ForgetHousehold
-from skill.runtime.flows.kit import places
+from skill.runtime.flows.kit import offers, places
 from skill.runtime.flows.kit.activity import Activity
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
@@ -36,10 +36,8 @@ def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] |
         effect = ForgetHousehold(cancel_reminder=state.household.reminder.alert_token)
         return state, Reply.tell((ctx.say("forget.done"),)).with_effect(effect)
     if event.is_intent(intents.NO, intents.CANCEL):
-        return places.home(state, places.TONIGHT_OFFER), Reply.ask(
-            (ctx.say("forget.kept"), Pause(300), ctx.say("offer.tonight")),
-            (ctx.say("offer.tonight"),),
-        )
+        offered, offer = offers.next_offer(places.home(state), ctx)
+        return offered, Reply.ask((ctx.say("forget.kept"), Pause(300), offer), (offer,))
     if event.is_intent(intents.FALLBACK):
         return state, Reply.ask((ctx.say("forget.reprompt"),), (ctx.say("forget.reprompt"),))
     return None

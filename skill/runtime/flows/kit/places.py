@@ -17,6 +17,8 @@ NAMES_OFFER = "names"
 #: "One gratitude round each": gratitude's offer, also made by "we only have five minutes".
 GRATITUDE = "gratitude"
 GRATITUDE_ROUND_OFFER = "gratitude_round"
+#: A gratitude prompt, offered once tonight's question has been asked.
+GRATITUDE_PROMPT_OFFER = "gratitude"
 
 
 def at(
