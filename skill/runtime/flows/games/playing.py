@@ -62,7 +62,7 @@ def in_play(
     name = event.intent
     question = game.question(state.household.game.question)
     if question is not None and question.share:
-        if name in (intents.YES, intents.NEXT, intents.CUE, intents.PASS):
+        if name in (intents.YES, intents.NEXT, intents.CUE, intents.PASS, intents.CLOSE):
             return settle(state, game, SHARED, content, rng)
         if name in (intents.NO, intents.MORE_TIME, intents.FALLBACK):
             return _more_time(state, game, content, rng)
