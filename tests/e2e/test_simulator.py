@@ -3,8 +3,10 @@
 A whole tonight's-question evening and the next night, through the page as a person uses it
 (chips, typing, the "next night" button), with gTTS answered by a local fake; then the same
 page with gTTS unreachable, where the text still shows and the browser's voice takes over;
-the countdown the page shows for a timed silence; and an Echo Show's screen with two
-recognized voices taking turns.
+the countdown the page shows for a timed silence; an Echo Show's screen with two
+recognized voices taking turns; and, on a laptop and on a phone, fifteen turns after which the
+speaker, its screen, the countdown and the input are still on screen (only the transcript
+scrolled), with suggestions that changed from the front door's to a game's.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from skill.runtime.store.sqlite import SqliteStore
 from skill.tools.nlu import FALLBACK
 from tests.support.dialog import ROOT, resolver
 
+RESOLVER = resolver()
 OPEN = "open heart to heart"
 GAME_GUESS = (OPEN, "let's play how well do you know me")
 GAME_MATCH = (OPEN, "let's play would you rather", "ready")
@@ -96,7 +97,7 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
     skill = build_skill(settings, store, Catalog.load(ROOT / "content"))
     yield Simulator(
         skill.invoke,
-        resolver(),
+        RESOLVER,
         store,
         key_salt=settings.key_salt,
         time_zone="UTC",
@@ -156,7 +157,7 @@ def test_each_suggestion_is_answered_where_it_is_offered(
     chips = there["suggestions"]["chips"]
     assert chips
     for chip in chips:
-        heard = simulator._resolver.resolve(chip["text"])
+        heard = RESOLVER.resolve(chip["text"])
         assert heard.kind in ("launch", "intent"), chip
         assert heard.intent != FALLBACK, f"{context}: {chip['text']!r} is heard as the fallback"
         assert chip["intent"] == (heard.intent or "LaunchRequest")
