@@ -37,6 +37,8 @@ GAME_MATCH = (OPEN, "let's play would you rather", "ready")
 EXERCISE = (OPEN, "a listening exercise", "you choose")
 GRATITUDE = (OPEN, "a gratitude prompt")
 REMINDER = (OPEN, "remind us every night")
+#: Not a line: the page's "next night" button.
+NEXT_NIGHT = "<next night>"
 
 #: For each context, what a couple says to get there.
 SCENARIOS: dict[str, tuple[str, ...]] = {
@@ -57,7 +59,7 @@ SCENARIOS: dict[str, tuple[str, ...]] = {
     "gratitude_swap": GRATITUDE,
     "gratitude_more": (*GRATITUDE, "swap"),
     "gratitude_offer": (OPEN, "swap"),
-    "names": (OPEN, "stop", OPEN),
+    "names": (OPEN, "stop", NEXT_NIGHT, OPEN),  # offered at a launch on a later night
     "reminder_time": REMINDER,
     "reminder_confirm": (*REMINDER, "at nine p.m."),
     "privacy_confirm": (OPEN, "forget everything"),
@@ -137,7 +139,7 @@ def _walk(simulator: Simulator, lines: tuple[str, ...]) -> tuple[str, dict[str, 
     token = f"suggestions-test-{next(_tokens):06d}"
     state = simulator.state(token)
     for line in lines:
-        state = simulator.say(token, line)
+        state = simulator.next_night(token) if line == NEXT_NIGHT else simulator.say(token, line)
     return token, state
 
 
