@@ -3,8 +3,10 @@
 A whole tonight's-question evening and the next night, through the page as a person uses it
 (chips, typing, the "next night" button), with gTTS answered by a local fake; then the same
 page with gTTS unreachable, where the text still shows and the browser's voice takes over;
-the countdown the page shows for a timed silence; and an Echo Show's screen with two
-recognized voices taking turns.
+the countdown the page shows for a timed silence; an Echo Show's screen with two
+recognized voices taking turns; and, on a laptop and on a phone, fifteen turns after which the
+speaker, its screen, the countdown and the input are still on screen (only the transcript
+scrolled), with suggestions that changed from the front door's to a game's.
 """
 
 from __future__ import annotations
@@ -323,4 +325,89 @@ def test_an_echo_show_screen_and_two_recognized_voices(
 
         sim.choose("device", "")
         assert screen.is_hidden()
+    page.close()
+
+
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+#: Fifteen turns through the page, by its chips where they offer the phrase: tonight's
+#: questions, then a guessing game, ending on "more time" (a timed silence, so a countdown).
+EVENING = (
+    "tonight's question",
+    "another one",
+    "follow up",
+    "save that one",
+    "another one",
+    "let's play a game",
+    "how well do you know me",
+    "ready",
+    "yes",
+    "no",
+    "what's the score",
+    "pass",
+    "close",
+    "more time",
+)
+
+
+def _chips(page: Any) -> list[str]:
+    texts: list[str] = page.locator("[data-testid=chips] button.chip").all_inner_texts()
+    return texts
+
+
+def _in_view(page: Any, testid: str) -> None:
+    box = page.locator(f"[data-testid={testid}]").bounding_box()
+    assert box is not None, f"{testid} is not shown"
+    width, height = page.evaluate("[window.innerWidth, window.innerHeight]")
+    inside = (
+        box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= width + 0.5
+        and box["y"] + box["height"] <= height + 0.5
+    )
+    assert inside, f"{testid} at {box} is outside the {width}x{height} viewport"
+
+
+@pytest.mark.parametrize(
+    ("width", "height"), [(1366, 768), (390, 844)], ids=["laptop-1366x768", "phone-390x844"]
+)
+def test_the_speaker_screen_countdown_and_input_stay_in_view(
+    browser: Any, fake: FakeGtts, tmp_path: Path, width: int, height: int
+) -> None:
+    page = browser.new_page(viewport={"width": width, "height": height}, reduced_motion="reduce")
+    with start(tmp_path, fake.base_url) as server:
+        sim = Simulator(page, server)
+        page.check("#mute")  # no speech to wait through: a silence's countdown starts at once
+        sim.choose("device", "landscape")
+        assert "close" not in _chips(page) and "pass" not in _chips(page)
+
+        sim.chip("button.chip.launch")
+        home = _chips(page)
+        assert "tonight's question" in home
+        assert "close" not in home and "pass" not in home
+
+        for line in EVENING:
+            if line in _chips(page):
+                sim.chip(f'button.chip[data-text="{line}"]')
+            else:
+                sim.type(line)
+            assert "didn't catch" not in sim.answer(), line
+        assert sim.turns() == 15
+        assert sim.text("heard") == "MoreTimeIntent"
+        in_game = _chips(page)
+        assert {"yes", "no", "close", "pass", "what's the score"} <= set(in_game)
+        assert in_game != home and "tonight's question" not in in_game
+
+        page.locator("[data-testid=countdown]").wait_for(state="visible", timeout=10000)
+        transcript = page.locator("#transcript")
+        assert transcript.evaluate("t => t.scrollHeight > t.clientHeight + 100")  # it overflows
+        top, seen, full = transcript.evaluate("t => [t.scrollTop, t.clientHeight, t.scrollHeight]")
+        assert top + seen >= full - 4, f"the transcript isn't at its latest: {top}+{seen} < {full}"
+        for testid in ("speaker", "screen", "countdown", "utterance", "say", "chips"):
+            _in_view(page, testid)
+        assert sim.text("screen-text")  # the screen shows the game, not a blank
+
+        SCREENSHOTS.mkdir(exist_ok=True)
+        shot = tmp_path / f"simulator-{width}x{height}.png"
+        page.screenshot(path=str(shot))
+        (SCREENSHOTS / shot.name).write_bytes(shot.read_bytes())
     page.close()

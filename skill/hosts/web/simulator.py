@@ -16,8 +16,10 @@ Like the chat, the simulator plays Alexa's Settings and Reminders APIs on 127.0.
 (``skill.tools.local_alexa``), so the device time zone and nightly reminders work locally; the
 chat's permission dialog answers "yes" for the couple.
 
-Suggested phrases are sample utterances from the interaction model, so every chip is
-something the model really lists, and the page holds no sentence of its own to speak.
+Suggested phrases fit where the conversation is (``suggestions``: phrases from
+``content/<locale>/simulator.json`` for the place in the last response's session attributes);
+the developer panel also lists one sample utterance of every intent in the interaction model.
+The page holds no sentence of its own to speak.
 
 Device and voice: each utterance may say which device it is spoken to (no screen, an Echo
 Show's landscape screen or an Echo Spot's round one; ``Conversation.screen``) and whose voice
@@ -44,6 +46,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request, send_file
 
 from skill.hosts.chat import ChatSession, ChatTurn, Clock
+from skill.hosts.web.suggestions import Suggestions
 from skill.runtime import apl
 from skill.runtime.nights import night_of, zone
 from skill.runtime.reply import Pause, PersonName, Say, Silence, Sound
@@ -299,6 +302,7 @@ class Simulator:
         self._locale = locale
         self.speaker = speaker
         self.chips = chips or []
+        self.suggestions = Suggestions.load(locale, resolver)
         self._now = now
         self._api_endpoint = api_endpoint
         self.sessions = SessionTable(self._new_session, max_sessions, idle_s)
@@ -366,6 +370,8 @@ class Simulator:
 
     def _state(self, session: SimSession) -> dict[str, Any]:
         local = session.chat.clock.now.astimezone(self._zone)
+        conversation = session.chat.conversation
+        household = self.household(session.user_id)
         return {
             "clock": local.isoformat(timespec="seconds"),
             "time_zone": self._zone.key,
@@ -376,7 +382,10 @@ class Simulator:
             "voice": next(
                 (k for k, v in VOICES.items() if v == session.chat.conversation.person_id), ""
             ),
-            "household": self.household(session.user_id),
+            "household": household,
+            "suggestions": self.suggestions.offer(
+                conversation.in_session, conversation.attributes, household
+            ),
         }
 
     def household(self, user_id: str) -> dict[str, Any] | None:

@@ -3,6 +3,8 @@
 // (/simulator/audio, gTTS); when that answers an error, the browser's own voice speaks.
 // Each utterance says which device it is spoken to and whose voice Alexa recognized; a
 // response's APL screen (its datasource, as the server extracts it) is drawn beside the orb.
+// The suggested phrases come with every answer (and the state): ones that fit where the
+// conversation is now. Only the transcript scrolls; the speaker and the input stay put.
 (function () {
   "use strict";
 
@@ -10,7 +12,7 @@
   const els = {
     speaker: $("speaker"), status: $("status"), countdown: $("countdown"), skip: $("skip"),
     answer: $("answer"), form: $("say-form"), input: $("utterance"), say: $("say"),
-    quiet: $("quiet"), chips: $("chips"), moreChips: $("more-chips"),
+    quiet: $("quiet"), chips: $("chips"), allPhrases: $("all-phrases"),
     transcript: $("transcript"), empty: $("transcript-empty"), clock: $("clock"),
     nextNight: $("next-night"), heard: $("heard"), session: $("session"), night: $("night-id"),
     voice: $("voice"), mute: $("mute"), household: $("household"), request: $("request"),
@@ -136,7 +138,7 @@
 
   function setBusy(busy) {
     for (const el of [els.say, els.quiet, els.nextNight]) el.disabled = busy;
-    for (const chip of els.chips.querySelectorAll("button")) chip.disabled = busy;
+    for (const chip of document.querySelectorAll("button.chip")) chip.disabled = busy;
     document.body.dataset.busy = busy ? "1" : "0";
   }
 
@@ -196,7 +198,7 @@
     bubble.append(label, ...nodes);
     li.append(bubble);
     els.transcript.append(li);
-    li.scrollIntoView({ block: "nearest", behavior: scrolling() });
+    toLatest();
     return li;
   }
 
@@ -207,7 +209,28 @@
     span.textContent = text;
     li.append(span);
     els.transcript.append(li);
-    li.scrollIntoView({ block: "nearest", behavior: scrolling() });
+    toLatest();
+  }
+
+  // The transcript scrolls inside itself, never the page (which would take the speaker away).
+  // Scrolled to its end, it stays there when the panes around it change size.
+  let atLatest = true;
+  function toLatest() {
+    atLatest = true;
+    els.transcript.scrollTo({ top: els.transcript.scrollHeight, behavior: scrolling() });
+  }
+  els.transcript.addEventListener("scroll", () => {
+    const t = els.transcript;
+    atLatest = t.scrollTop + t.clientHeight >= t.scrollHeight - 8;
+  });
+  let seenHeight = 0; // the transcript's height when last measured
+  if (window.ResizeObserver) {
+    new ResizeObserver(() => {
+      const t = els.transcript;
+      // At the end before it shrank (a scroll event may already have seen the new height)?
+      if (atLatest || t.scrollTop + seenHeight >= t.scrollHeight - 8) t.scrollTop = t.scrollHeight;
+      seenHeight = t.clientHeight;
+    }).observe(els.transcript);
   }
 
   function addDivider(text) {
@@ -270,6 +293,27 @@
     els.night.textContent = state.night + (state.nights_ahead ? "  (+" + state.nights_ahead + ")" : "");
     els.clock.textContent = formatClock(state.clock, state.time_zone, false);
     els.household.textContent = JSON.stringify(state.household || {}, null, 2);
+    if (state.suggestions) showSuggestions(state.suggestions);
+    toLatest(); // new chips (or a new screen) may have made the transcript shorter
+  }
+
+  // What to say next, for where the conversation is (the server picks them).
+  function showSuggestions(suggestions) {
+    const items = (suggestions.chips || []).map((chip) => {
+      const li = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "chip " + (chip.kind || "custom");
+      button.dataset.text = chip.text;
+      if (chip.intent) button.title = chip.intent;
+      button.textContent = chip.text;
+      button.disabled = document.body.dataset.busy === "1";
+      li.append(button);
+      return li;
+    });
+    els.chips.replaceChildren(...items);
+    els.chips.dataset.context = suggestions.context || "";
+    els.chips.scrollLeft = 0;
   }
 
   function formatClock(iso, timeZone, dateOnly) {
@@ -440,15 +484,12 @@
     say(text);
   });
   els.quiet.addEventListener("click", () => say(""));
-  els.chips.addEventListener("click", (event) => {
-    const chip = event.target.closest("button.chip");
-    if (chip && !chip.disabled) say(chip.dataset.text);
-  });
-  els.moreChips.addEventListener("click", () => {
-    const collapsed = els.chips.classList.toggle("collapsed");
-    els.moreChips.textContent = collapsed ? "More phrases" : "Fewer phrases";
-    fitChips();
-  });
+  for (const list of [els.chips, els.allPhrases]) {
+    list.addEventListener("click", (event) => {
+      const chip = event.target.closest("button.chip");
+      if (chip && !chip.disabled) say(chip.dataset.text);
+    });
+  }
   els.nextNight.addEventListener("click", nextNight);
   for (const input of document.querySelectorAll('input[name="device"]')) {
     input.addEventListener("change", () => {
@@ -477,19 +518,7 @@
     loadState();
   });
 
-  // Collapsed, only the first two rows of chips show; "More phrases" shows the rest.
-  function fitChips() {
-    const items = Array.from(els.chips.children);
-    for (const item of items) item.hidden = false;
-    const rows = Array.from(new Set(items.map((item) => item.offsetTop))).sort((a, b) => a - b);
-    els.moreChips.hidden = rows.length <= 2;
-    if (rows.length > 2 && els.chips.classList.contains("collapsed")) {
-      for (const item of items) item.hidden = item.offsetTop > rows[1];
-    }
-  }
-  window.addEventListener("resize", fitChips);
   showDevice(chosen("device"));
-  fitChips();
 
   window.heartSimulator = { say, nextNight, play, token: () => token };
   loadState();
