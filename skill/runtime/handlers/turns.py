@@ -16,6 +16,7 @@ from skill.runtime.catalog import Catalog
 from skill.runtime.effects import ForgetHousehold, ReminderCall
 from skill.runtime.flows import dialog
 from skill.runtime.flows.events import EFFECT_DONE, Event
+from skill.runtime.handlers.envelope import envelope_of
 from skill.runtime.handlers.render import build_response
 from skill.runtime.handlers.translate import event_for, facts, session_attributes
 from skill.runtime.nights import zone
@@ -107,7 +108,9 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     )
     # A session paused for Alexa's permission dialog (a directive, no end) keeps its place too.
     paused = reply.end_session is None and bool(reply.directives)
-    if (reply.end_session is False or paused) and "session" in outcome:
+    # Without a session in the request (a one-shot event) there is nothing to keep it in.
+    in_session = envelope_of(envelope).has_session
+    if (reply.end_session is False or paused) and "session" in outcome and in_session:
         handler_input.attributes_manager.session_attributes = to_dict(outcome["session"])
     screen = apl.document(content) if request.screen else None
     return build_response(handler_input.response_builder, reply, screen)
