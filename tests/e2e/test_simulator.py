@@ -46,6 +46,7 @@ def fake(mp3: bytes) -> Iterator[FakeGtts]:
 def start(tmp_path: Path, tts_base_url: str) -> Any:
     return running_server(
         [
+            "--simulator",
             "--store",
             f"sqlite:///{tmp_path / 'heart.db'}",
             "--tts-base-url",

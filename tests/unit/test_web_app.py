@@ -82,6 +82,8 @@ class Env:
             speaker=Speaker(tts, synthesize=self.synth),
         )
         self.client: FlaskClient = self.app.test_client()
+        simulator = self.app.extensions["heart"]["simulator"]
+        self.client.environ_base["HTTP_X_HEART_CSRF"] = simulator.csrf_token
 
     def _fetch(self, url: str, timeout: float) -> bytes:
         self.fetches.append(url)
