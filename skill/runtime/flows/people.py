@@ -39,9 +39,12 @@ def learn_voice(household: Household, person_id: str) -> Household:
 
 
 def partner(household: Household, index: int, content: LocaleContent, rng: Random) -> Segment:
-    """How to say partner ``index`` (0 or 1) out loud."""
+    """How to say partner ``index`` (0 or 1) out loud. A recognized voice is named by Alexa
+    only while that partner is the one speaking; otherwise it is said as ``partner_text``."""
     if index < len(household.voices) and len(household.voices) == 2:
-        return PersonName(household.voices[index])
+        return PersonName(
+            household.voices[index], fallback=partner_text(household, index, content, Random(0))
+        )
     if len(household.names) == 2:
         return Say(household.names[index])
     return content.say("partner.one" if index == 0 else "partner.two", rng)

@@ -13,6 +13,7 @@ are capped in length, so a giant id can neither be stored nor spoken back.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,6 +30,10 @@ MAX_SHORT_CHARS = 200
 MAX_TOKEN_CHARS = 8192
 
 APL_INTERFACE = "Alexa.Presentation.APL"
+#: A personId the skill will use: Alexa's are ``amzn1.ask.person.`` and letters and digits.
+#: Anything else (control characters, quotes, a megabyte) reads as no recognized speaker,
+#: so it is neither stored nor spoken back.
+PERSON_ID = re.compile(r"[A-Za-z0-9._:-]{1,256}")
 
 _EMPTY: Mapping[str, Any] = {}
 
@@ -83,6 +88,10 @@ def _str(value: Any, limit: int = MAX_SHORT_CHARS) -> str:
 
 def _id(value: Any) -> str:
     return _str(value, MAX_ID_CHARS)
+
+
+def _person_id(value: Any) -> str:
+    return value if isinstance(value, str) and PERSON_ID.fullmatch(value) else ""
 
 
 def _timestamp(value: Any) -> datetime | None:
@@ -154,7 +163,7 @@ def read_envelope(event: Any) -> Envelope:
         user_id=_id(_obj(system.get("user")).get("userId"))
         or _id(_obj(session.get("user")).get("userId")),
         device_id=_id(device.get("deviceId")),
-        person_id=_id(_obj(system.get("person")).get("personId")),
+        person_id=_person_id(_obj(system.get("person")).get("personId")),
         api_endpoint=_str(system.get("apiEndpoint"), MAX_ID_CHARS),
         api_token=_str(system.get("apiAccessToken"), MAX_TOKEN_CHARS),
         screen=APL_INTERFACE in interfaces,

@@ -26,6 +26,7 @@ from skill.runtime.settings import Settings
 from skill.runtime.state import Household, State, session_from_json, to_dict
 from skill.runtime.timezone import TimeZoneLookup
 from skill.runtime.turn import TurnRunner, household_key
+from skill.runtime.voices import reply_with_names, stored_voices, voice_key
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,11 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     envelope = handler_input.request_envelope
     request = facts(envelope)
     event = event or event_for(envelope)
+    # Flows see a recognized voice only as its salted key; the raw id stays here, to be
+    # spoken for this speaker alone (``voices.speak_names``).
+    person_id = event.person_id
+    speaker = voice_key(person_id, services.settings.key_salt) if person_id else ""
+    event = dataclasses.replace(event, person_id=speaker)
     content = services.catalog.for_locale(request.locale)
     session = session_from_json(session_attributes(envelope))
     if not session.time_zone:
@@ -60,6 +66,10 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     performed: dict[ReminderCall, ReminderResult] = {}
 
     def apply(household: Household) -> tuple[Household, Reply]:
+        if household.voices:
+            household = dataclasses.replace(
+                household, voices=stored_voices(household.voices, services.settings.key_salt)
+            )
         new_state, reply = dialog.handle(
             State(household, session), event, content, local_now, Random(seed)
         )
@@ -113,6 +123,7 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     if (reply.end_session is False or paused) and "session" in outcome and in_session:
         handler_input.attributes_manager.session_attributes = to_dict(outcome["session"])
     screen = apl.document(content) if request.screen else None
+    reply = reply_with_names(reply, speaker, person_id)
     return build_response(handler_input.response_builder, reply, screen)
 
 
