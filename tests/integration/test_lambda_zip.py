@@ -186,6 +186,7 @@ def container_env(
             f"dynamodb://{dynamodb_table}?region={TEST_REGION}&endpoint={dynalite_endpoint}"
         ),
         "HEART_SKILL_ID": LOCAL_SKILL_ID,
+        "HEART_KEY_SALT": TEST_KEY_SALT,
         **AWS_TEST_ENV,
     }
 

@@ -284,13 +284,24 @@ def read_body(max_body_bytes: int) -> bytes:
             request.stream.read(1)  # a chunked body cut off at the cap raises the 413 here
     except RequestEntityTooLarge:
         raise
-    except TimeoutError:
-        log.warning("body_timeout path=%s", request.path)
-        abort(408)
     except Exception as exc:
+        if _caused_by(exc, TimeoutError):  # werkzeug reports it as a client disconnect
+            log.warning("body_timeout path=%s", request.path)
+            abort(408)
         log.warning("body_unreadable path=%s error=%s", request.path, type(exc).__name__)
         abort(400)
     return body
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _answer_alexa(

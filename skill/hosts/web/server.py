@@ -117,6 +117,8 @@ def settings(workers: int = 1) -> dict[str, Any]:
         "limit_request_fields": 50,
         "limit_request_field_size": 8190,
         "accesslog": None,
+        # gunicorn 27's control socket is one path per user: two servers would fight over it.
+        "control_socket_disable": True,
     }
 
 
@@ -192,6 +194,7 @@ graceful_timeout = GRACEFUL_TIMEOUT_S
 limit_request_line = settings()["limit_request_line"]
 limit_request_fields = settings()["limit_request_fields"]
 limit_request_field_size = settings()["limit_request_field_size"]
+control_socket_disable = True
 
 
 def on_starting(server: Any) -> None:
