@@ -66,7 +66,9 @@ def run_serve(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = 
     try:
         settings = with_key_salt(Settings.from_env(store_url=args.store), local=local)
         options = WebOptions.from_env(
-            verify=not args.no_verify, simulator=args.simulator, locale=args.locale
+            verify=not args.no_verify,
+            simulator=True if args.simulator else None,
+            locale=args.locale,
         )
         if options.simulator and not local:
             print(f"refusing HEART_SIMULATOR on {args.host}: loopback addresses only", file=err)
