@@ -342,3 +342,26 @@ def test_a_valid_request_still_gets_in_after_all_that(site: Site) -> None:
     body = envelope("user-after-forgeries")
     status, answer = site.call("POST", "/alexa", body, signed(body))
     assert status == 200 and answer["response"]["outputSpeech"]["ssml"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 50_000 + b"]" * 50_000,
+        b'{"request": {"type": "LaunchRequest", "x": ' + b"[" * 900 + b"]" * 900 + b"}}",
+        b'{"request": "not an object"}',
+    ],
+    ids=["deeper than json can read", "deep but readable", "not an envelope"],
+)
+def test_without_verification_a_nested_or_odd_body_is_never_a_5xx(
+    tmp_path: Path, body: bytes
+) -> None:
+    db = tmp_path / "heart.db"
+    env = {"HEART_KEY_SALT": TEST_KEY_SALT}
+    with running_server(["--no-verify", "--store", f"sqlite:///{db}"], env=env) as server:
+        site = Site("serve --no-verify", server, db, workers=1)
+        status, answer = site.call("POST", "/alexa", body, {"Content-Type": "application/json"})
+        assert status in (200, 400), answer
+        if status == 200:
+            assert answer["version"] == "1.0" and answer["response"] != {}, answer
+        assert "Traceback" not in server.log(), server.log()
