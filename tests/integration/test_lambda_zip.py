@@ -281,7 +281,7 @@ def test_a_second_build_of_the_same_commit_gives_identical_bytes(
 def test_the_zip_installs_exactly_the_lambda_lock(built_zip: tuple[Path, str]) -> None:
     with zipfile.ZipFile(built_zip[0]) as archive:
         installed = {
-            name.split("/")[0].removesuffix(".dist-info").rsplit("-", 1)
+            tuple(name.split("/")[0].removesuffix(".dist-info").rsplit("-", 1))
             for name in archive.namelist()
             if name.split("/")[0].endswith(".dist-info")
         }

@@ -233,6 +233,10 @@ def find_python(version: str) -> str | None:
     return None
 
 
+#: Where Lambda unpacks the zip (``LAMBDA_TASK_ROOT``); tracebacks name files under it.
+LAMBDA_TASK_ROOT = "/var/task"
+
+
 def precompile(staging: Path, python_version: str) -> bool:
     """Compile every module with the runtime's own Python version.
 
@@ -253,6 +257,12 @@ def precompile(staging: Path, python_version: str) -> bool:
             "0",
             "--invalidation-mode",
             "unchecked-hash",
+            # Name sources as Lambda will see them, not by this build's temporary directory:
+            # bytecode embeds the path, so a second build would otherwise differ.
+            "-s",
+            str(staging),
+            "-p",
+            LAMBDA_TASK_ROOT,
             str(staging),
         ],
         capture_output=True,
