@@ -367,11 +367,12 @@ class RequestVerifier:
         except VerificationError as exc:
             self._remember_failure(url, exc.reason)
             raise
+        else:
+            self._remember(url, trusted)  # before the waiters wake, so they find it
         finally:
             with self._lock:
                 self._in_flight.pop(url, None)
             mine.set()
-        self._remember(url, trusted)
         return chain.leaf
 
     def _remember_failure(self, url: str, reason: Reason) -> None:
