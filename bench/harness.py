@@ -165,7 +165,7 @@ class TurnRecord:
     store_s: float
     reads: int
     writes: int
-    context: str
+    activity: str
     session_open: bool
     #: The request envelope, kept for launches only (the bare baselines answer the same ones).
     request: dict[str, Any] | None = None
@@ -214,7 +214,7 @@ class Couple:
                     store.seconds,
                     store.reads,
                     store.writes,
-                    str(attributes.get("context", "")),
+                    str((attributes.get("place") or {}).get("activity", "")),
                     response.get("response", {}).get("shouldEndSession") is False,
                     event if is_launch else None,
                     ERRORS.last if ERRORS.count != errors_before else "",

@@ -32,7 +32,7 @@ from bench.harness import (
 )
 from bench.sizes import item_bytes
 from bench.stats import Figure, Sample
-from skill.runtime.flows import dialog
+from skill.runtime.flows.registry import REGISTRY
 from skill.tools.nlu import Resolver
 
 
@@ -104,7 +104,7 @@ def unavailable(activity: Activity, nlu: Resolver) -> str:
     if importlib.util.find_spec(activity.module) is None:
         return f"{activity.module.replace('.', '/')}.py not present"
     resolution = nlu.resolve(activity.start)
-    if resolution.kind != "intent" or resolution.intent not in dialog.INTENT_FLOWS:
+    if resolution.kind != "intent" or resolution.intent not in REGISTRY.intent_flows:
         return f"{activity.start!r} is not understood by the interaction model yet"
     return ""
 
@@ -199,7 +199,7 @@ def check_activities(run: StoreRun, activities: list[Activity]) -> None:
             run.missing[activity.key] = f"{activity.start!r} gave no turn to measure"
         elif activity.measure_start:
             continue
-        elif all(r.context in ("", "top") for r in records):
+        elif all(r.activity in ("", "home") for r in records):
             run.missing[activity.key] = (
                 f"the cue words {list(activity.steps)} never reached the activity"
             )
@@ -336,11 +336,11 @@ def available_activities(nlu: Resolver) -> tuple[list[Activity], dict[str, str]]
 BREAKDOWN = (
     ("envelope in (ask-sdk deserialize)", "skill.runtime.app", "HeartSkill.deserialize"),
     ("household from JSON", "skill.runtime.turn", "household_from_json"),
-    ("session from JSON", "skill.runtime.handlers.turns", "session_from_json"),
+    ("session from JSON", "skill.runtime.handlers.pipeline", "session_from_json"),
     ("dialog (pure flows)", "skill.runtime.flows.dialog", "handle"),
     ("state to JSON", "skill.runtime.turn", "to_dict"),
-    ("session to JSON", "skill.runtime.handlers.turns", "to_dict"),
-    ("reply to response", "skill.runtime.handlers.turns", "build_response"),
+    ("session to JSON", "skill.runtime.handlers.pipeline", "to_dict"),
+    ("reply to response", "skill.runtime.handlers.pipeline", "build_response"),
     ("response out (ask-sdk serialize)", "skill.runtime.app", "HeartSkill.serialize"),
 )
 

@@ -107,6 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_serve_parser(sub)
     add_preview_parser(sub)
+    report = sub.add_parser(
+        "content-report",
+        help="count the content: kinds, games, prompts, exercises, questions by theme and depth",
+    )
+    report.add_argument("--locale", default="en-US")
+    report.add_argument(
+        "--content-dir", default=None, help="the content folder (default: HEART_CONTENT_DIR)"
+    )
     build = sub.add_parser(
         "build-lambda", help="build the AWS Lambda zip (only what the runtime needs)"
     )
@@ -171,6 +179,14 @@ def run_export_skill_package(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def run_report(args: argparse.Namespace, out: TextIO) -> int:
+    """Print what the content holds, from the catalog as the skill loads it."""
+    from skill.tools.content_report import run_content_report
+
+    content_dir = Path(args.content_dir) if args.content_dir else Settings.from_env().content_dir
+    return run_content_report(out, sys.stderr, locale=args.locale, content_dir=content_dir)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
@@ -187,6 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_build_lambda(args, sys.stdout)
     if args.command == "export-skill-package":
         return run_export_skill_package(args, sys.stdout)
+    if args.command == "content-report":
+        return run_report(args, sys.stdout)
     return 2
 
 

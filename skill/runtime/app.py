@@ -18,10 +18,11 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.runtime.catalog import Catalog
-from skill.runtime.flows import dialog
+from skill.runtime.flows.registry import REGISTRY
 from skill.runtime.handlers.envelope import read_envelope, sdk_envelope
 from skill.runtime.handlers.errors import SPOKEN_REQUESTS, SpeakingExceptionHandler
 from skill.runtime.handlers.permissions import PermissionResponseHandler
+from skill.runtime.handlers.pipeline import Services
 from skill.runtime.handlers.spoken import (
     IntentHandler,
     LaunchHandler,
@@ -29,7 +30,6 @@ from skill.runtime.handlers.spoken import (
     SkillDisabledHandler,
 )
 from skill.runtime.handlers.system import CanFulfillHandler, QuietHandler
-from skill.runtime.handlers.turns import Services
 from skill.runtime.reminders import RemindersClient
 from skill.runtime.reply import Say
 from skill.runtime.settings import Settings
@@ -88,7 +88,7 @@ class HeartSkill:
 
 def known_intents() -> frozenset[str]:
     """Every intent name the dialog answers; the interaction model must match this set."""
-    return frozenset(dialog.INTENT_FLOWS)
+    return frozenset(REGISTRY.intent_flows)
 
 
 def build_skill(

@@ -37,9 +37,14 @@ class Question:
     depth: int
     text: str
     follow_up: str = ""
+    barrier: str = ""
+    audience: str = ""
+    #: Its theme is asked only when the couple names it (money, family): never in the mix.
+    opt_in: bool = False
 
 
 def _parse_questions(data: Mapping[str, Any]) -> tuple[Question, ...]:
+    opt_in = frozenset(data.get("opt_in_themes", ()))
     return tuple(
         Question(
             id=q["id"],
@@ -47,6 +52,9 @@ def _parse_questions(data: Mapping[str, Any]) -> tuple[Question, ...]:
             depth=q["depth"],
             text=q["text"],
             follow_up=q.get("follow_up", ""),
+            barrier=q.get("barrier", ""),
+            audience=q.get("audience", ""),
+            opt_in=q["theme"] in opt_in,
         )
         for q in data["questions"]
     )
@@ -58,6 +66,8 @@ class GameQuestion:
 
     id: str
     text: str
+    #: Tender: shared out loud and never scored.
+    share: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,9 @@ def _parse_games(data: Mapping[str, Any]) -> tuple[Game, ...]:
             rules=g["rules"],
             answer_seconds=g["answer_seconds"],
             tell_seconds=g.get("tell_seconds", 0),
-            questions=tuple(GameQuestion(q["id"], q["text"]) for q in g["questions"]),
+            questions=tuple(
+                GameQuestion(q["id"], q["text"], q.get("share", False)) for q in g["questions"]
+            ),
         )
         for g in data["games"]
     )

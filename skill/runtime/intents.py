@@ -15,6 +15,8 @@ QUESTION_ABOUT = "QuestionAboutIntent"
 # Names and voices
 SET_NAMES = "SetNamesIntent"
 FORGET_NAMES = "ForgetNamesIntent"
+#: One partner saying who is speaking ("this is Sam"), to bind a recognized voice to a name.
+INTRODUCE = "IntroduceIntent"
 
 # Question games
 PLAY_GAME = "PlayGameIntent"
@@ -22,6 +24,8 @@ CLOSE = "CloseIntent"
 PASS = "PassIntent"
 SCORE = "ScoreIntent"
 END_GAME = "EndGameIntent"
+REMATCH = "RematchIntent"
+HOW_TO_PLAY = "HowToPlayIntent"
 
 # Gratitude, the shape of an evening, the nightly ritual, and forgetting
 GRATITUDE = "GratitudeIntent"
@@ -32,6 +36,8 @@ WEEK_RECAP = "WeekRecapIntent"
 SET_REMINDER = "SetReminderIntent"
 CHANGE_REMINDER = "ChangeReminderIntent"
 CANCEL_REMINDER = "CancelReminderIntent"
+#: Asking about the reminder ("when is our reminder") must never change it.
+REMINDER_STATUS = "ReminderStatusIntent"
 DELETE_DATA = "DeleteDataIntent"
 
 # Listening exercises
@@ -43,6 +49,11 @@ BREAK = "TakeBreakIntent"
 ME_FIRST = "MeFirstIntent"
 GOES_FIRST = "GoesFirstIntent"
 YOU_CHOOSE = "YouChooseIntent"
+#: How the couple likes to be left to talk after a question: held open, or closed.
+TALK_TIME = "TalkTimeIntent"
+
+# Closing the evening ("thanks, that was lovely"): a goodbye, not a stop mid-task
+GOODBYE = "GoodbyeIntent"
 
 # Amazon's standard built-ins, all of which the skill answers
 HELP = "AMAZON.HelpIntent"
@@ -86,6 +97,8 @@ SLOT_TIME = "time"
 SLOT_DAY_PART = "dayPart"
 SLOT_GAME = "game"
 SLOT_LENGTH = "length"
+SLOT_NAME = "name"
+SLOT_STYLE = "style"
 
 #: The theme slot value that clears a theme preference ("any theme", "surprise us").
 ANY_THEME = "any"

@@ -42,10 +42,17 @@ class NightEntry:
 
 @dataclass
 class QuestionPrefs:
-    """How the couple likes their questions: depth 1-3 (None: light and personal) and theme."""
+    """How the couple likes their questions: depth 1-3 (None: light and personal), theme, and
+    what happens after a question: ``hold`` (wait quietly with them, chime, one short question)
+    or ``close`` (leave them to it, with one short way back); empty is ``hold``.
+
+    ``deeper_night`` is the night a "go deeper" was asked: deep is a choice for that night, and
+    the next night starts again at ``depth`` (their usual level)."""
 
     depth: int | None = None
     theme: str | None = None
+    talk: str = ""
+    deeper_night: str = ""
 
 
 @dataclass
@@ -162,19 +169,54 @@ class Household:
     gratitude: GratitudeProgress = field(default_factory=GratitudeProgress)
     reminder: NightlyReminder = field(default_factory=NightlyReminder)
     names_offered: bool = False
+    #: Recognized voices a partner has named ("this is Sam"): voice id -> partner index. Never
+    #: inferred from who spoke first.
+    voice_names: dict[str, int] = field(default_factory=dict)
+    #: What an activity keeps between sessions beyond the fields above, by activity name: ids
+    #: and counters as small integers, never anything anyone said.
+    kept: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass
+class ReminderDraft:
+    """A reminder being arranged: create or update, and the time (``HH:MM``) once heard."""
+
+    action: str = ""
+    time: str = ""
+
+
+#: The activity that holds the floor when none does: the skill's front door.
+HOME = "home"
+
+
+@dataclass
+class Place:
+    """Where the conversation is: the activity holding the floor, the offer a "yes" would
+    accept (named by the activity that made it), how many answers in a row could not be
+    placed there, and a reminder being arranged. Replaced whole, so its parts never disagree."""
+
+    activity: str = HOME
+    offer: str = ""
+    retries: int = 0
+    reminder: ReminderDraft = field(default_factory=ReminderDraft)
+
+
+#: Bump when the session's shape changes, and teach ``migrate_session`` the step.
+SESSION_SCHEMA = 2
 
 
 @dataclass
 class Session:
     """What one Alexa session remembers: where the dialog is, and what was said last."""
 
-    context: str = "top"
+    schema: int = SESSION_SCHEMA
+    place: Place = field(default_factory=Place)
     question_id: str = ""
-    offer: str = ""
+    #: Answers in a row the skill could not place (fallbacks), so the next one can say more.
+    misses: int = 0
     last_speech: list[list[Any]] = field(default_factory=list)
     last_reprompt: list[list[Any]] = field(default_factory=list)
     time_zone: str = ""
-    pending: str = ""
 
 
 @dataclass
@@ -348,9 +390,47 @@ def household_from_json(data: dict[str, Any] | None) -> Household:
     return from_dict(Household, migrate(data))
 
 
+#: Session schema 1's ``context`` names, as today's activities.
+_CONTEXT_ACTIVITY = {
+    "top": HOME,
+    "question": "tonight",
+    "names": "names",
+    "game": "games",
+    "listening": "listening",
+    "listening_offer": "listening",
+    "gratitude": "gratitude",
+    "ritual": "reminders",
+    "forget": "privacy",
+}
+_RETRY_SUFFIX = "_retry"
+
+
+def migrate_session(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring session attributes written by an older deployment up to ``SESSION_SCHEMA``, so a
+    session open during a deploy carries on. Schema 1 kept the place in loose strings:
+    ``context``, an ``offer`` with a ``_retry`` suffix, and ``pending`` as ``action|HH:MM``."""
+    if data.get("schema", 1) != 1 or "place" in data:
+        return data
+    migrated = {k: v for k, v in data.items() if k not in ("context", "offer", "pending")}
+    context, offer = data.get("context", "top"), data.get("offer", "")
+    pending = data.get("pending", "")
+    if not all(isinstance(v, str) for v in (context, offer, pending)):
+        raise ValueError("session: schema 1 place is not made of strings")
+    retries = 1 if offer.endswith(_RETRY_SUFFIX) else 0
+    action, _, time = pending.partition("|")
+    migrated["place"] = {
+        "activity": _CONTEXT_ACTIVITY.get(context, HOME),
+        "offer": offer.removesuffix(_RETRY_SUFFIX),
+        "retries": retries,
+        "reminder": {"action": action, "time": time},
+    }
+    migrated["schema"] = SESSION_SCHEMA
+    return migrated
+
+
 def session_from_json(data: Any) -> Session:
     """Session attributes are client-supplied: anything malformed yields a fresh session."""
     try:
-        return from_dict(Session, data if isinstance(data, dict) else {})
+        return from_dict(Session, migrate_session(data) if isinstance(data, dict) else {})
     except ValueError:
         return Session()

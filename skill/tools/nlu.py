@@ -2,15 +2,41 @@
 
 The chat and the simulator page type what a person would say; this resolver turns it into
 the intent and slots Alexa would send, using the very same sample utterances, slot values
-and synonyms as ``interaction_models/<locale>.json``. So trying the skill locally also tries
-the model, and an utterance that works here is one the model really lists.
+and synonyms as ``interaction_models/<locale>.json``. Nothing here is a list of phrasings of
+its own: every intent it can answer is learned from the model's samples.
+
+Alexa generalises beyond its samples, and two people on a sofa don't speak in samples ("um,
+okay so can we have another one?"), so neither does this resolver. In order:
+
+1. **Exactly a sample**, slots filled from the model's values: the sample with the most
+   literal words wins, and a listed slot value beats a catch-all first name.
+2. **A sample once fillers are peeled off** the ends ("um", "okay so", "can you", "please",
+   "alexa", "by the way"): the same match on what is left.
+3. **A sample's words around a value the model doesn't list** ("a question about
+   spaceships", "alex goes first"): that intent with the slot unresolved, so the flow can
+   re-ask.
+4. **Closest by weighted word overlap.** Words are weighed by how rare they are among the
+   samples, so "reminder" counts for more than "us"; a word the model has never seen counts
+   as much as the rarest, because it is evidence the line is about something else (the
+   couple talking about Lisbon is not a command). Slot values found in the line stand in for
+   the sample's slot. A line that negates ("don't cancel the reminder") never matches a
+   sample that doesn't, or one that negates another word; sharing only words like "what"
+   and "is" is no match; a typo-level spelling match also counts.
+5. **Only a listed value** of two or more words ("would you rather"): the one intent whose
+   samples take that slot, as Alexa hears it while the skill asks for that slot.
+
+Anything else is the fallback. ``tests/unit/test_understanding.py`` measures all this on a
+set of phrasings that are mostly not samples, next to a matcher that only knows the samples.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,12 +44,69 @@ from typing import Any
 from skill.runtime.times import spoken_to_slot
 
 FALLBACK = "AMAZON.FallbackIntent"
-#: A typed line this close to a sample utterance (0..1) counts as that sample.
+NAME_TYPE = "AMAZON.FirstName"
+#: A typed line this close to a sample utterance, letter by letter (0..1), is that sample.
 FUZZY_THRESHOLD = 0.82
+#: A line whose weighted word overlap with a sample (an F1 score, 0..1) reaches this is it.
+OVERLAP_THRESHOLD = 0.7
 
 #: How people open a custom skill by voice; ``{name}`` is the invocation name.
 LAUNCH_VERBS = ("open", "start", "launch", "begin", "load", "talk to", "use", "resume", "run")
 ONE_SHOT_VERBS = ("ask", "tell")
+
+#: Words around a request that carry no request of their own, peeled off its ends.
+LEADING_FILLERS = (
+    "um", "umm", "uh", "erm", "er", "hmm", "okay so", "so", "okay", "alright", "well", "oh",
+    "hey", "hi", "yeah", "alexa", "can you", "could you", "would you", "will you", "please",
+    "just", "actually", "and", "but", "now", "i think", "right",
+)  # fmt: skip
+TRAILING_FILLERS = (
+    "please", "alexa", "then", "now", "thanks", "thank you", "for us", "tonight", "by the way",
+    "i think", "i guess", "if you like", "for me", "right now", "really", "again",
+)  # fmt: skip
+#: Words that never decide which request a line is, wherever they are.
+FILLER_WORDS = frozenset({
+    "um", "umm", "uh", "erm", "er", "hmm", "so", "okay", "please", "just", "really", "actually",
+    "alexa", "oh", "well", "hey",
+})  # fmt: skip
+#: A line opening with one of these describes something ("that's a big one") rather than
+#: asking for it; near a sample, it is only read as one that opens the same way.
+DESCRIBING = frozenset({"that's", "that", "it's", "this", "those", "these"})
+#: A line that says one of these is asking for the opposite of a sample without one.
+NEGATIONS = frozenset({
+    "don't", "dont", "not", "never", "no", "nope", "nah", "doesn't", "didn't", "won't", "isn't",
+    "haven't", "can't",
+})  # fmt: skip
+#: Negations that bind the next word ("don't forget"), unlike a bare "no" or "nah".
+BINDING_NEGATIONS = NEGATIONS - {"no", "nope", "nah"}
+#: Words that say how a sentence is built, not what it asks for: sharing only these (and a
+#: negation) with a sample is no evidence of meaning the same ("what time is it" is not
+#: "what round is it").
+FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "is", "are", "was", "were", "be", "am", "it", "it's", "that", "that's",
+    "this", "these", "those", "what", "what's", "which", "who", "how", "do", "does", "did",
+    "can", "could", "would", "will", "should", "we", "we're", "we've", "we'd", "we'll", "us",
+    "our", "i", "i'm", "i've", "i'd", "i'll", "me", "my", "you", "you're", "your", "to", "of",
+    "for", "on", "in", "at", "with", "about", "and", "or", "but", "so", "if", "then", "there",
+    "here", "one", "ones", "some", "any", "let", "let's", "have", "has", "had", "get", "got",
+})  # fmt: skip
+#: Spellings and contractions typed for the same spoken word.
+SPELLINGS = {
+    "favorite": "favourite", "favorites": "favourites", "ok": "okay", "wanna": "want to",
+    "gonna": "going to", "gotta": "got to", "nevermind": "never mind", "whats": "what's",
+    "tonights": "tonight's", "lets": "let's", "dont": "don't", "im": "i'm", "thats": "that's",
+    "ive": "i've", "weve": "we've", "whos": "who's", "hows": "how's", "its": "it's",
+}  # fmt: skip
+_NUMBERS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen",
+)  # fmt: skip
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+#: At most this many function words may follow a whole sample ("pass on this one then").
+TAIL_WORDS = 4
+#: How much a slot value found in the line weighs, against a word's rarity.
+SLOT_WEIGHT = 4.0
 
 
 @dataclass(frozen=True)
@@ -46,12 +129,19 @@ class Resolution:
     literal: str = field(default="", compare=False)
 
 
+Part = str | tuple[str, str]  # a literal word, or (slot name, slot type)
+
+
 @dataclass(frozen=True)
 class _Sample:
     intent: str
-    pattern: re.Pattern[str]
+    parts: tuple[Part, ...]
     literal: str
     slot_types: dict[str, str]
+
+    @property
+    def words(self) -> list[str]:
+        return [p for p in self.parts if isinstance(p, str)]
 
 
 def normalise(text: str) -> str:
@@ -62,6 +152,26 @@ def normalise(text: str) -> str:
     return re.sub(r"^(alexa|echo|computer) ", "", text)
 
 
+def number_words(value: int) -> str:
+    """A number below a hundred as it is spoken ("forty two")."""
+    if value < 20:
+        return _NUMBERS[value]
+    tens, units = divmod(value, 10)
+    return _TENS[tens - 2] + (f" {_NUMBERS[units]}" if units else "")
+
+
+def spoken_words(text: str) -> list[str]:
+    """``normalise``, then what a speaker says for what was typed: "5" is "five", "9pm" is
+    "nine pm", "favorite" is "favourite"."""
+    text = re.sub(r"(\d)([ap]m)\b", r"\1 \2", normalise(text))
+    words: list[str] = []
+    for word in text.split():
+        if word.isdigit() and int(word) < 100:
+            word = number_words(int(word))
+        words.extend(SPELLINGS.get(word, word).split())
+    return words
+
+
 class Resolver:
     """Resolve typed utterances against one locale's interaction model."""
 
@@ -69,20 +179,32 @@ class Resolver:
         language = model["interactionModel"]["languageModel"]
         self.invocation = normalise(language["invocationName"])
         self._types: dict[str, dict[str, tuple[str, str]]] = {}
+        vocabulary: set[str] = set()
         for slot_type in language.get("types", []):
             table: dict[str, tuple[str, str]] = {}
             for value in slot_type["values"]:
                 name = value["name"]["value"]
                 value_id = value.get("id") or name
                 for word in [name, *value["name"].get("synonyms", [])]:
-                    table[normalise(word)] = (value_id, name)
+                    table[" ".join(spoken_words(word))] = (value_id, name)
+                    vocabulary.update(spoken_words(word))
             self._types[slot_type["name"]] = table
         self._samples: list[_Sample] = []
         for intent in language["intents"]:
             slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
             for sample in intent.get("samples", []):
-                self._samples.append(self._compile(intent["name"], sample, slot_types))
+                compiled = self._compile(intent["name"], sample, slot_types)
+                self._samples.append(compiled)
+                vocabulary.update(compiled.words)
         self.intents = frozenset(i["name"] for i in language["intents"])
+        #: Every word the model knows; a first name is never one of them ("i'm done").
+        self._vocabulary = frozenset(vocabulary)
+        counts: Counter[str] = Counter()
+        for compiled in self._samples:
+            counts.update(set(map(self._stem, compiled.words)))
+        total = len(self._samples) + 1
+        self._weights = {w: 1.0 + math.log(total / (n + 1)) for w, n in counts.items()}
+        self._unknown_weight = 1.0 + math.log(total)
 
     @classmethod
     def from_file(cls, path: Path) -> Resolver:
@@ -97,16 +219,14 @@ class Resolver:
 
     @staticmethod
     def _compile(intent: str, sample: str, slot_types: dict[str, str]) -> _Sample:
-        parts = re.split(r"(\{\w+\})", normalise_sample(sample))
-        regex = ""
-        literal = ""
-        for part in parts:
-            if part.startswith("{") and part.endswith("}"):
-                regex += f"(?P<{part[1:-1]}>.+?)"
+        parts: list[Part] = []
+        for piece in re.split(r"(\{\w+\})", sample):
+            if re.fullmatch(r"\{\w+\}", piece):
+                parts.append((piece[1:-1], slot_types.get(piece[1:-1], "")))
             else:
-                regex += re.escape(part)
-                literal += part
-        return _Sample(intent, re.compile(f"^{regex}$"), literal.strip(), slot_types)
+                parts.extend(spoken_words(piece))
+        literal = " ".join(p for p in parts if isinstance(p, str))
+        return _Sample(intent, tuple(parts), literal, slot_types)
 
     def resolve(self, text: str) -> Resolution:
         """Launch phrases, one-shots ("ask heart to heart for ..."), or an in-session intent."""
@@ -127,58 +247,162 @@ class Resolver:
         return self.intent_for(said)
 
     def intent_for(self, said: str) -> Resolution:
-        """The best sample match: exact first (most literal words wins), then near misses."""
-        said = normalise(said)
-        best: tuple[tuple[int, int, int], Resolution] | None = None
-        for sample in self._samples:
-            match = sample.pattern.match(said)
-            if not match:
-                continue
-            slots = {
-                slot: self._slot_value(sample.slot_types.get(slot, ""), spoken)
-                for slot, spoken in match.groupdict().items()
-            }
-            resolved = sum(1 for v in slots.values() if v.value_id is not None)
-            unresolved = len(slots) - resolved
-            if unresolved and not sample.literal:
-                # A slot-only sample ("{game}") says nothing unless its value is known.
-                continue
-            # A value listed in one of the model's own slot types ("would you rather") is
-            # stronger evidence than a catch-all like a first name.
-            listed = sum(
-                1
-                for slot, value in slots.items()
-                if value.value_id is not None and sample.slot_types.get(slot, "") in self._types
-            )
-            rank = (-unresolved, listed, len(sample.literal))
-            candidate = Resolution("intent", sample.intent, slots, literal=sample.literal)
-            if best is None or rank > best[0]:
-                best = (rank, candidate)
-        if best is not None and best[0][0] == 0:
-            return best[1]
-        near = self._fuzzy(said)
-        if near is not None:
-            return near
-        # A sample matched but a slot value is unknown: the flow re-asks for it, as long as
-        # the sample's own words carry the sentence ("a question about spaceships"); a lone
-        # carrier word around an unknown value ("the purple elephant sings") is just noise.
-        if best is not None and len(best[1].literal.split()) >= 2:
-            return best[1]
-        return Resolution("intent", FALLBACK, {})
-
-    def _fuzzy(self, said: str) -> Resolution | None:
-        scored = [
-            (difflib.SequenceMatcher(None, said, s.literal).ratio(), s)
-            for s in self._samples
-            if not s.slot_types and s.literal
-        ]
+        """The best reading of one line: a sample, a sample inside fillers, a sample around
+        an unknown value, the closest sample by weighted overlap, a bare listed value, or
+        the fallback."""
+        typed = normalise(said).split()
+        partial: Resolution | None = None
+        peeled = list(self._peeled(spoken_words(said)))
+        for words in [typed, *peeled]:
+            exact, unresolved = self._exact(words)
+            if exact is not None:
+                return exact
+            partial = partial or unresolved
+        if partial is not None:
+            return partial
+        leading = self._leading(min(peeled, key=len))
+        if leading is not None:
+            return leading
+        # The whole line, and the line with every filler peeled off its ends ("could you").
+        near = [self._closest(words) for words in (peeled[0], min(peeled, key=len))]
+        scored = [n for n in near if n is not None]
         if scored:
-            score, sample = max(scored, key=lambda pair: pair[0])
-            if score >= FUZZY_THRESHOLD:
-                return Resolution("intent", sample.intent, {})
+            return max(scored, key=lambda pair: pair[0])[1]
+        return self._named(spoken_words(said)) or Resolution("intent", FALLBACK, {})
+
+    def _leading(self, words: list[str]) -> Resolution | None:
+        """A sample of two or more words said first, then a short tail that only says how
+        the sentence is built ("we give up on this one", "i'll go first if that's okay").
+        A tail with words of its own is about something else ("let's go to lisbon", "we're
+        finished with this game"), so the line isn't read as the sample."""
+        for cut in range(len(words) - 1, 1, -1):
+            tail = words[cut:]
+            if len(tail) > TAIL_WORDS:
+                break
+            if not set(tail) <= FUNCTION_WORDS | FILLER_WORDS:
+                continue
+            # a first name could be any word: "i'm glad you said that" introduces nobody
+            exact, _ = self._exact(words[:cut], names=False)
+            if exact is not None:
+                return exact
         return None
 
-    def _slot_value(self, slot_type: str, spoken: str) -> SlotValue:
+    def _named(self, words: list[str]) -> Resolution | None:
+        """A line that is nothing but a listed value of two or more words ("would you
+        rather", "hopes and dreams"), of a slot type only one intent's samples use: that
+        intent with the slot filled. This is what Alexa does while the skill elicits that
+        slot; the model itself has no bare-slot sample, which would let the intent claim any
+        short phrase, so the strict matcher does not understand these lines."""
+        spoken = " ".join(words)
+        if len(words) < 2:
+            return None
+        found: list[Resolution] = []
+        for slot_type, table in self._types.items():
+            if spoken not in table:
+                continue
+            users = {
+                (s.intent, n)
+                for s in self._samples
+                for n, k in s.slot_types.items()
+                if k == slot_type
+            }
+            if len({intent for intent, _ in users}) != 1:
+                return None
+            (intent, slot), *_ = sorted(users)
+            value_id, name = table[spoken]
+            found.append(Resolution("intent", intent, {slot: SlotValue(spoken, value_id, name)}))
+        return found[0] if len(found) == 1 else None
+
+    # -- 1 and 2: exact samples, with fillers peeled off -----------------------------------
+
+    def _peeled(self, words: list[str]) -> Iterator[list[str]]:
+        """``words`` itself, then with fillers peeled off its ends, fewest peeled first."""
+        seen = {tuple(words)}
+        frontier = [words]
+        yield words
+        while frontier:
+            following: list[list[str]] = []
+            for current in frontier:
+                for filler in LEADING_FILLERS:
+                    size = len(filler.split())
+                    if current[:size] == filler.split() and len(current) > size:
+                        following.append(current[size:])
+                for filler in TRAILING_FILLERS:
+                    size = len(filler.split())
+                    if current[-size:] == filler.split() and len(current) > size:
+                        following.append(current[:-size])
+            frontier = []
+            for candidate in following:
+                if tuple(candidate) not in seen:
+                    seen.add(tuple(candidate))
+                    frontier.append(candidate)
+                    yield candidate
+
+    def _exact(
+        self, words: list[str], names: bool = True
+    ) -> tuple[Resolution | None, Resolution | None]:
+        """A full match of a sample (every slot resolved), and the best match whose slot
+        holds a value the model doesn't list (when its own words carry the line). Without
+        ``names``, samples with a first name slot are left out."""
+        best: tuple[tuple[int, int, int], Resolution] | None = None
+        partial: tuple[tuple[int, int], Resolution] | None = None
+        for sample in self._samples:
+            if not names and NAME_TYPE in sample.slot_types.values():
+                continue
+            for slots in self._fits(sample.parts, words, {}):
+                unresolved = [s for s, v in slots.items() if v.value_id is None]
+                candidate = Resolution("intent", sample.intent, slots, literal=sample.literal)
+                if unresolved:
+                    if self._carries(sample, {s: slots[s].spoken for s in unresolved}):
+                        rank2 = (len(sample.words), -len(unresolved))
+                        if partial is None or rank2 > partial[0]:
+                            partial = (rank2, candidate)
+                    continue
+                # A value listed in one of the model's own slot types ("would you rather")
+                # is stronger evidence than a catch-all like a first name.
+                listed = sum(1 for s in slots if sample.slot_types.get(s, "") in self._types)
+                rank = (len(sample.words), listed, len(sample.literal))
+                if best is None or rank > best[0]:
+                    best = (rank, candidate)
+        return (best[1] if best else None), (partial[1] if partial else None)
+
+    def _carries(self, sample: _Sample, unknown: dict[str, str]) -> bool:
+        """Whether a sample's words around values it doesn't list still say what the line
+        wants, so the flow can re-ask: two or more of its own words, around a value of at
+        most two words with one the model has never seen ("a question about spaceships",
+        "alex goes first", but not "can we go back" or "let's go to lisbon next year"). A
+        clock time the words don't make ("at the purple hour") is re-asked whatever it is."""
+        if len(sample.words) < 2:
+            return False
+        for slot, spoken in unknown.items():
+            if sample.slot_types.get(slot) == "AMAZON.TIME":
+                continue
+            words = spoken.split()
+            if len(words) > 2 or all(w in self._vocabulary for w in words):
+                return False
+        return True
+
+    def _fits(
+        self, parts: tuple[Part, ...], words: list[str], slots: dict[str, SlotValue]
+    ) -> Iterator[dict[str, SlotValue]]:
+        """Every way ``words`` fills the sample ``parts`` exactly."""
+        if not parts:
+            if not words:
+                yield slots
+            return
+        head, rest = parts[0], parts[1:]
+        if isinstance(head, str):
+            if words[:1] == [head]:
+                yield from self._fits(rest, words[1:], slots)
+            return
+        name, slot_type = head
+        for size in range(1, len(words) + 1):
+            value = self._slot_value(slot_type, " ".join(words[:size]))
+            if value is not None:
+                yield from self._fits(rest, words[size:], {**slots, name: value})
+
+    def _slot_value(self, slot_type: str, spoken: str) -> SlotValue | None:
+        """What a slot holds for these words; None when they can't be that slot at all."""
         if slot_type == "AMAZON.TIME":
             # Alexa sends a clock time ("21:00"), not the words; odd words pass through as
             # they are and count as unresolved, so the flow can re-ask.
@@ -186,9 +410,129 @@ class Resolver:
             return SlotValue(value, None if value == spoken else value, value)
         table = self._types.get(slot_type)
         if table is None:
+            # A first name is one or two words, and not words the skill itself uses.
+            words = spoken.split()
+            if len(words) > 2 or any(w in self._vocabulary for w in words):
+                return None
             return SlotValue(spoken, spoken, spoken)
-        found = table.get(normalise(spoken))
+        found = table.get(" ".join(spoken_words(spoken)))
         return SlotValue(spoken, found[0], found[1]) if found else SlotValue(spoken, None)
+
+    # -- 3: the closest sample by weighted overlap ------------------------------------------
+
+    def _core(self, words: list[str]) -> list[str]:
+        """The words that can decide a request: fillers dropped, plurals folded."""
+        return [self._stem(w) for w in words if w not in FILLER_WORDS]
+
+    def _stem(self, word: str) -> str:
+        """A plural folded to its singular ("favourites", "reminders"); not "this" or "does"."""
+        if len(word) > 3 and word[-1] == "s" and word[-2:] not in ("ss", "us", "is"):
+            return word if word in FUNCTION_WORDS else word[:-1]
+        return word
+
+    def _weight(self, word: str) -> float:
+        if word.startswith("{"):
+            return SLOT_WEIGHT
+        return self._weights.get(word, self._unknown_weight)
+
+    def _closest(self, words: list[str]) -> tuple[float, Resolution] | None:
+        words = [w for w in words if w not in FILLER_WORDS]
+        if not words:
+            return None
+        best: tuple[float, Resolution] | None = None
+        for sample in self._samples:
+            if words[0] in DESCRIBING and sample.words[:1] != words[:1]:
+                continue
+            spotted = self._spot(sample, words)
+            if spotted is None:
+                continue
+            line, slots = spotted
+            # A negation inside a slot value ("don't wait for us") belongs to the value.
+            negation = _negation(line)
+            if _negation(sample.words) != negation:
+                continue
+            target = self._core(
+                [p if isinstance(p, str) else "{" + p[0] + "}" for p in sample.parts]
+            )
+            if not self._telling(line, target, negation[1]):
+                continue
+            score = self._overlap(line, target)
+            if not sample.slot_types:
+                ratio = difflib.SequenceMatcher(None, " ".join(line), " ".join(target)).ratio()
+                if ratio >= FUZZY_THRESHOLD:
+                    score = max(score, ratio)
+            if score >= OVERLAP_THRESHOLD and (best is None or score > best[0]):
+                best = (score, Resolution("intent", sample.intent, slots, literal=sample.literal))
+        return best
+
+    def _telling(self, line: list[str], target: list[str], negated: frozenset[str]) -> bool:
+        """Whether a line shares a word with a sample that says what it asks for; a slot
+        value alone is not enough when the sample's own words are missing ("that's a big
+        one" is a reaction, not "a {depth} one")."""
+        shared = set(line) & set(target)
+        meaning = {w for w in shared - FUNCTION_WORDS - NEGATIONS - negated if w[0] != "{"}
+        if meaning:
+            return True
+        literal = [w for w in target if w[0] != "{"]
+        return bool(shared) and all(w in line for w in literal)
+
+    def _spot(
+        self, sample: _Sample, words: list[str]
+    ) -> tuple[list[str], dict[str, SlotValue]] | None:
+        """The line's deciding words, with each of the sample's slots replaced by a listed
+        value found in the line (longest first). A first name is never guessed at."""
+        line: list[str] = list(words)
+        slots: dict[str, SlotValue] = {}
+        for part in sample.parts:
+            if isinstance(part, str):
+                continue
+            name, slot_type = part
+            if slot_type not in self._types and slot_type != "AMAZON.TIME":
+                return None
+            found = self._find_value(slot_type, line)
+            if found is not None:
+                start, end, value = found
+                line[start:end] = ["{" + name + "}"]
+                slots[name] = value
+        return [w if w.startswith("{") else self._stem(w) for w in line], slots
+
+    def _find_value(self, slot_type: str, line: list[str]) -> tuple[int, int, SlotValue] | None:
+        for size in range(min(6, len(line)), 0, -1):
+            for start in range(len(line) - size + 1):
+                if any(w.startswith("{") for w in line[start : start + size]):
+                    continue
+                spoken = " ".join(line[start : start + size])
+                if slot_type == "AMAZON.TIME":
+                    value = spoken_to_slot(spoken)
+                    if re.fullmatch(r"\d\d:\d\d", value):
+                        return start, start + size, SlotValue(spoken, value, value)
+                    continue
+                found = self._types[slot_type].get(spoken)
+                if found is not None:
+                    return start, start + size, SlotValue(spoken, found[0], found[1])
+        return None
+
+    def _overlap(self, line: list[str], target: list[str]) -> float:
+        """Weighted F1 of the words two lines share (rare words count for more)."""
+        if not line or not target:
+            return 0.0
+        shared = Counter(line) & Counter(target)
+        common = sum(self._weight(w) * n for w, n in shared.items())
+        if not common:
+            return 0.0
+        precision = common / sum(self._weight(w) for w in line)
+        recall = common / sum(self._weight(w) for w in target)
+        return 2 * precision * recall / (precision + recall)
+
+
+def _negation(words: list[str]) -> tuple[bool, frozenset[str]]:
+    """Whether ``words`` negate, and which words they negate ("don't forget" -> forget)."""
+    negated = {
+        following
+        for word, following in zip(words, [*words[1:], ""], strict=True)
+        if word in BINDING_NEGATIONS and following
+    }
+    return bool(NEGATIONS & set(words)), frozenset(negated)
 
 
 def normalise_sample(sample: str) -> str:

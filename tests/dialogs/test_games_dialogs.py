@@ -20,6 +20,9 @@ from tests.support.games import (
     plays_in,
     says,
     says_score,
+    sharing_now,
+    skip_shares,
+    start_game,
 )
 
 NAMES = ("Sam", "Alex")
@@ -66,8 +69,12 @@ def play_through(
     last = ""
     turns = 0
     while expected.step < total:
-        line = next(cycle)
-        expected.hear(line)
+        if sharing_now(household_of(db_path), content):
+            line = "next"
+            expected.shared()
+        else:
+            line = next(cycle)
+            expected.hear(line)
         turn = dialog.say(line)
         turns += 1
         assert turn.session_open, (line, turn.speech)
@@ -128,8 +135,10 @@ def test_a_whole_game_from_the_menu(
     the_game = game(content, game_id)
     assert all(g.title in menu.speech for g in content.section("games"))
     ask = f"a {length} game of {the_game.title}" if length else the_game.title
-    start = dialog.say(ask)
-    assert start.session_open and the_game.rules in start.speech
+    rules = dialog.say(ask)
+    assert rules.session_open and the_game.rules in rules.speech
+    assert says(rules.speech, content, "game.ready"), "the rules have a turn of their own"
+    start = dialog.say("ready")
     assert says(start.speech, content, f"game.length.{length or 'short'}", rounds=rounds)
     expected = Expected(the_game.kind)
     summary = play_through(dialog, db_path, content, the_game.kind, rounds, expected, MIXED)
@@ -153,7 +162,7 @@ def test_scores_add_up_whatever_the_answers(
 ) -> None:
     begin(dialog)
     the_game = game(content, game_id)
-    dialog.say(f"play {the_game.title}")
+    start_game(dialog, f"play {the_game.title}")
     expected = Expected(the_game.kind)
     summary = play_through(dialog, db_path, content, the_game.kind, 5, expected, answers)
     check_final(summary, db_path, content, game_id, 5, expected)
@@ -162,9 +171,11 @@ def test_scores_add_up_whatever_the_answers(
 def test_a_one_shot_starts_the_game_and_keeps_the_session_open(
     dialog: Dialog, db_path: Path, content: LocaleContent
 ) -> None:
-    turn = dialog.say("ask heart to heart to play would you rather")
+    rules = dialog.say("ask heart to heart to play would you rather")
+    assert rules.session_open and rules.reprompt
+    assert game(content, "would_you_rather").rules in rules.speech
+    turn = dialog.say("ready")
     assert turn.session_open and turn.reprompt
-    assert game(content, "would_you_rather").rules in turn.speech
     progress = household_of(db_path).game
     assert (progress.game, progress.rounds, progress.step) == ("would_you_rather", 5, 0)
     assert dialog.say("yes").session_open
@@ -174,7 +185,7 @@ def test_a_one_shot_starts_the_game_and_keeps_the_session_open(
 def test_partner_labels_without_names(
     dialog: Dialog, db_path: Path, content: LocaleContent
 ) -> None:
-    turn = dialog.say("ask heart to heart to play how well do you know me")
+    turn = start_game(dialog, "ask heart to heart to play how well do you know me")
     one, two = content.variants("partner.one")[0], content.variants("partner.two")[0]
     assert says(turn.speech, content, "game.guess.verdict", partner=two, guesser=one)
     turn = dialog.say("yes")
@@ -186,9 +197,10 @@ def resume_script(dialog: Dialog, db_path: Path, content: LocaleContent, interru
     """Play three plays of a long know-me game, interrupt, relaunch, finish: the scores and
     the round carry over."""
     begin(dialog)
-    dialog.say("play a long game of how well do you know me")
+    start_game(dialog, "play a long game of how well do you know me")
     expected = Expected("guess")
     for line in ("yes", "almost", "no"):
+        skip_shares(dialog.say, lambda: household_of(db_path), content)
         expected.hear(line)
         dialog.say(line)
     before = household_of(db_path).game
@@ -240,13 +252,13 @@ def test_resume_on_another_night_and_score_as_a_one_shot(
     dialog: Dialog, db_path: Path, content: LocaleContent
 ) -> None:
     begin(dialog)
-    dialog.say("play finish the sentence")
+    start_game(dialog, "play finish the sentence")
     dialog.say("yes")
     dialog.next_night()
     score = dialog.say("ask heart to heart what's the score")
     assert score.session_open
-    assert says(score.speech, content, "game.final.finish", count=1, played=1) or says(
-        score.speech, content, "game.score.finish", count=1, played=1
+    assert says(score.speech, content, "game.final.finish_one", count=1, played=1) or says(
+        score.speech, content, "game.score.finish_one", count=1, played=1
     )
     assert says(
         score.speech, content, "game.resume.offer", title="finish the sentence", round=2, rounds=5
@@ -261,7 +273,7 @@ def test_declining_to_resume_puts_the_game_away_and_offers_tonight(
     dialog: Dialog, db_path: Path, content: LocaleContent
 ) -> None:
     begin(dialog)
-    dialog.say("play would you rather")
+    start_game(dialog, "play would you rather")
     dialog.say("we matched")
     dialog.end()
     dialog.say("open heart to heart")
@@ -283,7 +295,7 @@ def test_ending_early_gives_the_summary_and_counts_the_game(
     dialog: Dialog, db_path: Path, content: LocaleContent
 ) -> None:
     begin(dialog)
-    dialog.say("play two truths and a dream")
+    start_game(dialog, "play two truths and a dream")
     expected = Expected("truths")
     for line in ("yes", "no", "no"):
         expected.hear(line)
@@ -301,7 +313,7 @@ def test_play_again_and_a_different_game_after_the_end(
     dialog: Dialog, db_path: Path, content: LocaleContent
 ) -> None:
     begin(dialog)
-    dialog.say("play would you rather")
+    start_game(dialog, "play would you rather")
     for _ in range(5):
         dialog.say("yes")
     assert household_of(db_path).game.done
@@ -320,8 +332,10 @@ def test_bad_input_gets_one_clear_re_ask_then_a_pass(
     dialog: Dialog, db_path: Path, content: LocaleContent
 ) -> None:
     begin(dialog)
-    dialog.say("play how well do you know me")
+    start_game(dialog, "play how well do you know me")
+    skip_shares(dialog.say, lambda: household_of(db_path), content)
     dialog.say("yes")
+    skip_shares(dialog.say, lambda: household_of(db_path), content)
     reask = dialog.say("maybe")
     assert reask.session_open and says(reask.speech, content, "game.unclear")
     assert says(reask.speech, content, "game.guess.reprompt", partner="Sam", guesser="Alex")
@@ -336,7 +350,7 @@ def test_close_is_re_asked_in_a_yes_or_no_game(
     dialog: Dialog, db_path: Path, content: LocaleContent
 ) -> None:
     begin(dialog)
-    dialog.say("play would you rather")
+    start_game(dialog, "play would you rather")
     turn = dialog.say("close")
     assert says(turn.speech, content, "game.match.reprompt")
     assert household_of(db_path).game.step == 0
@@ -361,11 +375,12 @@ def test_help_repeat_and_skip_inside_a_game(
     dialog: Dialog, db_path: Path, content: LocaleContent
 ) -> None:
     begin(dialog)
-    dialog.say("play how well do you know me")
+    start_game(dialog, "play how well do you know me")
     question = household_of(db_path).game.question
     help_turn = dialog.say("help")
-    assert game(content, "know_me").rules in help_turn.speech
     assert says(help_turn.speech, content, "game.help.controls")
+    rules = dialog.say("how do we play")
+    assert game(content, "know_me").rules in rules.speech
     repeat = dialog.say("repeat that")
     text = game(content, "know_me").question(question)
     assert text is not None and text.text.replace("{partner}", "Alex") in repeat.speech
@@ -380,7 +395,8 @@ def test_a_game_named_mid_game_starts_fresh_and_the_old_score_is_kept(
     dialog: Dialog, db_path: Path, content: LocaleContent
 ) -> None:
     begin(dialog)
-    dialog.say("play how well do you know me")
+    start_game(dialog, "play how well do you know me")
+    skip_shares(dialog.say, lambda: household_of(db_path), content)
     dialog.say("yes")
     turn = dialog.say("let's play would you rather")
     assert game(content, "would_you_rather").rules in turn.speech
@@ -393,7 +409,7 @@ def test_tonights_question_mid_game_leaves_the_game_for_later(
     dialog: Dialog, db_path: Path, content: LocaleContent
 ) -> None:
     begin(dialog)
-    dialog.say("play would you rather")
+    start_game(dialog, "play would you rather")
     dialog.say("yes")
     turn = dialog.say("tonight's question")
     assert any(q.text in turn.speech for q in content.questions)

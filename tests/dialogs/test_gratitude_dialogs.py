@@ -18,9 +18,7 @@ def any_in(text: str, variants: tuple[str, ...] | list[str]) -> bool:
 
 
 def streak_lines(content: LocaleContent) -> list[str]:
-    lines = list(content.variants("streak.every_night"))
-    lines += [v.format(count=n) for v in content.variants("streak.week") for n in range(1, 8)]
-    return lines
+    return [v.format(count=n) for v in content.variants("streak.milestone") for n in range(400)]
 
 
 def test_a_gratitude_prompt_with_swap_in_a_session(dialog: Dialog, content: LocaleContent) -> None:
@@ -33,7 +31,7 @@ def test_a_gratitude_prompt_with_swap_in_a_session(dialog: Dialog, content: Loca
     if by_id[prompt].swap:
         swapped = dialog.say("now swap")
         assert prompt_in(swapped.speech, content) == prompt
-        assert "partner two" in swapped.speech
+        assert "partner two" in swapped.speech.lower()
     more = dialog.say("another one")
     assert prompt_in(more.speech, content) != prompt
     bye = dialog.say("stop")
@@ -116,7 +114,7 @@ def test_the_streak_is_kind_and_never_scolds(dialog: Dialog, content: LocaleCont
         spoken.append(dialog.say("ask heart to heart for a gratitude prompt").speech)
         dialog.next_night()
     assert not any_in(spoken[1], streak_lines(content))
-    expected = [v.format(count=3) for v in content.variants("streak.week")]
+    expected = [v.format(count=3) for v in content.variants("streak.milestone")]
     assert any_in(spoken[2], expected)
     dialog.next_night(5)
     after_a_gap = dialog.say("ask heart to heart for a gratitude prompt").speech

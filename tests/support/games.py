@@ -10,8 +10,10 @@ can't be placed). Tests compare the skill against it, never against the skill's 
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from skill.runtime.catalog import Game, LocaleContent
 from skill.runtime.state import Household, household_from_json
@@ -79,9 +81,22 @@ class Expected:
             self.together += 1
         self.step += 1
 
+    def shared(self) -> None:
+        """A share play (tender, never scored) moved on: a step, and no points."""
+        self.strikes = 0
+        self.step += 1
+
     @property
     def player(self) -> int:
         return (self.first + self.step) % 2
+
+
+def sharing_now(household: Household, content: LocaleContent) -> bool:
+    """Whether the play waiting is a share item: the couple says "next", nothing is scored."""
+    progress = household.game
+    found = [g for g in content.section("games") if g.id == progress.game]
+    question = found[0].question(progress.question) if found else None
+    return bool(question and question.share)
 
 
 def expected_score(kind: str, said: list[str], first: int = 0) -> Expected:
@@ -154,5 +169,28 @@ def says_score(
             one_points=points(content, a),
             two_points=points(content, b),
         )
-    key = f"game.{'final' if final else 'score'}.{kind}"
+    one = "_one" if expected.together == 1 else ""  # the singular has wordings of its own
+    key = f"game.{'final' if final else 'score'}.{kind}{one}"
     return says(text, content, key, count=expected.together, played=expected.step)
+
+
+def skip_shares(
+    say: Callable[[str], object], household: Callable[[], Household], content: LocaleContent
+) -> None:
+    """Say "skip" while the play waiting is a share item, so a test that scores plays starts
+    on one that is scored (a skip draws another question and uses no turn)."""
+    for _ in range(20):
+        if not sharing_now(household(), content):
+            return
+        say("skip")
+    raise AssertionError("twenty share items in a row")
+
+
+def start_game(dialog: Any, text: str) -> Any:
+    """Say ``text`` to start a game; if the skill explains the rules first (a couple's first
+    game of that kind) and asks "ready?", say ready. Returns the turn with the first play."""
+    turn = dialog.say(text)
+    attributes = (turn.response or {}).get("sessionAttributes") or {}
+    if (attributes.get("place") or {}).get("offer") == "game_ready":
+        turn = dialog.say("ready")
+    return turn

@@ -15,28 +15,46 @@ from tests.support.dialog import ROOT
 SKILL_DIR = ROOT / "skill"
 
 
-def test_deck_has_at_least_two_hundred_questions_across_every_theme(
-    content: LocaleContent,
-) -> None:
+#: The seed article's practices, as the deck's themes; and its four barriers.
+SEED_THEMES = {
+    "make time for each other": {"time_together"},
+    "be honest about feelings": {"feelings"},
+    "listen actively": {"listening"},
+    "trust and security": {"trust"},
+    "physical closeness": {"closeness", "romance"},
+    "acceptance": {"acceptance"},
+    "growth": {"growth"},
+    "hopes, dreams and worries": {"dreams", "worries"},
+    "gratitude": {"gratitude"},
+}
+BARRIERS = {"baggage", "communication", "no_time", "vulnerability"}
+
+
+def test_a_year_of_questions_in_sixteen_themes_or_more(content: LocaleContent) -> None:
     questions = content.questions
-    assert len(questions) >= 200
+    assert len(questions) >= 1000
     themes = Counter(q.theme for q in questions)
-    expected = {
-        "dreams",
-        "worries",
-        "feelings",
-        "trust",
-        "gratitude",
-        "growth",
-        "memories",
-        "play",
-        "closeness",
-        "time_together",
-    }
-    assert set(themes) == expected
-    for theme in expected:
+    assert len(themes) >= 16
+    for theme in themes:
         depths = {q.depth for q in questions if q.theme == theme}
         assert depths == {1, 2, 3}, theme
+    for practice, covering in SEED_THEMES.items():
+        assert sum(themes[t] for t in covering) >= 40, practice
+    for barrier in BARRIERS:
+        tagged = [q for q in questions if q.barrier == barrier]
+        assert len(tagged) >= 40, barrier
+        assert {q.depth for q in tagged} == {1, 2, 3}, barrier
+
+
+def test_vulnerability_is_reachable_without_going_deeper(content: LocaleContent) -> None:
+    """Light and personal questions are the everyday mix; vulnerability has bridges there."""
+    gentle = [q for q in content.questions if q.barrier == "vulnerability" and q.depth < 3]
+    assert len(gentle) >= 20
+
+
+def test_money_and_family_are_asked_only_when_asked_for(content: LocaleContent) -> None:
+    opt_in = {q.theme for q in content.questions if q.opt_in}
+    assert opt_in == {"money", "family"}
 
 
 def test_questions_are_short_open_and_unique(content: LocaleContent) -> None:

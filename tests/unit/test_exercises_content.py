@@ -13,7 +13,7 @@ import pytest
 
 from skill.runtime.catalog import Catalog, ContentError, LocaleContent
 from skill.runtime.exercises import BOTH, CUE, END, LISTENER, SPEAKER, TIMER, Exercise
-from skill.runtime.flows import listening
+from skill.runtime.flows.listening import library as listening_library
 from tests.support.dialog import ROOT
 
 EXERCISES_FILE = ROOT / "content" / "en-US" / "exercises.json"
@@ -21,7 +21,7 @@ EXERCISES_FILE = ROOT / "content" / "en-US" / "exercises.json"
 
 @pytest.fixture(scope="module")
 def exercises(content: LocaleContent) -> tuple[Exercise, ...]:
-    return listening.catalogue(content)
+    return listening_library.catalogue(content)
 
 
 def every_text(ex: Exercise) -> list[str]:
@@ -152,7 +152,7 @@ def step_of(data: dict[str, Any], exercise_id: str, step_id: str) -> dict[str, A
 
 
 def test_the_shipped_file_loads() -> None:
-    assert listening.catalogue(Catalog.load(ROOT / "content").for_locale("en-US"))
+    assert listening_library.catalogue(Catalog.load(ROOT / "content").for_locale("en-US"))
 
 
 @pytest.mark.parametrize("field", ["who", "narration", "advance", "id"])
@@ -176,13 +176,13 @@ def test_a_step_with_an_unknown_field(tmp_path: Path) -> None:
 
 def test_a_turn_too_long_for_one_response_without_a_split(tmp_path: Path) -> None:
     def change(data: dict[str, Any]) -> None:
-        step = step_of(data, "deep-listening", "deep-share-one")
+        step = step_of(data, "deep-listening", "deep-together")
         del step["split"]
 
     message = load_with(tmp_path, change)
     assert "exercises.json" in message
-    assert "deep-listening" in message and "deep-share-one" in message
-    assert "300 s" in message and "split" in message
+    assert "deep-listening" in message and "deep-together" in message
+    assert "210 s" in message and "split" in message
 
 
 def test_a_turn_just_over_what_one_response_holds(tmp_path: Path) -> None:
@@ -203,7 +203,9 @@ def test_the_same_long_turn_with_a_split_loads_in_parts(tmp_path: Path) -> None:
     step["split"] = ["{speaker}, is there more? Say more time to carry on, or next to move on."]
     next(e for e in data["exercises"] if e["id"] == "on-your-mind")["minutes"] = 20
     path.write_text(json.dumps(data))
-    loaded = listening.find(Catalog.load(tmp_path / "content").for_locale("en-US"), "on-your-mind")
+    loaded = listening_library.find(
+        Catalog.load(tmp_path / "content").for_locale("en-US"), "on-your-mind"
+    )
     assert loaded is not None
     parts = next(s for s in loaded.steps if s.id == "mind-share-one").parts
     assert sum(parts) == 420 and len(parts) >= 2
@@ -260,3 +262,35 @@ def test_turns_longer_than_the_stated_minutes(tmp_path: Path) -> None:
 
     message = load_with(tmp_path, change)
     assert "daily-check-in" in message and "minutes" in message
+
+
+def test_fourteen_exercises_or_more_with_short_ones_and_a_wordless_one(
+    exercises: tuple[Exercise, ...],
+) -> None:
+    assert len(exercises) >= 14
+    assert sum(1 for e in exercises if 2 <= e.minutes <= 3) >= 3
+    assert any("without-words" in e.id or "hug" in e.id for e in exercises)
+
+
+def test_every_step_has_two_wordings_and_every_opening_says_passing_is_fine(
+    exercises: tuple[Exercise, ...],
+) -> None:
+    for ex in exercises:
+        for step in ex.steps:
+            assert len(set(step.narration)) >= 2, (ex.id, step.id)
+        for intro in ex.intro:
+            assert "pass" in intro.lower() and "next" in intro.lower(), (ex.id, intro)
+
+
+def test_turns_are_equal_and_closings_vary(exercises: tuple[Exercise, ...]) -> None:
+    closings: list[str] = []
+    for ex in exercises:
+        timed = [s for s in ex.steps if s.turn and s.who == "speaker"]
+        if len(timed) >= 2:
+            half = len(timed) // 2
+            first = sum(s.turn or 0 for s in timed[:half])
+            second = sum(s.turn or 0 for s in timed[half:])
+            assert first == second, (ex.id, first, second)
+        closings += ex.steps[-1].narration
+    assert not any("take care of each other" in c.lower() for c in closings)
+    assert len(set(closings)) == len(closings)

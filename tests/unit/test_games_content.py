@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from skill.runtime.catalog import Catalog, ContentError, Game, LocaleContent
-from skill.runtime.flows import scoring
+from skill.runtime.flows.kit import scoring
 from tests.support.dialog import ROOT, resolver
 
 GAMES_FILE = ROOT / "content" / "en-US" / "games.json"
@@ -159,7 +159,7 @@ def _truths(data: dict[str, Any]) -> dict[str, Any]:
 
 BREAKAGES: dict[str, Callable[[dict[str, Any]], None]] = {
     "a guess question without {partner}": lambda d: _know_me(d)["questions"][0].update(
-        text="What is your favourite colour?"
+        text="What is your favorite color?"
     ),
     "a bank under sixty": lambda d: _know_me(d).update(questions=_know_me(d)["questions"][:59]),
     "an unknown kind": lambda d: _know_me(d).update(kind="trivia"),

@@ -13,12 +13,15 @@ import pytest
 
 from skill.runtime import intents
 from skill.runtime.catalog import Game, LocaleContent
-from skill.runtime.flows import dialog, games, scoring
-from skill.runtime.flows.events import INTENT, LAUNCH, SESSION_ENDED, Event
+from skill.runtime.flows import dialog, games
+from skill.runtime.flows.games import offers as game_offers
+from skill.runtime.flows.games import stored as game_stored
+from skill.runtime.flows.kit import scoring
+from skill.runtime.flows.kit.events import INTENT, LAUNCH, SESSION_ENDED, Event
 from skill.runtime.reply import PersonName, Reply, Say
 from skill.runtime.speech import budget, to_text
 from skill.runtime.state import GameProgress, Household, Session, State, to_dict
-from tests.support.games import Expected, game, says
+from tests.support.games import Expected, game, says, sharing_now
 
 EVENING = datetime(2026, 12, 1, 20, 0, tzinfo=ZoneInfo("America/New_York"))
 GAME_IDS = ("know_me", "would_you_rather", "finish_sentence", "truths_dream")
@@ -48,10 +51,18 @@ class Table:
         slots = {intents.SLOT_GAME: game_id}
         if length:
             slots[intents.SLOT_LENGTH] = length
-        return self.intent(intents.PLAY_GAME, **slots)
+        reply = self.intent(intents.PLAY_GAME, **slots)
+        if self.state.session.place.offer == game_offers.READY:  # the rules were said
+            reply = self.intent(intents.CUE)
+        return reply
 
     def answer(self, said: str) -> Reply:
         return self.intent(ANSWERS[said])
+
+    def skip_shares(self) -> None:
+        """Skip share items (never scored) so a test of verdicts starts on a scored play."""
+        while sharing_now(self.state.household, self.content):
+            self.answer("skip")
 
     @property
     def progress(self) -> GameProgress:
@@ -63,6 +74,7 @@ class Table:
 
 
 ANSWERS = {
+    "next": intents.NEXT,
     "yes": intents.YES,
     "no": intents.NO,
     "close": intents.CLOSE,
@@ -94,6 +106,10 @@ def test_scores_and_turns_follow_the_rules_through_passes_skips_and_closes(
     expected = Expected(kind)
     said = ["yes", "close", "skip", "no", "pass", "maybe", "yes", "maybe", "maybe", "yes"]
     for line in said:
+        while sharing_now(table.state.household, content):  # shared, never scored
+            table.answer("next")
+            expected.shared()
+            check_against_referee(table, expected)
         table.answer(line)
         expected.hear(line)
         check_against_referee(table, expected)
@@ -105,6 +121,7 @@ def test_the_closing_question_names_whose_turn_it_is(content: LocaleContent) -> 
     table = Table(content)
     table.play("know_me")
     for step in range(4):
+        table.skip_shares()
         guesser, judge = NAMES[step % 2], NAMES[1 - step % 2]
         reprompt = to_text(table.reply.reprompt)
         assert says(reprompt, content, "game.guess.reprompt", partner=judge, guesser=guesser)
@@ -162,7 +179,7 @@ def test_new_games_prefer_questions_not_heard_lately(content: LocaleContent) -> 
             table.answer("no")
         seen.append(asked)
     assert not seen[0] & seen[1] and not (seen[0] | seen[1]) & seen[2]
-    record = games.record_of(table.state.household, "would_you_rather")
+    record = game_stored.record_of(table.state.household, "would_you_rather")
     assert len(record.heard) == 15 and record.played == 3
 
 
@@ -172,8 +189,8 @@ def test_the_heard_list_stays_small(content: LocaleContent) -> None:
         table.play("would_you_rather")
         while not table.progress.done:
             table.answer("skip" if table.turns % 3 == 0 else "yes")
-    record = games.record_of(table.state.household, "would_you_rather")
-    assert len(record.heard) == games.MAX_HEARD
+    record = game_stored.record_of(table.state.household, "would_you_rather")
+    assert len(record.heard) == game_stored.MAX_HEARD
     assert len(set(record.heard)) == len(record.heard)
 
 
@@ -237,13 +254,15 @@ def test_recognized_voices_are_spoken_by_alexa_not_by_the_skill(content: LocaleC
     )
 
 
-def test_without_names_partners_are_numbered_and_told_how_to_set_names(
+def test_without_names_partners_are_numbered_and_the_start_stays_short(
     content: LocaleContent,
 ) -> None:
+    """The names tip made game starts long; names are offered at the second launch instead."""
     table = Table(content, Household())
     table.play("know_me")
+    table.skip_shares()
     one, two = content.variants("partner.one")[0], content.variants("partner.two")[0]
-    assert says(table.text, content, "game.names_tip", one=one, two=two)
+    assert not says(table.text, content, "game.names_tip", one=one, two=two)
     assert says(table.text, content, "game.guess.verdict", partner=two, guesser=one)
 
 
@@ -272,16 +291,16 @@ def test_ending_early_counts_as_played_and_keeps_the_score(content: LocaleConten
     table.answer("close")
     reply = table.intent(intents.END_GAME)
     assert says(to_text(reply.speech), content, "game.over.early")
-    record = games.record_of(table.state.household, "know_me")
+    record = game_stored.record_of(table.state.household, "know_me")
     assert (record.played, record.best_short, record.best_long) == (1, 3, 0)
-    assert table.progress.done and table.state.session.offer == games.AGAIN
+    assert table.progress.done and table.state.session.place.offer == game_offers.AGAIN
 
 
 def test_ending_before_any_play_is_not_counted(content: LocaleContent) -> None:
     table = Table(content)
     table.play("finish_sentence")
     table.intent(intents.END_GAME)
-    assert games.record_of(table.state.household, "finish_sentence").played == 0
+    assert game_stored.record_of(table.state.household, "finish_sentence").played == 0
     assert says(table.text, content, "game.band.none")
 
 
@@ -299,7 +318,7 @@ def test_a_new_best_is_celebrated_only_when_it_beats_an_earlier_one(
         for a in answers:
             table.answer("yes" if a == "y" else "no")
         assert says(table.text, content, "game.best", length="short") is celebrated
-    record = games.record_of(table.state.household, "would_you_rather")
+    record = game_stored.record_of(table.state.household, "would_you_rather")
     assert (record.played, record.best_short) == (4, 2)
 
 
@@ -311,8 +330,8 @@ def test_starting_another_game_mid_game_keeps_the_first_ones_score(
     table.answer("yes")
     table.play("would_you_rather")
     assert table.progress.game == "would_you_rather" and table.progress.step == 0
-    assert games.record_of(table.state.household, "know_me").played == 1
-    assert games.record_of(table.state.household, "know_me").best_short == 2
+    assert game_stored.record_of(table.state.household, "know_me").played == 1
+    assert game_stored.record_of(table.state.household, "know_me").best_short == 2
 
 
 def test_play_again_alternates_who_starts(content: LocaleContent) -> None:
@@ -338,7 +357,7 @@ def test_stop_mid_game_closes_and_the_next_launch_offers_to_resume(
     table.send(Event(SESSION_ENDED, reason="USER_INITIATED"))
     table.state = State(table.state.household, Session())
     reply = table.send(Event(LAUNCH, new_session=True))
-    assert table.state.session.context == games.CONTEXT
+    assert table.state.session.place.activity == games.NAME
     assert says(
         to_text(reply.speech),
         content,
@@ -369,10 +388,10 @@ def test_declining_to_resume_puts_the_game_away(content: LocaleContent) -> None:
     reply = table.intent(intents.NO)
     assert reply.end_session is False
     assert table.progress.done
-    assert games.record_of(table.state.household, "know_me").played == 1
+    assert game_stored.record_of(table.state.household, "know_me").played == 1
     table.state = State(table.state.household, Session())
     table.send(Event(LAUNCH, new_session=True))
-    assert table.state.session.context != games.CONTEXT
+    assert table.state.session.place.activity != games.NAME
 
 
 def test_the_household_keeps_ids_and_numbers_never_sentences(content: LocaleContent) -> None:
@@ -394,4 +413,39 @@ def test_menu_lists_every_game_in_one_breath(content: LocaleContent) -> None:
     all_games: tuple[Game, ...] = content.section("games")
     assert all(g.title in text for g in all_games)
     assert len(reply.speech) == 1 and isinstance(reply.speech[0], Say)
-    assert table.state.session.offer == games.MENU
+    assert table.state.session.place.offer == game_offers.MENU
+
+
+@pytest.mark.parametrize("game_id", ["know_me", "finish_sentence"])
+def test_tender_share_items_are_shared_and_never_scored(
+    content: LocaleContent, game_id: str
+) -> None:
+    table = Table(content)
+    table.play(game_id)
+    for _ in range(60):
+        if sharing_now(table.state.household, content):
+            break
+        table.answer("skip")
+    assert sharing_now(table.state.household, content), "the bank has share items"
+    assert says(table.text, content, "game.share.next")
+    before = table.progress
+    table.answer("yes")
+    after = table.progress
+    assert after.scores == before.scores and after.together == before.together
+    assert after.step == before.step + 1
+    assert says(table.text, content, "game.share.thanks")
+
+
+def test_share_items_are_tender_and_scored_items_are_playful(content: LocaleContent) -> None:
+    games = {g.id: g for g in content.section("games")}
+    for game_id in ("know_me", "finish_sentence"):
+        shared = [q for q in games[game_id].questions if q.share]
+        assert len(shared) >= 20, game_id
+    stems = {q.text for q in games["finish_sentence"].questions if q.share}
+    assert not any(
+        "I feel safe with you because" in q.text
+        for q in games["finish_sentence"].questions
+        if not q.share
+    )
+    assert all(len(g.questions) >= 150 for g in games.values())
+    assert stems

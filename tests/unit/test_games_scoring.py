@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from skill.runtime.flows import scoring
-from skill.runtime.flows.scoring import CLOSE, FINISH, GUESS, MATCH, NO, PASS, TRUTHS, YES, Tally
+from skill.runtime.flows.kit import scoring
+from skill.runtime.flows.kit.scoring import (
+    CLOSE,
+    FINISH,
+    GUESS,
+    MATCH,
+    NO,
+    PASS,
+    TRUTHS,
+    YES,
+    Tally,
+)
 
 
 def play_out(kind: str, verdicts: list[str], first: int = 0) -> Tally:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from skill.runtime import intents
 from skill.runtime.catalog import GratitudePrompt, LocaleContent
 from skill.runtime.flows import dialog, gratitude
-from skill.runtime.flows.events import INTENT, Event
+from skill.runtime.flows.kit.events import INTENT, Event
 from skill.runtime.reply import PersonName, Reply, Say, Silence, Sound
 from skill.runtime.speech import budget
 from skill.runtime.state import GratitudeProgress, Household, Session, State
@@ -49,15 +49,19 @@ def with_only(content: LocaleContent, swap: bool) -> GratitudeProgress:
     return GratitudeProgress(heard=heard)
 
 
-def test_the_content_has_over_a_hundred_prompts_of_every_kind(content: LocaleContent) -> None:
+def test_two_hundred_and_fifty_prompts_or_more_of_every_kind(content: LocaleContent) -> None:
     every = gratitude.prompts(content)
-    assert len(every) >= 100
+    assert len(every) >= 250
     assert {p.kind for p in every} == {
         "today",
         "qualities",
         "memories",
         "growth",
         "looking_forward",
+        "effort",
+        "support",
+        "small_things",
+        "together",
     }
     assert any(p.swap for p in every) and any(not p.swap for p in every)
 
@@ -69,7 +73,7 @@ def test_a_prompt_is_said_to_both_and_marked_heard(content: LocaleContent) -> No
     assert state.household.gratitude.prompt == prompt.id
     assert state.household.gratitude.night == "2026-12-01"
     assert reply.end_session is False and reply.reprompt
-    assert state.session.context == gratitude.CONTEXT
+    assert state.session.place.activity == gratitude.NAME
     assert budget(reply.speech).violations() == []
 
 
@@ -83,7 +87,7 @@ def test_a_swap_prompt_gives_the_first_partner_a_quiet_turn_then_offers_to_swap(
     assert Sound("chime") in reply.speech
     assert "partner one" in said(reply)
     assert set(said(reply)) & set(content.variants("gratitude.swap_offer"))
-    assert state.session.offer == gratitude.OFFER_SWAP
+    assert state.session.place.offer == gratitude.OFFER_SWAP
 
 
 def test_yes_to_swap_hands_the_same_prompt_to_the_other_partner(content: LocaleContent) -> None:
@@ -94,7 +98,9 @@ def test_yes_to_swap_hands_the_same_prompt_to_the_other_partner(content: LocaleC
         _, swapped = run(state, ask(answer), content, seed=2)
         assert prompt.text in said(swapped)
         assert "partner two" in said(swapped)
-        assert set(said(swapped)) & set(content.variants("gratitude.thanks"))
+        # The one who heard it says what it meant, in a quiet of its own, then a warm close.
+        assert set(said(swapped)) & set(content.variants("gratitude.respond"))
+        assert set(said(swapped)) & set(content.variants("gratitude.respond_done"))
         assert swapped.end_session is False
 
 
@@ -103,7 +109,7 @@ def test_no_to_swap_is_fine_and_offers_another(content: LocaleContent) -> None:
     state, _ = run(state, ask(intents.GRATITUDE), content)
     state, reply = run(state, ask(intents.NO), content)
     assert set(said(reply)) & set(content.variants("gratitude.no_swap_ok"))
-    assert state.session.offer == gratitude.OFFER_MORE
+    assert state.session.place.offer == gratitude.OFFER_MORE
     heard = list(state.household.gratitude.heard)
     state, another = run(state, ask(intents.YES), content, seed=3)
     assert state.household.gratitude.heard == [*heard, prompt_in(another, content).id]
@@ -113,7 +119,7 @@ def test_a_together_prompt_has_nothing_to_swap(content: LocaleContent) -> None:
     state = State(Household(gratitude=with_only(content, swap=False)), Session())
     state, reply = run(state, ask(intents.GRATITUDE), content)
     assert not prompt_in(reply, content).swap
-    assert state.session.offer == gratitude.OFFER_MORE
+    assert state.session.place.offer == gratitude.OFFER_MORE
     assert not set(said(reply)) & set(content.variants("gratitude.swap_offer"))
     _, swapped = run(state, ask(intents.SWAP), content)
     assert set(said(swapped)) & set(content.variants("gratitude.no_swap"))
@@ -182,6 +188,8 @@ def test_help_and_fallback_inside_gratitude_stay_with_gratitude(content: LocaleC
     assert set(said(helped)) & set(content.variants("help.gratitude"))
     assert helped.end_session is False
     _, missed = run(state, ask(intents.FALLBACK), content)
-    assert said(missed)[0] in content.variants("fallback.gratitude")
+    # Words after a turn are the couple still talking: more quiet, never "I didn't catch that".
+    assert said(missed)[0] in content.variants("talk.more")
+    assert not set(said(missed)) & set(content.variants("fallback.top"))
     _, question = run(state, ask(intents.TONIGHT), content)
     assert {q.text for q in content.questions} & set(said(question))

@@ -117,3 +117,11 @@ def test_theme_values_match_the_question_deck(model: dict[str, Any], content: An
     types = {t["name"]: t for t in model.get("types", [])}
     themes = {v["id"] for v in types["ThemeType"]["values"]}
     assert {q.theme for q in content.questions} <= themes
+
+
+def test_no_sample_is_a_bare_slot(model: dict[str, Any]) -> None:
+    """A sample made only of slots ("{game}") lets its intent claim almost any short phrase:
+    Alexa fills a custom slot with words that aren't listed, so nothing else could win."""
+    for intent in model["intents"]:
+        for sample in intent.get("samples", []):
+            assert re.sub(r"\{\w+\}", " ", sample).strip(), f"{intent['name']}: {sample!r}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timedelta
 from random import Random
 from zoneinfo import ZoneInfo
@@ -10,8 +11,12 @@ import pytest
 
 from skill.runtime import intents
 from skill.runtime.catalog import LocaleContent
-from skill.runtime.flows import dialog, evening, gratitude, journal, tonight
-from skill.runtime.flows.events import INTENT, Event
+from skill.runtime.flows import dialog, evening, games, gratitude, tonight
+from skill.runtime.flows.kit import journal
+from skill.runtime.flows.kit.activity import Activity
+from skill.runtime.flows.kit.context import Flow, FlowContext
+from skill.runtime.flows.kit.events import INTENT, Event
+from skill.runtime.flows.registry import ACTIVITIES, REGISTRY, Registry
 from skill.runtime.reply import Reply, Say
 from skill.runtime.state import Household, JournalEntry, Session, State, Together
 
@@ -38,10 +43,7 @@ def night(offset: int) -> str:
 
 
 def streak_lines(content: LocaleContent) -> set[str]:
-    lines = set(content.variants("streak.every_night"))
-    for variant in content.variants("streak.week"):
-        lines.update(variant.format(count=n) for n in range(1, 8))
-    return lines
+    return {v.format(count=n) for v in content.variants("streak.milestone") for n in range(400)}
 
 
 def test_record_counts_each_night_once_and_keeps_the_run(content: LocaleContent) -> None:
@@ -68,17 +70,24 @@ def test_one_question_per_night_is_kept_and_the_journal_is_bounded() -> None:
     assert (date.fromisoformat(night(39)) - date.fromisoformat(oldest)).days < 14
 
 
-def test_the_streak_is_mentioned_kindly_from_the_third_night(content: LocaleContent) -> None:
+def test_the_streak_is_mentioned_only_at_milestones(content: LocaleContent) -> None:
+    """3, 7, 30, 100 and 365 evenings together get a word; the nights between get none, so
+    it never becomes a line before every question."""
     household = Household()
-    notes = []
-    for n in range(4):
+    noted = []
+    for n in range(40):
         before = household
         household = journal.record(household, night(n), journal.GRATITUDE, f"g{n}")
-        notes.append(journal.streak_note(before, household, night(n), content, Random(n)))
-    assert notes[0] == () and notes[1] == ()
-    assert notes[2] and notes[3]
-    third = [s.text for s in notes[2] if isinstance(s, Say)]
-    assert third[0] in {v.format(count=3) for v in content.variants("streak.week")}
+        if journal.streak_note(before, household, night(n), content, Random(n)):
+            noted.append(n + 1)
+    assert noted == [3, 7, 30]
+    two = Household(together=Together(night(0), 2, 2))
+    third = journal.streak_note(
+        two, journal.record(two, night(1), "g", "x"), night(1), content, Random(1)
+    )
+    assert next(s.text for s in third if isinstance(s, Say)) in {
+        v.format(count=3) for v in content.variants("streak.milestone")
+    }
 
 
 def test_the_streak_is_said_once_a_night_and_never_after_a_gap(content: LocaleContent) -> None:
@@ -92,17 +101,6 @@ def test_the_streak_is_said_once_a_night_and_never_after_a_gap(content: LocaleCo
     household = journal.record(household, night(9), journal.GRATITUDE, "late")
     assert journal.streak_note(before, household, night(9), content, Random(1)) == ()
     assert journal.nights_this_week(household, night(9)) == 1
-
-
-def test_a_whole_week_gets_its_own_warm_line(content: LocaleContent) -> None:
-    household = Household()
-    for n in range(7):
-        before = household
-        household = journal.record(household, night(n), journal.GRATITUDE, f"g{n}")
-    note = journal.streak_note(before, household, night(6), content, Random(1))
-    assert next(s.text for s in note if isinstance(s, Say)) in content.variants(
-        "streak.every_night"
-    )
 
 
 def test_tonights_question_records_the_night_and_mentions_the_streak(
@@ -138,7 +136,8 @@ def test_recap_names_the_weeks_questions_and_counts_gratitude(content: LocaleCon
     assert any(t in texts for t in (v.format(count=5) for v in content.variants("recap.gratitude")))
     prompts = {p.text for p in gratitude.prompts(content)}
     assert not prompts & set(texts), "the recap names, it doesn't replay prompts"
-    assert reply.end_session is False and state.session.offer == "tonight"
+    # Tonight's question was asked tonight: what comes next is a gratitude prompt, not it again.
+    assert reply.end_session is False and state.session.place.offer == "gratitude"
 
 
 def test_recap_of_an_empty_week_and_as_a_one_shot(content: LocaleContent) -> None:
@@ -150,15 +149,20 @@ def test_recap_of_an_empty_week_and_as_a_one_shot(content: LocaleContent) -> Non
 def test_recap_uses_registered_titles_for_other_activities(
     content: LocaleContent, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(journal.TITLES, journal.GAME, lambda c, item: f"the {item} game")
+    titled = dataclasses.replace(games.ACTIVITY, title=lambda c, item: f"the {item} game")
     household = Household(
         journal=[
             JournalEntry(night(0), journal.GAME, "riddle"),
             JournalEntry(night(1), journal.GAME, "mirror"),
         ]
     )
-    _, reply = run(
-        State(household, Session()), ask(intents.WEEK_RECAP), content, EVENING + timedelta(1)
+    _, reply = dialog.handle(
+        State(household, Session()),
+        ask(intents.WEEK_RECAP),
+        content,
+        EVENING + timedelta(1),
+        Random(1),
+        dialog=with_activities(titled),
     )
     expected = {
         v.format(titles="the mirror game and the riddle game")
@@ -179,42 +183,54 @@ def test_five_minutes_offers_a_question_first_then_a_gratitude_round(
     state, round_ = run(state, ask(intents.YES), content)
     (prompt,) = [p for p in gratitude.prompts(content) if p.text in said(round_)]
     assert prompt.swap, "one round each means a prompt with a swap"
-    assert state.session.offer == gratitude.OFFER_SWAP
+    assert state.session.place.offer == gratitude.OFFER_SWAP
 
 
-def test_surprise_prefers_what_they_havent_done_tonight(
-    content: LocaleContent, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def with_activities(*changed: Activity) -> dialog.Dialog:
+    """The skill's dialog with some activities' declarations swapped for ``changed``."""
+    by_name = {a.name: a for a in changed}
+    return dialog.Dialog(Registry(tuple(by_name.get(a.name, a) for a in ACTIVITIES)))
+
+
+def test_surprise_prefers_what_they_havent_done_tonight(content: LocaleContent) -> None:
     called: list[str] = []
 
-    def stub(kind: str) -> evening.Flow:
-        def flow(
-            state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-        ) -> tuple[State, Reply]:
+    def stub(kind: str) -> Flow:
+        def flow(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
             called.append(kind)
             return state, Reply.ask((Say(kind),), (Say(kind),))
 
         return flow
 
-    kinds = sorted(evening.SURPRISES)
-    monkeypatch.setattr(evening, "SURPRISES", {k: stub(k) for k in kinds})
+    stubbed = with_activities(
+        *(dataclasses.replace(a, surprise=stub(a.journal_kind)) for a in ACTIVITIES if a.surprise)
+    )
+    kinds = sorted(REGISTRY.surprises)
+
+    def surprise(household: Household, seed: int) -> Reply:
+        event = ask(intents.SURPRISE)
+        _, reply = dialog.handle(
+            State(household, Session()), event, content, EVENING, Random(seed), dialog=stubbed
+        )
+        return reply
+
     for seed in range(40):
-        run(State(Household(), Session()), ask(intents.SURPRISE), content, seed=seed)
+        surprise(Household(), seed)
     assert set(called) == set(kinds), "every activity can be the surprise"
     done_tonight = Household(
         journal=[JournalEntry("2026-12-01", k, "x") for k in kinds if k != journal.GRATITUDE]
     )
     called.clear()
     for seed in range(10):
-        _, reply = run(State(done_tonight, Session()), ask(intents.SURPRISE), content, seed=seed)
+        reply = surprise(done_tonight, seed)
         assert said(reply)[0] in content.variants("surprise.lead")
     assert set(called) == {journal.GRATITUDE}
 
 
 def test_surprise_starts_each_real_activity(content: LocaleContent) -> None:
-    for kind in evening.SURPRISES:
+    for kind in REGISTRY.surprises:
         done_tonight = Household(
-            journal=[JournalEntry("2026-12-01", k, "x") for k in evening.SURPRISES if k != kind]
+            journal=[JournalEntry("2026-12-01", k, "x") for k in REGISTRY.surprises if k != kind]
         )
         state, reply = run(State(done_tonight, Session()), ask(intents.SURPRISE), content)
         assert said(reply)[0] in content.variants("surprise.lead")
@@ -223,13 +239,13 @@ def test_surprise_starts_each_real_activity(content: LocaleContent) -> None:
 
 
 def test_surprise_covers_every_activity_the_dialog_offers() -> None:
-    entries = set(dialog.INTENT_FLOWS.values())
-    assert tonight.ask_tonight in evening.SURPRISES.values()
-    assert gratitude.ask_gratitude in evening.SURPRISES.values()
-    assert set(evening.SURPRISES) == {
+    entries = set(REGISTRY.intent_flows.values())
+    assert tonight.ask_tonight in REGISTRY.surprises.values()
+    assert gratitude.ask_gratitude in REGISTRY.surprises.values()
+    assert set(REGISTRY.surprises) == {
         journal.QUESTION,
         journal.GRATITUDE,
         journal.LISTENING,
         journal.GAME,
     }
-    assert {f for k, f in evening.SURPRISES.items() if k != journal.GAME} <= entries
+    assert {f for k, f in REGISTRY.surprises.items() if k != journal.GAME} <= entries

@@ -11,11 +11,14 @@ import pytest
 from skill.runtime import exercises, intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.exercises import CUE, END, TIMER, Exercise
-from skill.runtime.flows import dialog, listening, top
-from skill.runtime.flows.events import INTENT, LAUNCH, SESSION_ENDED, Event
+from skill.runtime.flows import dialog, listening
+from skill.runtime.flows.kit.events import INTENT, LAUNCH, SESSION_ENDED, Event
+from skill.runtime.flows.listening import context as listening_context
+from skill.runtime.flows.listening import library as listening_library
+from skill.runtime.flows.listening.context import running
 from skill.runtime.reply import PersonName, Reply, Say, Silence, Sound
 from skill.runtime.speech import budget, to_ssml, to_text
-from skill.runtime.state import Household, ListeningProgress, Session, State
+from skill.runtime.state import HOME, Household, ListeningProgress, Place, Session, State
 from tests.support.listening import positions, says, ssml_problems
 
 NOW = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
@@ -50,7 +53,7 @@ def end_session(state: State, content: LocaleContent, now: datetime) -> State:
 
 
 def by_id(content: LocaleContent, exercise_id: str) -> Exercise:
-    found = listening.find(content, exercise_id)
+    found = listening_library.find(content, exercise_id)
     assert found is not None
     return found
 
@@ -70,7 +73,9 @@ def at(
     )
     progress = dataclasses.replace(progress, **more)  # type: ignore[arg-type]
     base = household or Household()
-    return State(dataclasses.replace(base, listening=progress), Session(context=listening.CONTEXT))
+    return State(
+        dataclasses.replace(base, listening=progress), Session(place=Place(activity=listening.NAME))
+    )
 
 
 def text(reply: Reply) -> str:
@@ -104,10 +109,10 @@ def test_a_listening_exercise_introduces_one_and_asks_who_goes_first(
     content: LocaleContent,
 ) -> None:
     state, reply = ask(State(Household(), Session()), content, intents.LISTENING)
-    first = listening.catalogue(content)[0]
+    first = listening_library.catalogue(content)[0]
     progress = state.household.listening
     assert progress.exercise == first.id and progress.first == -1 and progress.started == T0
-    assert state.session.context == listening.CONTEXT
+    assert running(state)
     assert reply.end_session is False and reply.reprompt
     assert says(text(reply), first.intro)
     assert says(text(reply), content.variants("listening.who_first"))
@@ -131,29 +136,30 @@ def test_words_for_an_unknown_exercise_get_a_suggestion(content: LocaleContent) 
         intents.LISTENING,
         spoken={"exercise": "juggling"},
     )
-    assert state.household.listening.exercise == listening.catalogue(content)[0].id
+    assert state.household.listening.exercise == listening_library.catalogue(content)[0].id
     assert says(text(reply), content.variants("listening.unknown_exercise"))
 
 
 def test_suggestions_visit_every_exercise_before_repeating(content: LocaleContent) -> None:
-    catalogue = listening.catalogue(content)
+    catalogue = listening_library.catalogue(content)
     household = Household()
     seen = []
     for _ in catalogue:
-        chosen = listening.suggest(household, catalogue)
+        chosen = listening_library.suggest(household, catalogue)
         seen.append(chosen.id)
         household = dataclasses.replace(
             household, exercises_done=[*household.exercises_done, chosen.id]
         )
     assert sorted(seen) == sorted(e.id for e in catalogue)
-    assert listening.suggest(household, catalogue).id == seen[0]
+    assert listening_library.suggest(household, catalogue).id == seen[0]
 
 
 @pytest.mark.parametrize(
     "intent", [intents.YOU_CHOOSE, intents.SURPRISE, intents.CUE, intents.NEXT]
 )
 def test_you_choose_or_a_cue_picks_who_goes_first(content: LocaleContent, intent: str) -> None:
-    state, _ = ask(State(Household(), Session()), content, intents.LISTENING)
+    named = Household(names=["Sam", "Alex"])
+    state, _ = ask(State(named, Session()), content, intents.LISTENING)
     ex = by_id(content, state.household.listening.exercise)
     chosen = set()
     for seed in range(12):
@@ -164,6 +170,14 @@ def test_you_choose_or_a_cue_picks_who_goes_first(content: LocaleContent, intent
         assert says(text(reply), ex.steps[0].narration)
         assert [e.item for e in after.household.journal] == [ex.id]
     assert chosen == {0, 1}
+
+
+def test_with_no_names_the_choice_says_who_partner_one_is(content: LocaleContent) -> None:
+    """ "Let's have partner one go first" means nothing when nobody knows who that is."""
+    state, _ = ask(State(Household(), Session()), content, intents.LISTENING)
+    after, reply = ask(state, content, intents.YOU_CHOOSE)
+    assert after.household.listening.first == 0
+    assert says(text(reply), content.variants("listening.chosen_unnamed"))
 
 
 def test_me_with_recognized_voices_tells_the_two_apart(content: LocaleContent) -> None:
@@ -219,7 +233,7 @@ def test_a_name_nobody_has_gets_a_clear_re_ask(content: LocaleContent) -> None:
 def test_another_one_while_choosing_switches_exercise(content: LocaleContent) -> None:
     state, _ = ask(State(Household(), Session()), content, intents.LISTENING)
     after, reply = ask(state, content, intents.ANOTHER)
-    second = listening.catalogue(content)[1]
+    second = listening_library.catalogue(content)[1]
     assert after.household.listening.exercise == second.id
     assert says(text(reply), second.intro)
 
@@ -442,7 +456,7 @@ def test_unexpected_words_mid_exercise_get_a_reminder_never_a_lost_place(
     state = at(checkin, 4)
     after, reply = ask(state, content, intent)
     assert after.household.listening.step == 4
-    assert after.session.context == listening.CONTEXT
+    assert running(after)
     assert reply.end_session is False and reply.reprompt
     assert says(text(reply), content.variants("listening.remind_step"))
 
@@ -451,7 +465,7 @@ def test_go_home_leaves_the_exercise_but_keeps_its_place(
     content: LocaleContent, checkin: Exercise
 ) -> None:
     after, reply = ask(at(checkin, 4), content, intents.NAVIGATE_HOME)
-    assert after.session.context == top.TOP
+    assert after.session.place.activity == HOME
     assert after.household.listening.step == 4 and reply.end_session is False
 
 
@@ -529,7 +543,7 @@ def test_a_session_end_elsewhere_leaves_a_saved_place_alone(
     content: LocaleContent, deep: Exercise
 ) -> None:
     state = at(deep, 4)
-    elsewhere = State(state.household, Session(context="question"))
+    elsewhere = State(state.household, Session(place=Place(activity="tonight")))
     new_state, _ = dialog.handle(
         elsewhere, Event(SESSION_ENDED), content, NOW + timedelta(hours=1), Random(1)
     )
@@ -541,7 +555,7 @@ def _resume_at(
 ) -> tuple[State, Reply, Reply | None]:
     state = end_session(at(ex, step, part), content, NOW)
     offered, reply = launch(state, content, NOW + timedelta(hours=hours))
-    if offered.session.context != listening.OFFER_CONTEXT:
+    if offered.session.place.offer not in listening_context.OFFERS:
         return offered, reply, None
     resumed, answer = ask(
         offered, content, intents.YES, now=NOW + timedelta(hours=hours, minutes=1)
@@ -550,7 +564,7 @@ def _resume_at(
 
 
 def test_a_session_ended_at_any_place_resumes_there_within_a_day(content: LocaleContent) -> None:
-    for ex in listening.catalogue(content):
+    for ex in listening_library.catalogue(content):
         for step, part in positions(ex):
             resumed, offer, answer = _resume_at(content, ex, step, part, hours=23)
             where = f"{ex.id} step {step} part {part}"
@@ -558,19 +572,19 @@ def test_a_session_ended_at_any_place_resumes_there_within_a_day(content: Locale
             assert ex.title in text(offer), where
             progress = resumed.household.listening
             assert (progress.step, progress.part) == (step, part), where
-            assert resumed.session.context == listening.CONTEXT, where
+            assert running(resumed), where
             expected = ex.steps[step].split if part else ex.steps[step].narration
             assert says(text(answer), expected), where
             assert says(text(answer), content.variants("listening.welcome_back")), where
 
 
 def test_after_a_day_the_launch_is_the_normal_greeting(content: LocaleContent) -> None:
-    for ex in listening.catalogue(content):
+    for ex in listening_library.catalogue(content):
         for step, part in positions(ex):
             state, reply, answer = _resume_at(content, ex, step, part, hours=24.5)
             assert answer is None
             assert not says(text(reply), content.variants("listening.offer_resume"))
-            assert state.session.context != listening.OFFER_CONTEXT
+            assert state.session.place.offer not in listening_context.OFFERS
 
 
 def test_no_to_the_resume_offer_clears_it_and_goes_on(
@@ -583,7 +597,7 @@ def test_no_to_the_resume_offer_clears_it_and_goes_on(
     assert reply.end_session is False
     assert says(text(reply), content.variants("offer.tonight"))
     again, reply = launch(after, content, NOW + timedelta(hours=3))
-    assert again.session.context != listening.OFFER_CONTEXT
+    assert again.session.place.offer not in listening_context.OFFERS
 
 
 def test_something_else_at_the_resume_offer_is_answered_and_keeps_the_place(
@@ -592,7 +606,7 @@ def test_something_else_at_the_resume_offer_is_answered_and_keeps_the_place(
     state = end_session(at(deep, 4), content, NOW)
     offered, _ = launch(state, content, NOW + timedelta(hours=2))
     after, reply = ask(offered, content, intents.TONIGHT, now=NOW + timedelta(hours=2))
-    assert after.session.context == "question"
+    assert after.session.place.activity == "tonight"
     assert after.household.listening.step == 4
     assert reply.speech
 
@@ -600,20 +614,20 @@ def test_something_else_at_the_resume_offer_is_answered_and_keeps_the_place(
 def test_resume_outside_picks_up_a_saved_exercise(content: LocaleContent, deep: Exercise) -> None:
     state = end_session(at(deep, 4), content, NOW)
     after, reply = ask(state, content, intents.RESUME, now=NOW + timedelta(hours=1))
-    assert after.session.context == listening.CONTEXT and after.household.listening.step == 4
+    assert running(after) and after.household.listening.step == 4
     assert says(text(reply), deep.steps[4].narration)
 
 
 def test_resume_with_nothing_saved_is_tonights_question(content: LocaleContent) -> None:
     after, reply = ask(State(Household(), Session()), content, intents.RESUME)
-    assert after.session.context == "question" and reply.speech
+    assert after.session.place.activity == "tonight" and reply.speech
 
 
 def test_exercise_words_outside_an_exercise_offer_one(content: LocaleContent) -> None:
     offered, reply = ask(State(Household(), Session()), content, intents.CUE)
-    assert offered.session.context == listening.OFFER_CONTEXT and reply.end_session is False
+    assert offered.session.place.offer in listening_context.OFFERS and reply.end_session is False
     started, reply = ask(offered, content, intents.YES)
-    assert started.session.context == listening.CONTEXT
+    assert running(started)
     assert started.household.listening.exercise
     declined, reply = ask(offered, content, intents.NO)
     assert reply.end_session is True and declined.household.listening.exercise == ""
@@ -669,7 +683,7 @@ def test_every_response_of_every_exercise_is_within_the_platform_limits(
     content: LocaleContent,
 ) -> None:
     checked = 0
-    for ex in listening.catalogue(content):
+    for ex in listening_library.catalogue(content):
         for household in HOUSEHOLDS:
             for first in (0, 1):
                 for step, part in positions(ex):
@@ -705,9 +719,9 @@ def test_names_given_while_choosing_are_kept_and_used(content: LocaleContent) ->
     )
     assert named.household.names == ["Sam", "Alex"]
     assert named.household.listening.first == -1 and reply.end_session is False
-    assert named.session.context == listening.CONTEXT
+    assert running(named)
     assert "Sam" in text(reply) and "Alex" in text(reply)
     assert says(text(reply), content.variants("listening.who_first"))
     again, reply = ask(state, content, intents.SET_NAMES, spoken={"nameOne": "sam"})
-    assert again.session.context == listening.CONTEXT and reply.end_session is False
+    assert running(again) and reply.end_session is False
     assert again.household.names == []

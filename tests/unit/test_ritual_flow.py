@@ -12,8 +12,8 @@ import pytest
 from skill.runtime import effects, intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.effects import ForgetHousehold, ReminderCall
-from skill.runtime.flows import dialog, privacy, ritual
-from skill.runtime.flows.events import EFFECT_DONE, INTENT, PERMISSION, Event
+from skill.runtime.flows import dialog, privacy, reminders
+from skill.runtime.flows.kit.events import EFFECT_DONE, INTENT, PERMISSION, Event
 from skill.runtime.reply import Reply, Say
 from skill.runtime.state import Household, NightlyReminder, Session, State
 from skill.runtime.times import spoken_to_slot
@@ -80,7 +80,7 @@ def consented(content: LocaleContent, time: str = "09:00", household: Household 
 def test_reading_a_time_for_an_evening_ritual(
     slot: str, day_part: str, expected: tuple[int, int] | None
 ) -> None:
-    assert ritual.read_time(slot, day_part) == expected
+    assert reminders.read_time(slot, day_part) == expected
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,7 @@ def test_remind_us_asks_consent_to_that_specific_reminder(content: LocaleContent
     expected = {v.format(time="9 p.m.") for v in content.variants("reminder.confirm_night")}
     assert said(reply)[0] in expected
     assert reply.end_session is False and reply.effect is None
-    assert state.session.offer == ritual.OFFER_CONFIRM
+    assert state.session.place.offer == reminders.OFFER_CONFIRM
     assert state.household == Household(), "nothing is stored before they say yes"
 
 
@@ -131,16 +131,16 @@ def test_no_declines_kindly_and_nothing_is_called(content: LocaleContent) -> Non
     state, reply = run(state, ask(intents.NO), content)
     assert reply.effect is None
     assert said(reply)[0] in content.variants("reminder.declined")
-    assert state.session.offer == "tonight"
+    assert state.session.place.offer == "tonight"
 
 
 @pytest.mark.parametrize("bad", ["25:00", "twenty five o'clock", "the purple hour"])
 def test_a_time_that_makes_no_sense_gets_a_clear_re_ask(content: LocaleContent, bad: str) -> None:
     state, reply = run(fresh(), ask(intents.SET_REMINDER, time=bad), content)
     assert said(reply)[0] in content.variants("reminder.bad_time")
-    assert reply.end_session is False and state.session.offer == ritual.OFFER_TIME
+    assert reply.end_session is False and state.session.place.offer == reminders.OFFER_TIME
     state, reply = run(state, ask(intents.SET_REMINDER, time="10:00"), content)
-    assert state.session.offer == ritual.OFFER_CONFIRM
+    assert state.session.place.offer == reminders.OFFER_CONFIRM
 
 
 @pytest.mark.parametrize("vague", [None, "NI", "EV"])
@@ -158,7 +158,7 @@ def test_a_created_reminder_is_stored_by_its_alert_token(content: LocaleContent)
     assert state.household.reminder == NightlyReminder(alert_token="alert-1", time="21:00")
     expected = {v.format(time="9 p.m.") for v in content.variants("reminder.set_night")}
     assert said(reply)[0] in expected
-    assert reply.end_session is False and state.session.offer == "tonight"
+    assert reply.end_session is False and state.session.place.offer == "tonight"
 
 
 def test_no_permission_asks_by_voice_with_askfor(content: LocaleContent) -> None:
@@ -308,7 +308,7 @@ def test_delete_our_data_asks_then_returns_a_forget_effect(content: LocaleConten
     state = State(household, Session())
     state, reply = run(state, ask(intents.DELETE_DATA), content)
     assert said(reply)[0] in content.variants("forget.confirm")
-    assert reply.effect is None and state.session.offer == privacy.OFFER_CONFIRM
+    assert reply.effect is None and state.session.place.offer == privacy.OFFER_CONFIRM
     _, erased = run(state, ask(intents.YES), content)
     assert erased.effect == ForgetHousehold(cancel_reminder="alert-1")
     assert erased.end_session is True

@@ -17,11 +17,18 @@ from ask_sdk_core.serialize import DefaultSerializer
 
 from skill.runtime import apl, exercises, intents
 from skill.runtime.catalog import Catalog, ContentError, LocaleContent
-from skill.runtime.flows import dialog, games, listening, screens, tonight, top
-from skill.runtime.flows.events import INTENT, SESSION_ENDED, Event
+from skill.runtime.flows import dialog, games, home, listening, tonight
+from skill.runtime.flows.dialog import DIALOG
+from skill.runtime.flows.games import catalogue as game_catalogue
+from skill.runtime.flows.games import offers as game_offers
+from skill.runtime.flows.kit import screens
+from skill.runtime.flows.kit.context import FlowContext
+from skill.runtime.flows.kit.events import INTENT, SESSION_ENDED, Event
+from skill.runtime.flows.listening import library as listening_library
+from skill.runtime.flows.registry import REGISTRY
 from skill.runtime.handlers.render import build_response
 from skill.runtime.reply import Display, Reply, Say
-from skill.runtime.state import GameProgress, Household, ListeningProgress, Session, State
+from skill.runtime.state import GameProgress, Household, ListeningProgress, Place, Session, State
 from skill.tools.deploy.skill_package import export_skill_package
 from tests.support.dialog import ROOT, resolver
 from tests.support.screens import content_patterns, from_content
@@ -56,7 +63,7 @@ def handle(state: State, event: Event, content: LocaleContent, seed: int = 4) ->
 def test_a_flows_display_wins_then_its_card_then_the_activity_then_home(
     content: LocaleContent,
 ) -> None:
-    state = State(Household(), Session(context="nowhere"))
+    state = State(Household(), Session(place=Place(activity="nowhere")))
     own = Display("a", "b")
     spoken = Reply.ask((Say("hi"),), (Say("hi"),))
     rng = Random(1)
@@ -75,7 +82,7 @@ def test_silent_replies_show_nothing(content: LocaleContent) -> None:
     state = State(Household(), Session())
     reply = handle(state, Event(SESSION_ENDED, reason="USER_INITIATED"), content)
     assert reply.speech == () and reply.display is None
-    assert screens.attach(state, Reply.silent(), content, Random(1), dialog.SCREENS) == (
+    assert screens.attach(state, Reply.silent(), content, Random(1), REGISTRY.screens) == (
         Reply.silent()
     )
 
@@ -118,7 +125,7 @@ def _before_timed_turn(
     content: LocaleContent, names: list[str]
 ) -> tuple[exercises.Exercise, int, State]:
     """A couple waiting at a cue step whose next step is one partner's timed turn."""
-    for ex in listening.catalogue(content):
+    for ex in listening_library.catalogue(content):
         for index, step in enumerate(ex.steps):
             before = ex.steps[index - 1] if index > 0 else None
             if (
@@ -131,7 +138,7 @@ def _before_timed_turn(
                     exercise=ex.id, step=index - 1, first=1, started=1, updated=1
                 )
                 household = Household(names=names, listening=progress)
-                return ex, index, State(household, Session(context=listening.CONTEXT))
+                return ex, index, State(household, Session(place=Place(activity=listening.NAME)))
     raise AssertionError("no exercise has a cue step before one partner's timed turn")
 
 
@@ -185,14 +192,14 @@ def test_an_exercise_waiting_to_start_asks_who_goes_first(content: LocaleContent
 
 
 def test_a_game_shows_its_question_and_the_score(content: LocaleContent) -> None:
-    know_me = next(g for g in games.games_of(content) if g.kind == "guess")
+    know_me = next(g for g in game_catalogue.games_of(content) if g.kind == "guess")
     question = know_me.questions[0]
     progress = GameProgress(
         game=know_me.id, rounds=5, step=2, first=0, scores=[3, 1], question=question.id
     )
     state = State(
         Household(names=["Sam", "Alex"], game=progress),
-        Session(context=games.CONTEXT, offer=games.PLAYING),
+        Session(place=Place(activity=games.NAME, offer=game_offers.PLAYING)),
     )
     shown = games.screen(state, content, Random(1))
     assert shown is not None
@@ -201,16 +208,18 @@ def test_a_game_shows_its_question_and_the_score(content: LocaleContent) -> None
     assert shown.footer == content.phrase(
         "screen.game.pair", Random(1), one="Sam", one_points=3, two="Alex", two_points=1
     )
-    at_menu = State(state.household, Session(context=games.CONTEXT, offer=games.MENU))
+    at_menu = State(
+        state.household, Session(place=Place(activity=games.NAME, offer=game_offers.MENU))
+    )
     assert games.screen(at_menu, content, Random(1)) is None
 
 
 def test_a_shared_score_game_shows_nothing_before_the_first_play_is_settled(
     content: LocaleContent,
 ) -> None:
-    match = next(g for g in games.games_of(content) if g.kind == "match")
+    match = next(g for g in game_catalogue.games_of(content) if g.kind == "match")
     progress = GameProgress(game=match.id, rounds=5, question=match.questions[0].id)
-    session = Session(context=games.CONTEXT, offer=games.PLAYING)
+    session = Session(place=Place(activity=games.NAME, offer=game_offers.PLAYING))
     shown = games.screen(State(Household(game=progress), session), content, Random(1))
     assert shown is not None and shown.footer == ""
     later = dataclasses.replace(progress, step=3, together=2)
@@ -311,7 +320,8 @@ def test_long_lines_are_set_smaller(content: LocaleContent) -> None:
 
 def test_the_directive_goes_only_to_screens_and_only_with_speech(content: LocaleContent) -> None:
     doc = document(content)
-    _, reply = top.help_(State(Household(), Session()), Event(INTENT), content, NOW, Random(1))
+    ctx = FlowContext(content, NOW, Random(1), DIALOG)
+    _, reply = home.help_(State(Household(), Session()), Event(INTENT), ctx)
     reply = screens.attach(State(Household(), Session()), reply, content, Random(1), {})
     with_screen = rendered(reply, doc)
     (directive,) = render_directives(with_screen)

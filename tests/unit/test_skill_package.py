@@ -12,7 +12,7 @@ import pytest
 
 from skill.hosts.cli import main
 from skill.runtime.catalog import LocaleContent
-from skill.runtime.flows import dialog
+from skill.runtime.flows.registry import REGISTRY
 from skill.tools.deploy.skill_package import (
     PLACEHOLDER_ENDPOINT,
     ExportError,
@@ -71,7 +71,7 @@ def test_every_example_phrase_is_a_real_utterance_that_reaches_a_real_intent(
         resolution = nlu.resolve(phrase)
         assert resolution.kind in ("launch", "intent"), phrase
         if resolution.kind == "intent":
-            assert resolution.intent in dialog.INTENT_FLOWS and resolution.intent != FALLBACK
+            assert resolution.intent in REGISTRY.intent_flows and resolution.intent != FALLBACK
             assert all(v.value_id for v in resolution.slots.values()), phrase
         assert example_phrase_problem(model, phrase) is None, phrase
         reached.append(resolution.intent or "launch")

@@ -20,9 +20,12 @@ from skill.runtime.reply import (
 )
 from skill.runtime.speech import budget, ssml_to_text, to_ssml, to_text
 from skill.runtime.state import (
+    HOME,
     Household,
     NightEntry,
+    Place,
     QuestionPrefs,
+    ReminderDraft,
     household_from_json,
     session_from_json,
     to_dict,
@@ -53,8 +56,31 @@ def test_wrong_types_are_refused() -> None:
 
 
 def test_a_malformed_session_is_replaced_by_a_fresh_one() -> None:
-    assert session_from_json({"context": 42}).context == "top"
-    assert session_from_json("junk").context == "top"
+    assert session_from_json({"context": 42}).place.activity == HOME
+    assert session_from_json("junk").place.activity == HOME
+    assert session_from_json({"schema": 2, "place": {"activity": 7}}).place.activity == HOME
+
+
+def test_a_session_written_by_the_last_release_carries_on() -> None:
+    """Schema 1 kept the place in strings; a session open during a deploy is read into a
+    place: its activity, the offer without its retry suffix, and the reminder draft."""
+    old = {
+        "context": "game",
+        "offer": "game_menu_retry",
+        "question_id": "dreams-03",
+        "time_zone": "Europe/Lisbon",
+    }
+    session = session_from_json(old)
+    assert session.place == Place(activity="games", offer="game_menu", retries=1)
+    assert session.question_id == "dreams-03" and session.time_zone == "Europe/Lisbon"
+    drafting = session_from_json(
+        {"context": "ritual", "offer": "reminder_confirm", "pending": "update|21:30"}
+    )
+    assert drafting.place.activity == "reminders"
+    assert drafting.place.reminder == ReminderDraft(action="update", time="21:30")
+    assert session_from_json({"context": "top", "offer": "tonight"}).place == Place(
+        activity=HOME, offer="tonight"
+    )
 
 
 def test_no_floats_are_stored() -> None:

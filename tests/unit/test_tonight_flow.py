@@ -12,7 +12,7 @@ import pytest
 from skill.runtime import intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.flows import dialog, tonight
-from skill.runtime.flows.events import INTENT, LAUNCH, Event
+from skill.runtime.flows.kit.events import INTENT, LAUNCH, Event
 from skill.runtime.reply import Reply, Say
 from skill.runtime.state import HISTORY_NIGHTS, Household, QuestionPrefs, Session, State
 
@@ -114,7 +114,22 @@ def test_go_deeper_asks_deep_questions(content: LocaleContent) -> None:
     (qid,) = spoken_question_ids(reply, content)
     question = content.question(qid)
     assert question is not None and question.depth == 3
-    assert state.household.prefs == QuestionPrefs(depth=3, theme=None)
+    assert state.household.prefs == QuestionPrefs(deeper_night="2026-12-01")
+
+
+def test_go_deeper_is_for_tonight_and_the_next_night_starts_at_the_usual_level(
+    content: LocaleContent,
+) -> None:
+    state, _ = run(fresh(), ask(intents.SET_DEPTH, depth="light"), content)
+    state, deep = run(state, ask(intents.SET_DEPTH, depth="deep"), content)
+    state, again = run(state, ask(intents.ANOTHER), content, seed=3)
+    for reply in (deep, again):
+        (qid,) = spoken_question_ids(reply, content)
+        assert content.question(qid).depth == 3  # type: ignore[union-attr]
+    state, tomorrow = run(state, ask(intents.TONIGHT), content, now=EVENING + timedelta(days=1))
+    (qid,) = spoken_question_ids(tomorrow, content)
+    assert content.question(qid).depth == 1  # type: ignore[union-attr]
+    assert state.household.prefs.depth == 1, "keep it light is still their usual level"
 
 
 def test_default_depth_never_pushes_deep(content: LocaleContent) -> None:
@@ -159,7 +174,7 @@ def test_save_and_play_favourite(content: LocaleContent) -> None:
 
 def test_favourite_with_nothing_saved_offers_tonight(content: LocaleContent) -> None:
     state, reply = run(fresh(), ask(intents.PLAY_FAVOURITE), content)
-    assert state.session.offer == "tonight"
+    assert state.session.place.offer == "tonight"
     assert reply.end_session is False
 
 
@@ -192,7 +207,7 @@ def test_last_night_with_a_gap_says_it_was_earlier(content: LocaleContent) -> No
 
 def test_last_night_with_no_history(content: LocaleContent) -> None:
     state, reply = run(fresh(), ask(intents.LAST_NIGHT), content)
-    assert state.session.offer == "tonight"
+    assert state.session.place.offer == "tonight"
     assert reply.end_session is False
 
 

@@ -18,15 +18,17 @@ from random import Random
 
 from skill.runtime import intents
 from skill.runtime.catalog import GratitudePrompt, LocaleContent
-from skill.runtime.flows import journal, people
-from skill.runtime.flows.events import Event
+from skill.runtime.flows.kit import journal, people, places, talk
+from skill.runtime.flows.kit.activity import Activity
+from skill.runtime.flows.kit.context import FlowContext
+from skill.runtime.flows.kit.events import Event
 from skill.runtime.nights import night_of
 from skill.runtime.reply import Display, Pause, Reply, Say, Segment, Silence, Sound
 from skill.runtime.state import GratitudeProgress, Household, State
 
-CONTEXT = "gratitude"
-#: Offers this flow makes (``session.offer``) and answers with yes/no.
-OFFER_PROMPT = "gratitude"
+NAME = "gratitude"
+#: Offers this activity makes (``Place.offer``) and answers with yes/no.
+OFFER_PROMPT = places.GRATITUDE_PROMPT_OFFER
 OFFER_SWAP = "gratitude_swap"
 OFFER_MORE = "gratitude_more"
 #: "One gratitude round each" (offered when they only have a few minutes): a swap prompt.
@@ -78,56 +80,51 @@ def tonights_prompt(
     return prompt_by_id(content, progress.prompt)
 
 
-def ask_gratitude(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def ask_gratitude(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """ "A gratitude prompt": a fresh prompt for both of them."""
-    return give_prompt(state, event, content, now, rng)
+    return give_prompt(state, event, ctx)
 
 
 def give_prompt(
     state: State,
     event: Event,
-    content: LocaleContent,
-    now: datetime,
-    rng: Random,
+    ctx: FlowContext,
     swap_only: bool = False,
     lead: tuple[Segment, ...] = (),
 ) -> tuple[State, Reply]:
     """Draw a prompt, record it, and say it (``swap_only``: one round each, as "five minutes")."""
-    night = night_of(now)
+    night = night_of(ctx.now)
     before = state.household
-    progress, prompt, new_cycle = draw(before.gratitude, content, rng, swap_only)
+    progress, prompt, new_cycle = draw(before.gratitude, ctx.content, ctx.rng, swap_only)
     progress = dataclasses.replace(progress, night=night, prompt=prompt.id)
     household = journal.record(
         dataclasses.replace(before, gratitude=progress), night, journal.GRATITUDE, prompt.id
     )
-    streak = journal.streak_note(before, household, night, content, rng)
-    opening: tuple[Segment, ...] = (*lead, *_cycle_lead(new_cycle, content, rng))
-    opening += (content.say("gratitude.intro", rng), Pause(400), Say(prompt.text), Pause(700))
-    card = (content.phrase("card.gratitude_title", rng), prompt.text)
+    streak = journal.streak_note(before, household, night, ctx.content, ctx.rng)
+    opening: tuple[Segment, ...] = (*lead, *_cycle_lead(new_cycle, ctx.content, ctx.rng))
+    opening += (ctx.say("gratitude.intro"), Pause(400), Say(prompt.text), Pause(700))
+    card = (ctx.phrase("card.gratitude_title"), prompt.text)
     if event.new_session:
         if prompt.swap:
-            turns = _floor(state.household, 0, "gratitude.one_shot_turns", content, rng)
+            turns = _floor(state.household, 0, "gratitude.one_shot_turns", ctx.content, ctx.rng)
         else:
-            turns = (content.say("gratitude.together_one_shot", rng),)
-        speech = (*opening, *turns, Pause(500), *streak, content.say("gratitude.close", rng))
-        session = dataclasses.replace(state.session, context=CONTEXT, offer="")
-        return State(household, session), Reply.tell(speech).with_card(*card)
+            turns = (ctx.say("gratitude.together_one_shot"),)
+        speech = (*opening, *turns, Pause(500), *streak, ctx.say("gratitude.close"))
+        return places.at(State(household, state.session), NAME), Reply.tell(speech).with_card(*card)
     if prompt.swap:
-        turn = _floor(state.household, 0, "gratitude.first_turn", content, rng)
-        speech = (*opening, *turn, Silence(TURN_SECONDS), Sound("chime"), Pause(300))
-        speech += (*streak, content.say("gratitude.swap_offer", rng))
-        reprompt = (content.say("gratitude.swap_reprompt", rng),)
+        turn = _floor(state.household, 0, "gratitude.first_turn", ctx.content, ctx.rng)
+        speech = (*opening, *turn, Silence(TURN_SECONDS), *_respond(ctx), *streak)
+        speech += (ctx.say("gratitude.swap_offer"),)
+        reprompt = (ctx.say("gratitude.swap_reprompt"),)
         offer = OFFER_SWAP
     else:
-        speech = (*opening, content.say("gratitude.together", rng), Silence(TURN_SECONDS))
-        speech += (Sound("chime"), Pause(300), *streak, content.say("gratitude.thanks", rng))
-        speech += (Pause(300), content.say("gratitude.more_offer", rng))
-        reprompt = (content.say("gratitude.more_reprompt", rng),)
+        speech = (*opening, ctx.say("gratitude.together"), Silence(TURN_SECONDS))
+        speech += (Sound("chime"), Pause(300), *streak, ctx.say("gratitude.thanks"))
+        speech += (Pause(300), ctx.say("gratitude.more_offer"))
+        reprompt = (ctx.say("gratitude.more_reprompt"),)
         offer = OFFER_MORE
-    session = dataclasses.replace(state.session, context=CONTEXT, offer=offer)
-    return State(household, session), Reply.ask(speech, reprompt).with_card(*card)
+    given = places.at(State(household, state.session), NAME, offer)
+    return given, Reply.ask(speech, reprompt).with_card(*card)
 
 
 def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
@@ -138,57 +135,70 @@ def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
     return Display(title=content.phrase("card.gratitude_title", rng), text=prompt.text)
 
 
-def swap(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def swap(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """ "Now swap": the other partner takes the same prompt."""
-    prompt = tonights_prompt(state.household, content, now)
+    prompt = tonights_prompt(state.household, ctx.content, ctx.now)
     if prompt is None:
-        session = dataclasses.replace(state.session, context=CONTEXT, offer=OFFER_PROMPT)
-        return State(state.household, session), Reply.ask(
-            (content.say("gratitude.nothing_to_swap", rng),),
-            (content.say("gratitude.prompt_reprompt", rng),),
+        return places.at(state, NAME, OFFER_PROMPT), Reply.ask(
+            (ctx.say("gratitude.nothing_to_swap"),),
+            (ctx.say("gratitude.prompt_reprompt"),),
         )
     if not prompt.swap:
-        return _more(state, (content.say("gratitude.no_swap", rng),), event, content, rng)
-    turn = _floor(state.household, 1, "gratitude.second_turn", content, rng)
-    same = (content.say("gratitude.same_prompt", rng), Pause(300), Say(prompt.text), Pause(600))
+        return _more(state, (ctx.say("gratitude.no_swap"),), event, ctx.content, ctx.rng)
+    turn = _floor(state.household, 1, "gratitude.second_turn", ctx.content, ctx.rng)
+    same = (ctx.say("gratitude.same_prompt"), Pause(300), Say(prompt.text), Pause(600))
     if event.new_session:
-        return state, Reply.tell((*turn, *same, content.say("gratitude.close", rng)))
-    speech = (*turn, *same, Silence(TURN_SECONDS), Sound("chime"), Pause(300))
-    return _more(state, (*speech, content.say("gratitude.thanks", rng)), event, content, rng)
+        return state, Reply.tell((*turn, *same, ctx.say("gratitude.close")))
+    speech = (*turn, *same, Silence(TURN_SECONDS), *_respond(ctx))
+    return _more(state, (*speech, ctx.say("gratitude.respond_done")), event, ctx.content, ctx.rng)
 
 
-def activity(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply] | None:
+#: How long the one who just heard an appreciation has to say what hearing it meant.
+RESPOND_SECONDS = 20
+
+
+def _respond(ctx: FlowContext) -> tuple[Segment, ...]:
+    """After a turn: a chime, then the listener says what hearing it meant, in the quiet."""
+    return (
+        Sound("chime"),
+        Pause(300),
+        ctx.say("gratitude.respond"),
+        Silence(RESPOND_SECONDS),
+        Sound("chime"),
+        Pause(300),
+    )
+
+
+def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] | None:
     """While a gratitude round is going: yes/no answer this flow's offers, "next" gives another
     prompt, help and fallback explain gratitude. Everything else routes as usual."""
-    offer = state.session.offer
+    offer = state.session.place.offer
     if event.is_intent(intents.YES):
         if offer == OFFER_SWAP:
-            return swap(state, event, content, now, rng)
+            return swap(state, event, ctx)
         if offer in (OFFER_PROMPT, OFFER_MORE, OFFER_ROUND):
-            return give_prompt(state, event, content, now, rng, swap_only=offer == OFFER_ROUND)
+            return give_prompt(state, event, ctx, swap_only=offer == OFFER_ROUND)
         return None
     if event.is_intent(intents.NO):
         if offer == OFFER_SWAP:
-            return _more(state, (content.say("gratitude.no_swap_ok", rng),), event, content, rng)
+            return _more(state, (ctx.say("gratitude.no_swap_ok"),), event, ctx.content, ctx.rng)
         if offer in (OFFER_PROMPT, OFFER_MORE, OFFER_ROUND):
-            return state, Reply.tell((content.say("gratitude.goodnight", rng),))
+            return state, Reply.tell((ctx.say("gratitude.goodnight"),))
         return None
     if event.is_intent(intents.NEXT, intents.ANOTHER):
-        return give_prompt(state, event, content, now, rng)
+        return give_prompt(state, event, ctx)
     if event.is_intent(intents.HELP):
         return state, Reply.ask(
-            (content.say("help.gratitude", rng), Pause(300), content.say("help.ask", rng)),
-            (content.say("gratitude.more_reprompt", rng),),
+            (ctx.say("help.gratitude"), Pause(300), ctx.say("help.ask")),
+            (ctx.say("gratitude.more_reprompt"),),
         )
     if event.is_intent(intents.FALLBACK):
-        return state, Reply.ask(
-            (content.say("fallback.gratitude", rng),),
-            (content.say("gratitude.more_reprompt", rng),),
-        )
+        # After a turn, words the skill can't place are the two of them still talking.
+        if offer == OFFER_SWAP:
+            check = (ctx.say("gratitude.swap_offer"), ctx.say("gratitude.swap_reprompt"))
+        else:
+            check = (ctx.say("gratitude.more_offer"), ctx.say("gratitude.more_reprompt"))
+        return state, talk.still_talking(state.session.misses, ctx, *check)
     return None
 
 
@@ -198,8 +208,7 @@ def _more(
     """Close the round: offer another prompt (or close a one-shot)."""
     if event.new_session:
         return state, Reply.tell((*speech, content.say("gratitude.close", rng)))
-    session = dataclasses.replace(state.session, context=CONTEXT, offer=OFFER_MORE)
-    return State(state.household, session), Reply.ask(
+    return places.at(state, NAME, OFFER_MORE), Reply.ask(
         (*speech, Pause(300), content.say("gratitude.more_offer", rng)),
         (content.say("gratitude.more_reprompt", rng),),
     )
@@ -214,3 +223,14 @@ def _floor(
 
 def _cycle_lead(new_cycle: bool, content: LocaleContent, rng: Random) -> tuple[Segment, ...]:
     return (content.say("gratitude.new_cycle", rng), Pause(300)) if new_cycle else ()
+
+
+ACTIVITY = Activity(
+    name=NAME,
+    intents={intents.GRATITUDE: ask_gratitude, intents.SWAP: swap},
+    router=route,
+    accepts={OFFER_PROMPT: ask_gratitude},
+    screen=screen,
+    journal_kind=journal.GRATITUDE,
+    surprise=ask_gratitude,
+)

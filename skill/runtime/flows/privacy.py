@@ -8,55 +8,49 @@ dialog with an ``EFFECT_DONE`` event and ``forget_done`` says so plainly.
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import datetime
-from random import Random
-
-from skill.runtime import intents
-from skill.runtime.catalog import LocaleContent
+from skill.runtime import effects, intents
 from skill.runtime.effects import ForgetHousehold
-from skill.runtime.flows.events import Event
+from skill.runtime.flows.kit import offers, places
+from skill.runtime.flows.kit.activity import Activity
+from skill.runtime.flows.kit.context import FlowContext
+from skill.runtime.flows.kit.events import Event
 from skill.runtime.reply import Pause, Reply
 from skill.runtime.state import State
 
-CONTEXT = "forget"
+NAME = "privacy"
 OFFER_CONFIRM = "forget_confirm"
 
 
-def delete_data(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def delete_data(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """ "Delete our data": say what will go, and ask them to confirm."""
-    session = dataclasses.replace(state.session, context=CONTEXT, offer=OFFER_CONFIRM)
-    return State(state.household, session), Reply.ask(
-        (content.say("forget.confirm", rng),), (content.say("forget.reprompt", rng),)
+    return places.at(state, NAME, OFFER_CONFIRM), Reply.ask(
+        (ctx.say("forget.confirm"),), (ctx.say("forget.reprompt"),)
     )
 
 
-def activity(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply] | None:
+def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] | None:
     """Yes erases (as a turn effect); no keeps everything. Anything else routes as usual."""
-    if state.session.offer != OFFER_CONFIRM:
+    if state.session.place.offer != OFFER_CONFIRM:
         return None
     if event.is_intent(intents.YES):
         effect = ForgetHousehold(cancel_reminder=state.household.reminder.alert_token)
-        return state, Reply.tell((content.say("forget.done", rng),)).with_effect(effect)
+        return state, Reply.tell((ctx.say("forget.done"),)).with_effect(effect)
     if event.is_intent(intents.NO, intents.CANCEL):
-        session = dataclasses.replace(state.session, context="top", offer="tonight")
-        return State(state.household, session), Reply.ask(
-            (content.say("forget.kept", rng), Pause(300), content.say("offer.tonight", rng)),
-            (content.say("offer.tonight", rng),),
-        )
+        offered, offer = offers.next_offer(places.home(state), ctx)
+        return offered, Reply.ask((ctx.say("forget.kept"), Pause(300), offer), (offer,))
     if event.is_intent(intents.FALLBACK):
-        return state, Reply.ask(
-            (content.say("forget.reprompt", rng),), (content.say("forget.reprompt", rng),)
-        )
+        return state, Reply.ask((ctx.say("forget.reprompt"),), (ctx.say("forget.reprompt"),))
     return None
 
 
-def forget_done(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def forget_done(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """The erase could not be done (storage unreachable): say so, and close."""
-    return state, Reply.tell((content.say("forget.failed", rng),))
+    return state, Reply.tell((ctx.say("forget.failed"),))
+
+
+ACTIVITY = Activity(
+    name=NAME,
+    intents={intents.DELETE_DATA: delete_data},
+    router=route,
+    effects={effects.FORGET: forget_done},
+)

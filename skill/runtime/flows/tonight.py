@@ -13,8 +13,10 @@ from random import Random
 
 from skill.runtime import intents
 from skill.runtime.catalog import LocaleContent, Question
-from skill.runtime.flows import journal
-from skill.runtime.flows.events import Event
+from skill.runtime.flows.kit import journal, places, talk
+from skill.runtime.flows.kit.activity import Activity
+from skill.runtime.flows.kit.context import FlowContext
+from skill.runtime.flows.kit.events import Event
 from skill.runtime.nights import night_of, previous_night
 from skill.runtime.reply import Display, Pause, Reply, Say, Segment
 from skill.runtime.state import (
@@ -29,33 +31,45 @@ from skill.runtime.state import (
 #: Depths offered when the couple set no preference: light and personal, never pushed deep.
 DEFAULT_DEPTHS = frozenset({1, 2})
 DEPTH_BY_SLOT = {"light": 1, "personal": 2, "deep": 3}
-CONTEXT = "question"
+DEEP = 3
+#: This activity's name, and the offers it makes and answers ("yes" takes the question).
+NAME = places.TONIGHT
+ANOTHER_OFFER = "another"
+OFFERS = frozenset({places.TONIGHT_OFFER, ANOTHER_OFFER})
 
 
 def allowed_depths(depth: int | None) -> frozenset[int]:
     return DEFAULT_DEPTHS if depth is None else frozenset({depth})
 
 
-def candidates(household: Household, content: LocaleContent) -> list[Question]:
+def depths_for(household: Household, night: str) -> frozenset[int]:
+    """Their usual depths, or deep only on a night they asked to go deeper."""
+    if household.prefs.deeper_night and household.prefs.deeper_night == night:
+        return frozenset({3})
+    return allowed_depths(household.prefs.depth)
+
+
+def candidates(household: Household, content: LocaleContent, night: str = "") -> list[Question]:
     """Questions matching the preferences, widening the filter rather than running dry."""
     prefs = household.prefs
     deck = content.questions
-    depths = allowed_depths(prefs.depth)
-    matching = [q for q in deck if q.depth in depths and prefs.theme in (None, q.theme)]
-    if not matching and prefs.theme is not None:
-        matching = [q for q in deck if q.theme == prefs.theme]
-    return matching or list(deck)
+    depths = depths_for(household, night)
+    if prefs.theme is None:
+        everyday = [q for q in deck if not q.opt_in]
+        return [q for q in everyday if q.depth in depths] or everyday or list(deck)
+    themed = [q for q in deck if q.theme == prefs.theme]
+    return [q for q in themed if q.depth in depths] or themed or list(deck)
 
 
 def draw(
-    household: Household, content: LocaleContent, rng: Random, avoid: str = ""
+    household: Household, content: LocaleContent, rng: Random, avoid: str = "", night: str = ""
 ) -> tuple[Household, Question, bool]:
     """Pick an unheard matching question; start a new cycle when none is left.
 
     Returns the household with the question marked heard, the question, and whether a new
     cycle began (the skill tells the couple, so a familiar question isn't a surprise).
     """
-    pool = candidates(household, content)
+    pool = candidates(household, content, night)
     heard = [qid for qid in household.heard if content.question(qid) is not None]
     heard_set = set(heard)
     fresh = [q for q in pool if q.id not in heard_set]
@@ -102,26 +116,19 @@ def present(
     question: Question,
     lead: tuple[Segment, ...],
     event: Event,
-    content: LocaleContent,
-    rng: Random,
+    ctx: FlowContext,
 ) -> tuple[State, Reply]:
-    """Speak a question; one-shot requests close the session, open sessions offer a next step."""
-    session = dataclasses.replace(
-        state.session,
-        context=CONTEXT,
-        question_id=question.id,
-        offer="another",
-    )
+    """Speak a question and leave the couple to talk: a one-shot closes with a warm word; in
+    a session, talk time in their style (a held quiet stretch, or a goodbye with a way back)."""
+    asked = State(state.household, dataclasses.replace(state.session, question_id=question.id))
+    state = places.at(asked, NAME, ANOTHER_OFFER)
     speech: tuple[Segment, ...] = (*lead, Pause(400), Say(question.text))
-    card = (content.phrase("card.tonight_title", rng), question.text)
+    card = (ctx.phrase("card.tonight_title"), question.text)
     if event.new_session:
-        reply = Reply.tell((*speech, Pause(600), content.say("tonight.one_shot_close", rng)))
+        reply = Reply.tell((*speech, Pause(600), ctx.say("tonight.one_shot_close")))
     else:
-        reply = Reply.ask(
-            (*speech, Pause(900), content.say("tonight.next_step", rng)),
-            (content.say("tonight.reprompt", rng),),
-        )
-    return State(state.household, session), reply.with_card(*card)
+        reply = talk.after_question(state.household, speech, ctx)
+    return state, reply.with_card(*card)
 
 
 def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
@@ -132,63 +139,57 @@ def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
     return Display(title=content.phrase("card.tonight_title", rng), text=question.text)
 
 
-def ask_tonight(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def ask_tonight(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """Tonight's question: the same one all evening; a fresh one once the night turns over."""
-    night = night_of(now)
+    night = night_of(ctx.now)
     household = state.household
-    existing = content.question(household.tonight.question_id)
+    existing = ctx.content.question(household.tonight.question_id)
     if household.tonight.night == night and existing is not None:
-        return present(state, existing, (content.say("tonight.still", rng),), event, content, rng)
-    household, question, new_cycle = draw(household, content, rng)
+        return present(state, existing, (ctx.say("tonight.still"),), event, ctx)
+    household, question, new_cycle = draw(household, ctx.content, ctx.rng, night=night)
     household = record_tonight(household, night, question.id)
     lead = (
-        *journal.streak_note(state.household, household, night, content, rng),
-        *_cycle_lead(new_cycle, content, rng),
-        content.say("tonight.intro", rng),
+        *journal.streak_note(state.household, household, night, ctx.content, ctx.rng),
+        *_cycle_lead(new_cycle, ctx.content, ctx.rng),
+        ctx.say("tonight.intro"),
     )
-    return present(State(household, state.session), question, lead, event, content, rng)
+    return present(State(household, state.session), question, lead, event, ctx)
 
 
-def ask_another(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def ask_another(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """A different question; the one skipped stays heard, and the new one becomes tonight's."""
-    current = current_question(state, content, now)
+    current = current_question(state, ctx.content, ctx.now)
+    night = night_of(ctx.now)
     household, question, new_cycle = draw(
-        state.household, content, rng, avoid=current.id if current else ""
+        state.household, ctx.content, ctx.rng, avoid=current.id if current else "", night=night
     )
-    household = record_tonight(household, night_of(now), question.id)
-    lead = (*_cycle_lead(new_cycle, content, rng), content.say("another.intro", rng))
-    return present(State(household, state.session), question, lead, event, content, rng)
+    household = record_tonight(household, night, question.id)
+    lead = (*_cycle_lead(new_cycle, ctx.content, ctx.rng), ctx.say("another.intro"))
+    return present(State(household, state.session), question, lead, event, ctx)
 
 
-def follow_up(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def follow_up(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """The current question's follow-up, to keep a good conversation going."""
-    question = current_question(state, content, now)
+    question = current_question(state, ctx.content, ctx.now)
     if question is None:
-        return _offer_tonight(state, "follow_up.nothing", content, rng)
+        return _offer_tonight(state, "follow_up.nothing", ctx.content, ctx.rng)
     if question.follow_up:
         lead: tuple[Segment, ...] = (Say(question.follow_up),)
     else:
-        lead = (content.say("follow_up.none", rng),)
-    session = dataclasses.replace(state.session, context=CONTEXT, question_id=question.id)
-    return State(state.household, session), Reply.ask(
-        (*lead, Pause(900), content.say("tonight.next_step", rng)),
-        (content.say("tonight.reprompt", rng),),
-    )
+        lead = (ctx.say("follow_up.none"),)
+    asked = State(state.household, dataclasses.replace(state.session, question_id=question.id))
+    offer = state.session.place.offer
+    placed = places.at(asked, NAME, offer if offer in OFFERS else "")
+    if event.new_session:
+        return placed, Reply.tell((*lead, Pause(600), ctx.say("tonight.one_shot_close")))
+    return placed, talk.after_question(placed.household, lead, ctx)
 
 
-def save_favourite(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def save_favourite(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """Keep the current question among the couple's favourites."""
-    question = current_question(state, content, now)
+    question = current_question(state, ctx.content, ctx.now)
     if question is None:
-        return _offer_tonight(state, "favourite.nothing_to_save", content, rng)
+        return _offer_tonight(state, "favourite.nothing_to_save", ctx.content, ctx.rng)
     household = state.household
     if question.id in household.favourites:
         key = "favourite.already"
@@ -196,64 +197,56 @@ def save_favourite(
         key = "favourite.saved"
         favourites = [*household.favourites, question.id][-MAX_FAVOURITES:]
         household = dataclasses.replace(household, favourites=favourites)
-    return _after(State(household, state.session), key, event, content, rng)
+    return _after(State(household, state.session), key, event, ctx)
 
 
-def play_favourite(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def play_favourite(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """Replay one of the saved questions (it doesn't change tonight's question)."""
-    saved = [q for q in map(content.question, state.household.favourites) if q is not None]
+    saved = [q for q in map(ctx.content.question, state.household.favourites) if q is not None]
     if not saved:
-        return _offer_tonight(state, "favourite.none_yet", content, rng)
+        return _offer_tonight(state, "favourite.none_yet", ctx.content, ctx.rng)
     current = state.session.question_id
-    choice = rng.choice([q for q in saved if q.id != current] or saved)
-    return present(state, choice, (content.say("favourite.intro", rng),), event, content, rng)
+    choice = ctx.rng.choice([q for q in saved if q.id != current] or saved)
+    return present(state, choice, (ctx.say("favourite.intro"),), event, ctx)
 
 
-def last_night(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def last_night(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """Say the most recent question from a night before tonight."""
-    tonight = night_of(now)
+    tonight = night_of(ctx.now)
     earlier = [e for e in state.household.history if e.night < tonight]
-    found = content.question(earlier[-1].question_id) if earlier else None
+    found = ctx.content.question(earlier[-1].question_id) if earlier else None
     if not earlier or found is None:
-        return _offer_tonight(state, "last_night.none", content, rng)
+        return _offer_tonight(state, "last_night.none", ctx.content, ctx.rng)
     key = "last_night.was" if earlier[-1].night == previous_night(tonight) else "last_night.earlier"
-    speech = (content.say(key, rng), Pause(300), Say(found.text))
+    speech = (ctx.say(key), Pause(300), Say(found.text))
     if event.new_session:
         return state, Reply.tell(speech)
-    session = dataclasses.replace(state.session, offer="tonight", context="top")
-    return State(state.household, session), Reply.ask(
-        (*speech, Pause(700), content.say("offer.tonight", rng)),
-        (content.say("offer.tonight", rng),),
+    return places.home(state, places.TONIGHT_OFFER), Reply.ask(
+        (*speech, Pause(700), ctx.say("offer.tonight")),
+        (ctx.say("offer.tonight"),),
     )
 
 
-def set_depth(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
-    """Remember "keep it light" or "go deeper", and ask a question at that depth right away."""
+def set_depth(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
+    """ "Keep it light" (remembered) or "go deeper" (a choice for tonight: the next night starts
+    again at their usual level), and a question at that depth right away."""
     depth = DEPTH_BY_SLOT.get(event.slots.get(intents.SLOT_DEPTH, ""))
     if depth is None:
-        session = dataclasses.replace(state.session, offer="")
-        return State(state.household, session), Reply.ask(
-            (content.say("depth.unclear", rng),), (content.say("depth.unclear", rng),)
+        return places.offer_by(state, NAME, ""), Reply.ask(
+            (ctx.say("depth.unclear"),), (ctx.say("depth.unclear"),)
         )
-    prefs = dataclasses.replace(state.household.prefs, depth=depth)
+    if depth == DEEP:
+        prefs = dataclasses.replace(state.household.prefs, deeper_night=night_of(ctx.now))
+    else:
+        prefs = dataclasses.replace(state.household.prefs, depth=depth, deeper_night="")
     household = dataclasses.replace(state.household, prefs=prefs)
-    return _fresh_for_prefs(
-        State(household, state.session), f"depth.set_{depth}", event, content, now, rng
-    )
+    return _fresh_for_prefs(State(household, state.session), f"depth.set_{depth}", event, ctx)
 
 
-def question_about(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def question_about(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """Steer to a theme ("a question about dreams"), remembered for the nights after."""
     theme = event.slots.get(intents.SLOT_THEME, "")
-    known = {q.theme for q in content.questions}
+    known = {q.theme for q in ctx.content.questions}
     if theme == intents.ANY_THEME:
         prefs = dataclasses.replace(state.household.prefs, theme=None)
         key = "theme.cleared"
@@ -261,20 +254,19 @@ def question_about(
         prefs = dataclasses.replace(state.household.prefs, theme=theme)
         key = f"theme.set_{theme}"
     else:
-        return state, Reply.ask(
-            (content.say("theme.unclear", rng),), (content.say("theme.unclear", rng),)
-        )
+        return state, Reply.ask((ctx.say("theme.unclear"),), (ctx.say("theme.unclear"),))
     household = dataclasses.replace(state.household, prefs=prefs)
-    return _fresh_for_prefs(State(household, state.session), key, event, content, now, rng)
+    return _fresh_for_prefs(State(household, state.session), key, event, ctx)
 
 
 def _fresh_for_prefs(
-    state: State, lead_key: str, event: Event, content: LocaleContent, now: datetime, rng: Random
+    state: State, lead_key: str, event: Event, ctx: FlowContext
 ) -> tuple[State, Reply]:
-    household, question, new_cycle = draw(state.household, content, rng)
-    household = record_tonight(household, night_of(now), question.id)
-    lead = (content.say(lead_key, rng), *_cycle_lead(new_cycle, content, rng))
-    return present(State(household, state.session), question, lead, event, content, rng)
+    night = night_of(ctx.now)
+    household, question, new_cycle = draw(state.household, ctx.content, ctx.rng, night=night)
+    household = record_tonight(household, night, question.id)
+    lead = (ctx.say(lead_key), *_cycle_lead(new_cycle, ctx.content, ctx.rng))
+    return present(State(household, state.session), question, lead, event, ctx)
 
 
 def _cycle_lead(new_cycle: bool, content: LocaleContent, rng: Random) -> tuple[Segment, ...]:
@@ -284,19 +276,73 @@ def _cycle_lead(new_cycle: bool, content: LocaleContent, rng: Random) -> tuple[S
 def _offer_tonight(
     state: State, key: str, content: LocaleContent, rng: Random
 ) -> tuple[State, Reply]:
-    session = dataclasses.replace(state.session, offer="tonight")
-    return State(state.household, session), Reply.ask(
+    return places.offer_tonight(state), Reply.ask(
         (content.say(key, rng), Pause(300), content.say("offer.tonight", rng)),
         (content.say("offer.tonight", rng),),
     )
 
 
-def _after(
-    state: State, key: str, event: Event, content: LocaleContent, rng: Random
-) -> tuple[State, Reply]:
+def _after(state: State, key: str, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
+    """Say ``key`` and go back to talking (a saved question needn't offer saving again)."""
     if event.new_session:
-        return state, Reply.tell((content.say(key, rng),))
-    return state, Reply.ask(
-        (content.say(key, rng), Pause(500), content.say("tonight.next_step", rng)),
-        (content.say("tonight.reprompt", rng),),
+        return state, Reply.tell((ctx.say(key),))
+    return state, talk.after_question(state.household, (ctx.say(key),), ctx)
+
+
+def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] | None:
+    """While a question is in play: "next" and "pass" mean another one, and help speaks about
+    the question. Words the skill can't place (and a stray "close", a game's word) are the
+    couple talking to each other: more quiet, then it leaves them to it. Everything else
+    routes as usual."""
+    if event.is_intent(intents.NEXT, intents.PASS):
+        return ask_another(state, event, ctx)
+    if event.is_intent(intents.HELP):
+        return places.offering(state, places.TONIGHT_OFFER), Reply.ask(
+            (ctx.say("help.question"), Pause(300), ctx.say("help.ask")),
+            (ctx.say("help.reprompt"),),
+        )
+    if event.is_intent(intents.FALLBACK, intents.CLOSE):
+        return state, talk.still_talking(state.session.misses, ctx)
+    return None
+
+
+def set_talk(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
+    """ "Give us time to talk" / "just leave us to it": how talk time goes, remembered."""
+    chosen = event.slots.get(intents.SLOT_STYLE, "")
+    if chosen not in talk.STYLES:
+        return state, Reply.ask((ctx.say("talk.unclear"),), (ctx.say("talk.unclear"),))
+    prefs = dataclasses.replace(state.household.prefs, talk=chosen)
+    household = dataclasses.replace(state.household, prefs=prefs)
+    said = (ctx.say(f"talk.set_{chosen}"),)
+    if event.new_session:
+        return State(household, state.session), Reply.tell(said)
+    return places.offer_tonight(State(household, state.session)), Reply.ask(
+        (*said, Pause(300), ctx.say("offer.tonight")), (ctx.say("offer.tonight"),)
     )
+
+
+def _title(content: LocaleContent, item: str) -> str | None:
+    question = content.question(item)
+    return question.text if question else None
+
+
+ACTIVITY = Activity(
+    name=NAME,
+    intents={
+        intents.TONIGHT: ask_tonight,
+        intents.ANOTHER: ask_another,
+        intents.FOLLOW_UP: follow_up,
+        intents.SAVE_FAVOURITE: save_favourite,
+        intents.PLAY_FAVOURITE: play_favourite,
+        intents.LAST_NIGHT: last_night,
+        intents.SET_DEPTH: set_depth,
+        intents.QUESTION_ABOUT: question_about,
+        intents.TALK_TIME: set_talk,
+    },
+    router=route,
+    accepts={places.TONIGHT_OFFER: ask_tonight, ANOTHER_OFFER: ask_another},
+    screen=screen,
+    journal_kind=journal.QUESTION,
+    title=_title,
+    surprise=ask_tonight,
+)

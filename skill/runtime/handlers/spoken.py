@@ -7,8 +7,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
+from skill.runtime.handlers.pipeline import Services, answer
 from skill.runtime.handlers.translate import facts
-from skill.runtime.handlers.turns import Services, answer
 from skill.runtime.turn import household_key
 
 

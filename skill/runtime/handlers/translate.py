@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from skill.runtime.flows.events import (
+from skill.runtime.flows.kit.events import (
     INTENT,
     LAUNCH,
     PERMISSION,

@@ -46,6 +46,8 @@ _MACHINES = {"aarch64": "arm64", "arm64": "arm64", "x86_64": "x86_64", "amd64": 
 LAMBDA_LOCK = Path("requirements") / "lambda.lock"
 #: Every dependency of every extra, pinned: where boto3's pins come from when it is added.
 DEV_LOCK = Path("requirements") / "dev.lock"
+#: Where Lambda unpacks the zip: the path the bytecode records for each module.
+LAMBDA_TASK_ROOT = "/var/task"
 #: The part of the ``skill`` package the Lambda runs (with ``skill/__init__.py``).
 RUNTIME_PACKAGE = Path("skill") / "runtime"
 #: Top-level names that must never be in the zip (checked after staging, as a safety net).
@@ -233,10 +235,6 @@ def find_python(version: str) -> str | None:
     return None
 
 
-#: Where Lambda unpacks the zip (``LAMBDA_TASK_ROOT``); tracebacks name files under it.
-LAMBDA_TASK_ROOT = "/var/task"
-
-
 def precompile(staging: Path, python_version: str) -> bool:
     """Compile every module with the runtime's own Python version.
 
@@ -257,8 +255,8 @@ def precompile(staging: Path, python_version: str) -> bool:
             "0",
             "--invalidation-mode",
             "unchecked-hash",
-            # Name sources as Lambda will see them, not by this build's temporary directory:
-            # bytecode embeds the path, so a second build would otherwise differ.
+            # Record Lambda's own paths in the bytecode, not this build's temporary folder:
+            # the same sources then give the same bytes, and tracebacks name /var/task.
             "-s",
             str(staging),
             "-p",

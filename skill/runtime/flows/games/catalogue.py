@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from skill.runtime.catalog import Game, LocaleContent
-from skill.runtime.flows import journal, scoring
+from skill.runtime.flows.kit import scoring
 from skill.runtime.state import Household
 
 
@@ -24,9 +24,6 @@ def title_of(content: LocaleContent, game_id: str) -> str | None:
     """How the weekly recap names a game."""
     found = find_game(content, game_id)
     return found.title if found else None
-
-
-journal.TITLES[journal.GAME] = title_of
 
 
 def in_progress(household: Household, content: LocaleContent) -> Game | None:

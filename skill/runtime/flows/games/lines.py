@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from random import Random
 
 from skill.runtime.catalog import Game, LocaleContent
-from skill.runtime.flows import people, scoring
 from skill.runtime.flows.games.stored import pair
+from skill.runtime.flows.kit import people, scoring
 from skill.runtime.reply import PersonName, Say, Segment
 from skill.runtime.state import GameProgress, Household
 
@@ -89,4 +89,6 @@ def score_lines(
     if progress.step == 0:
         return ()
     kind = "final" if final else "score"
-    return lines.say(f"game.{kind}.{game.kind}", count=progress.together, played=progress.step)
+    one = "_one" if progress.together == 1 else ""  # singular and plural live in content
+    key = f"game.{kind}.{game.kind}{one}"
+    return lines.say(key, count=progress.together, played=progress.step)

@@ -7,83 +7,99 @@ no unfinished game they say so and offer to play.
 
 from __future__ import annotations
 
-from datetime import datetime
-from random import Random
+import dataclasses
 
 from skill.runtime import intents
-from skill.runtime.catalog import LocaleContent
-from skill.runtime.flows import people, scoring, tonight, top
-from skill.runtime.flows.events import Event
-from skill.runtime.flows.games.catalogue import find_game, in_progress
+from skill.runtime.flows.games.catalogue import find_game, games_of, in_progress
 from skill.runtime.flows.games.lines import Lines
 from skill.runtime.flows.games.offers import RESUME, RESUME_NEW
+from skill.runtime.flows.games.playing import finish
 from skill.runtime.flows.games.starting import menu, no_game, offer_score, offer_to_resume, start
 from skill.runtime.flows.games.stored import unstruck
-from skill.runtime.flows.games.turns import finish
-from skill.runtime.reply import Pause, Reply
+from skill.runtime.flows.kit import scoring
+from skill.runtime.flows.kit.activity import Offered
+from skill.runtime.flows.kit.context import FlowContext
+from skill.runtime.flows.kit.events import Event
+from skill.runtime.reply import Reply
 from skill.runtime.state import State
 
 
-def play(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def play(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """ "Let's play a game" offers the games; "play would you rather" starts one."""
-    game = find_game(content, event.slots.get(intents.SLOT_GAME, ""))
+    game = find_game(ctx.content, event.slots.get(intents.SLOT_GAME, ""))
     if game is not None:
         rounds = scoring.rounds_for(event.slots.get(intents.SLOT_LENGTH, ""))
-        return start(state, game, rounds, content, rng, now)
-    lines = Lines(content, rng, state.household)
+        return start(state, game, rounds, ctx.content, ctx.rng, ctx.now)
+    lines = Lines(ctx.content, ctx.rng, state.household)
     if event.spoken.get(intents.SLOT_GAME):
-        return menu(state, content, rng, lines.say("game.menu.unknown"))
-    if in_progress(state.household, content) is not None:
-        return offer_to_resume(state, (), RESUME_NEW, content, rng)
-    return menu(state, content, rng)
+        return menu(state, ctx.content, ctx.rng, lines.say("game.menu.unknown"))
+    if in_progress(state.household, ctx.content) is not None:
+        return offer_to_resume(state, (), RESUME_NEW, ctx.content, ctx.rng)
+    return menu(state, ctx.content, ctx.rng)
 
 
-def score(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def score(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """ "What's the score" with no game on screen: the stored game's, or an offer to play."""
-    game = in_progress(state.household, content)
+    game = in_progress(state.household, ctx.content)
     if game is None:
-        return no_game(state, content, rng)
-    return offer_score(state, game, RESUME, content, rng)
+        return no_game(state, ctx.content, ctx.rng)
+    return offer_score(state, game, RESUME, ctx.content, ctx.rng)
 
 
-def end_game(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def end_game(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """ "End the game" outside play: finish the stored game, or say there is none."""
-    game = in_progress(state.household, content)
+    game = in_progress(state.household, ctx.content)
     if game is None:
-        return no_game(state, content, rng)
-    return finish(state, game, (), True, content, rng)
+        return no_game(state, ctx.content, ctx.rng)
+    return finish(state, game, (), True, ctx.content, ctx.rng)
 
 
-def pass_(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
-    """ "Pass" outside a game: on tonight's question it means next (another one); anywhere
-    else there is nothing to pass on."""
-    answer = top.next_ if state.session.context == tonight.CONTEXT else top.fallback
-    return answer(state, event, content, now, rng)
+def pass_(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
+    """ "Pass" with no game or question in play: there is nothing to pass on. (On tonight's
+    question, its own router takes "pass" as "another one".)"""
+    return ctx.fallback(state, event)
 
 
-def offer_resume(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply] | None:
+def surprise(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
+    """A game picked at random and started at once (a surprise shouldn't ask "which one?")."""
+    every = games_of(ctx.content)
+    if every:
+        picked = {**event.slots, intents.SLOT_GAME: ctx.rng.choice(every).id}
+        event = dataclasses.replace(event, slots=picked)
+    return play(state, event, ctx)
+
+
+def offer_resume(state: State, event: Event, ctx: FlowContext) -> Offered | None:
     """At launch: "you were in the middle of would you rather, want to finish it?"."""
-    if in_progress(state.household, content) is None:
+    if in_progress(state.household, ctx.content) is None:
         return None
-    greeted, _ = top.launch(state, event, content, now, rng)
-    lead = (*people.greeting(greeted.household, event.person_id, content, rng), Pause(300))
-    return offer_to_resume(greeted, lead, RESUME, content, rng)
+    offered, reply = offer_to_resume(state, (), RESUME, ctx.content, ctx.rng)
+    return Offered(offered, reply.speech, reply.reprompt)
 
 
-def on_session_end(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def on_session_end(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """The game stays where it was; only a half-made re-ask is forgotten."""
     if state.household.game.strikes == 0:
         return state, Reply.silent()
     return State(unstruck(state.household), state.session), Reply.silent()
+
+
+def rematch(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
+    """ "Rematch": the last game again, the other partner first; with none yet, the menu."""
+    last = find_game(ctx.content, state.household.game.game)
+    if last is None:
+        return menu(state, ctx.content, ctx.rng)
+    progress = state.household.game
+    rounds = progress.rounds or scoring.rounds_for("")
+    return start(state, last, rounds, ctx.content, ctx.rng, ctx.now, first=1 - progress.first)
+
+
+def how_to_play(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
+    """ "How do we play": a named game starts with its rules; else the menu, to pick one."""
+    game = find_game(ctx.content, event.slots.get(intents.SLOT_GAME, ""))
+    if game is None:
+        game = in_progress(state.household, ctx.content)
+    if game is None:
+        return menu(state, ctx.content, ctx.rng)
+    rounds = scoring.rounds_for(event.slots.get(intents.SLOT_LENGTH, ""))
+    return start(state, game, rounds, ctx.content, ctx.rng, ctx.now, explain=True)

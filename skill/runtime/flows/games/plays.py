@@ -8,20 +8,36 @@ closed, so nothing they say reaches the skill); only the closing yes, no or clos
 from __future__ import annotations
 
 from skill.runtime.catalog import Game, GameQuestion
-from skill.runtime.flows import scoring
 from skill.runtime.flows.games.lines import BEAT_MS, Lines, fill
 from skill.runtime.flows.games.stored import roles
+from skill.runtime.flows.kit import scoring
 from skill.runtime.reply import Pause, Say, Segment, Silence, Sound
 from skill.runtime.state import GameProgress
+
+#: The end of a share play: nothing is scored, and the couple hears a thank-you, not a pass.
+SHARED = "shared"
 
 
 def present(
     lines: Lines, game: Game, progress: GameProgress, question: GameQuestion
 ) -> tuple[Segment, ...]:
-    """The play's question, the silence to answer in, and the closing question."""
+    """The play's question, the silence to answer in, and the closing question. A share item
+    (tender, never scored) closes with "ready for the next one?" instead of a verdict."""
     player, other = roles(progress)
     me, you = lines.who(player), lines.who(other)
     chime = Sound("chime")
+    if question.share:
+        both = game.kind in (scoring.FINISH, scoring.MATCH)
+        text = fill(question.text, {"partner": you})
+        ask = lines.say("game.share.both" if both else "game.share.ask", first=me, partner=you)
+        return (
+            *ask,
+            Pause(BEAT_MS),
+            *text,
+            Silence(game.answer_seconds * (2 if both else 1)),
+            chime,
+            *lines.say("game.share.next"),
+        )
     if game.kind == scoring.GUESS:
         return (
             *lines.say("game.guess.ask", guesser=me, partner=you),
@@ -67,6 +83,9 @@ def present(
 
 def verdict_prompt(lines: Lines, game: Game, progress: GameProgress) -> tuple[Segment, ...]:
     """The closing question on its own: for reprompts and re-asks."""
+    question = game.question(progress.question)
+    if question is not None and question.share:
+        return lines.say("game.share.reprompt")
     player, other = roles(progress)
     me, you = lines.who(player), lines.who(other)
     if game.kind == scoring.GUESS:
@@ -81,6 +100,8 @@ def verdict_prompt(lines: Lines, game: Game, progress: GameProgress) -> tuple[Se
 def feedback(lines: Lines, game: Game, verdict: str, player: int) -> tuple[Segment, ...]:
     """The word after a verdict, naming whoever won or kept the point."""
     other = 1 - player
+    if verdict == SHARED:
+        return lines.say("game.share.thanks")
     if verdict == scoring.PASS:
         return lines.say("game.pass")
     if game.kind == scoring.GUESS:

@@ -9,14 +9,11 @@ as usual.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from random import Random
 
 from skill.runtime import intents
 from skill.runtime.catalog import LocaleContent
-from skill.runtime.flows import scoring, top
-from skill.runtime.flows.events import Event
 from skill.runtime.flows.games.catalogue import find_game, games_of, in_progress
 from skill.runtime.flows.games.lines import BEAT_MS, Lines, score_lines
 from skill.runtime.flows.games.offers import (
@@ -25,35 +22,37 @@ from skill.runtime.flows.games.offers import (
     NO_GAME,
     NOISE,
     PLAYING,
+    READY,
     RESUME,
     RESUME_NEW,
-    RETRY,
 )
-from skill.runtime.flows.games.starting import menu, offer_score, resume, start
+from skill.runtime.flows.games.playing import finish, in_play
+from skill.runtime.flows.games.starting import begin, menu, offer_score, resume, start
 from skill.runtime.flows.games.stored import put_away
-from skill.runtime.flows.games.turns import finish, in_play
-from skill.runtime.reply import Pause, Reply, Segment
+from skill.runtime.flows.kit import places, scoring
+from skill.runtime.flows.kit.context import FlowContext
+from skill.runtime.flows.kit.events import Event
+from skill.runtime.reply import Pause, Reply, Say, Segment
 from skill.runtime.state import State
 
 
-def route(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply] | None:
+def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] | None:
     """Every intent while the game context is active; None lets it route as usual."""
-    offer = state.session.offer
-    base = offer.removesuffix(RETRY)
-    retried = offer.endswith(RETRY)
+    base = state.session.place.offer
+    retried = state.session.place.retries > 0
     if base == PLAYING:
-        game = in_progress(state.household, content)
-        return None if game is None else in_play(state, event, game, content, rng)
+        game = in_progress(state.household, ctx.content)
+        return None if game is None else in_play(state, event, game, ctx.content, ctx.rng)
+    if base == READY:
+        return _at_ready(state, event, retried, ctx.content, ctx.rng)
     if base == MENU:
-        return _at_menu(state, event, retried, content, now, rng)
+        return _at_menu(state, event, retried, ctx.content, ctx.now, ctx.rng)
     if base == AGAIN:
-        return _at_again(state, event, retried, content, now, rng)
+        return _at_again(state, event, retried, ctx.content, ctx.now, ctx.rng)
     if base in (RESUME, RESUME_NEW):
-        return _at_resume(state, event, base, retried, content, rng)
+        return _at_resume(state, event, base, retried, ctx.content, ctx.rng)
     if base == NO_GAME and event.is_intent(intents.YES):
-        return menu(state, content, rng)
+        return menu(state, ctx.content, ctx.rng)
     return None
 
 
@@ -68,9 +67,33 @@ def _retry_or(
     """The first unplaced answer to an offer gets a re-ask; None means use the default."""
     if retried:
         return None
-    session = dataclasses.replace(state.session, offer=base + RETRY)
     speech = (content.say("game.unclear", rng), Pause(300), *reprompt)
-    return State(state.household, session), Reply.ask(speech, reprompt)
+    return places.retried(state), Reply.ask(speech, reprompt)
+
+
+def _at_ready(
+    state: State, event: Event, retried: bool, content: LocaleContent, rng: Random
+) -> tuple[State, Reply] | None:
+    """After the rules: ready (or yes, next) is round one; help or "how do we play" says the
+    rules again; no puts the game by for later."""
+    game = in_progress(state.household, content)
+    if game is None:
+        return None
+    name = event.intent
+    if name in (intents.YES, intents.CUE, intents.NEXT, intents.RESUME, intents.PLAY_GAME):
+        return begin(state, game, content, rng)
+    if name in (intents.HELP, intents.HOW_TO_PLAY, intents.REPEAT):
+        lines = Lines(content, rng, state.household)
+        return state, Reply.ask(
+            (Say(game.rules), Pause(BEAT_MS), *lines.say("game.ready")), lines.say("game.ready")
+        )
+    if name in (intents.NO, intents.STOP, intents.CANCEL, intents.GOODBYE, intents.PAUSE):
+        return state, Reply.tell((content.say("game.paused", rng),))
+    if name not in NOISE:
+        return None
+    reprompt = (content.say("game.ready", rng),)
+    answered = _retry_or(state, READY, retried, reprompt, content, rng)
+    return answered if answered is not None else begin(state, game, content, rng)
 
 
 def _at_menu(
@@ -82,15 +105,21 @@ def _at_menu(
     rng: Random,
 ) -> tuple[State, Reply] | None:
     """A game named starts it; an unclear answer hears the menu again, then the first game."""
-    if event.is_intent(intents.PLAY_GAME):
+    if event.is_intent(intents.PLAY_GAME, intents.HOW_TO_PLAY):
         game = find_game(content, event.slots.get(intents.SLOT_GAME, ""))
         if game is not None:
             rounds = scoring.rounds_for(event.slots.get(intents.SLOT_LENGTH, ""))
-            return start(state, game, rounds, content, rng, now)
+            explain = event.is_intent(intents.HOW_TO_PLAY)
+            return start(state, game, rounds, content, rng, now, explain=explain)
+    elif event.is_intent(intents.YOU_CHOOSE, intents.SURPRISE):
+        games = games_of(content)
+        if games:
+            rounds = scoring.rounds_for(event.slots.get(intents.SLOT_LENGTH, ""))
+            return start(state, rng.choice(games), rounds, content, rng, now)
     elif not (event.intent in NOISE or event.is_intent(intents.YES)):
         return None
     if not retried:
-        menu_state, listed = menu(state, content, rng, offer=MENU + RETRY)
+        menu_state, listed = menu(state, content, rng, retried=True)
         sorry = content.say("game.unclear", rng)
         return menu_state, Reply.ask((sorry, Pause(300), *listed.speech), listed.reprompt)
     games = games_of(content)
@@ -111,7 +140,7 @@ def _at_again(
 ) -> tuple[State, Reply] | None:
     """After the summary: yes plays the same game again with the other partner first."""
     last = find_game(content, state.household.game.game)
-    wants_again = event.is_intent(intents.YES) or (
+    wants_again = event.is_intent(intents.YES, intents.REMATCH, intents.NEXT) or (
         event.is_intent(intents.PLAY_GAME) and not event.spoken.get(intents.SLOT_GAME)
     )
     if wants_again and last is not None:
@@ -119,7 +148,7 @@ def _at_again(
         length = event.slots.get(intents.SLOT_LENGTH, "")
         rounds = scoring.rounds_for(length) if length else progress.rounds
         return start(state, last, rounds, content, rng, now, first=1 - progress.first)
-    if event.is_intent(intents.NO):
+    if event.is_intent(intents.NO, intents.GOODBYE):
         return state, Reply.tell((content.say("game.goodbye", rng),))
     if event.is_intent(intents.SCORE) and last is not None:
         lines = Lines(content, rng, state.household)
@@ -158,8 +187,7 @@ def _at_resume(
         put_away_state = State(household, state.session)
         if base == RESUME_NEW:
             return menu(put_away_state, content, rng, (dropped, Pause(BEAT_MS)))
-        session = dataclasses.replace(state.session, context=top.TOP, offer="tonight")
-        return State(household, session), Reply.ask(
+        return places.home(put_away_state, places.TONIGHT_OFFER), Reply.ask(
             (dropped, Pause(BEAT_MS), content.say("offer.tonight", rng)),
             (content.say("launch.reprompt", rng),),
         )

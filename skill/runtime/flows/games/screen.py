@@ -1,4 +1,4 @@
-"""What a game shows on a device with a screen (registered in ``dialog.SCREENS``): short
+"""What a game shows on a device with a screen (the activity's ``screen``): short
 labels from the phrase files rather than the spoken sentences, which are written for the ear."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 from random import Random
 
 from skill.runtime.catalog import Game, LocaleContent
-from skill.runtime.flows import people, scoring
 from skill.runtime.flows.games.catalogue import find_game
-from skill.runtime.flows.games.offers import AGAIN, PLAYING, RETRY
+from skill.runtime.flows.games.offers import AGAIN, PLAYING
 from skill.runtime.flows.games.stored import pair, roles
+from skill.runtime.flows.kit import people, scoring
 from skill.runtime.reply import Display
 from skill.runtime.state import GameProgress, Household, State
 
@@ -19,7 +19,7 @@ def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
     and the score as it stands."""
     progress = state.household.game
     game = find_game(content, progress.game) if progress.game else None
-    if game is None or state.session.offer.removesuffix(RETRY) not in (PLAYING, AGAIN):
+    if game is None or state.session.place.offer not in (PLAYING, AGAIN):
         return None
     score = _score_text(state.household, game, progress, content, rng)
     question = game.question(progress.question)

@@ -12,12 +12,12 @@ from datetime import datetime
 from random import Random
 
 from skill.runtime.catalog import Game, LocaleContent
-from skill.runtime.flows import journal, scoring
 from skill.runtime.flows.games.catalogue import games_of, in_progress
 from skill.runtime.flows.games.lines import BEAT_MS, Lines, length_key, score_lines
-from skill.runtime.flows.games.offers import MENU, NO_GAME, at
-from skill.runtime.flows.games.stored import draw, put_away, unstruck
-from skill.runtime.flows.games.turns import ask_play
+from skill.runtime.flows.games.offers import MENU, NO_GAME, READY, at
+from skill.runtime.flows.games.playing import ask_play
+from skill.runtime.flows.games.stored import draw, put_away, record_of, unstruck
+from skill.runtime.flows.kit import journal, scoring
 from skill.runtime.nights import night_of
 from skill.runtime.reply import Pause, Reply, Say, Segment
 from skill.runtime.state import GameProgress, State
@@ -32,31 +32,37 @@ def start(
     now: datetime,
     lead: tuple[Segment, ...] = (),
     first: int = 0,
+    explain: bool = False,
 ) -> tuple[State, Reply]:
     """A new game: any unfinished one is put away first, its scores kept in the history.
 
     The game goes into the week's journal (by id only) so the recap can name it.
     """
+    first_of_these = record_of(state.household, game.id).played == 0
     household = put_away(state.household, content)
     household = journal.record(household, night_of(now), journal.GAME, game.id)
     progress = GameProgress(game=game.id, rounds=rounds, first=first)
     household, progress = draw(household, game, progress, rng)
     household = dataclasses.replace(household, game=progress)
     lines = Lines(content, rng, household)
-    intro: tuple[Segment, ...] = (
-        *lead,
-        *lines.say("game.start", title=game.title),
-        Pause(BEAT_MS),
-        Say(game.rules),
-        Pause(BEAT_MS),
-        *lines.say(f"game.length.{length_key(rounds)}", rounds=rounds),
-    )
-    if len(household.names) != 2 and len(household.voices) != 2:
-        intro += (
-            Pause(BEAT_MS),
-            *lines.say("game.names_tip", one=lines.who(0), two=lines.who(1)),
-        )
+    intro: tuple[Segment, ...] = (*lead, *lines.say("game.start", title=game.title))
+    if first_of_these or explain:
+        # The rules the first time a couple plays this game, or when asked ("how do we
+        # play"), in a turn of their own that ends with "ready?": then round one.
+        speech = (*intro, Pause(BEAT_MS), Say(game.rules), Pause(BEAT_MS))
+        speech += lines.say("game.ready")
+        return at(state, household, READY), Reply.ask(speech, lines.say("game.ready"))
+    if rounds == scoring.LONG_ROUNDS:
+        intro += (Pause(BEAT_MS), *lines.say(f"game.length.{length_key(rounds)}", rounds=rounds))
     return ask_play(state, household, game, (*intro, Pause(900)), content, rng)
+
+
+def begin(state: State, game: Game, content: LocaleContent, rng: Random) -> tuple[State, Reply]:
+    """ "Ready": round one of a game whose rules were just said."""
+    lines = Lines(content, rng, state.household)
+    progress = state.household.game
+    lead = (*lines.say(f"game.length.{length_key(progress.rounds)}", rounds=progress.rounds),)
+    return ask_play(state, state.household, game, (*lead, Pause(BEAT_MS)), content, rng)
 
 
 def menu(
@@ -65,6 +71,7 @@ def menu(
     rng: Random,
     lead: tuple[Segment, ...] = (),
     offer: str = MENU,
+    retried: bool = False,
 ) -> tuple[State, Reply]:
     """All the games in one breath, and which one would they like."""
     titles = [g.title for g in games_of(content)]
@@ -74,7 +81,7 @@ def menu(
         listed = "".join(titles)
     speech = (*lead, content.say("game.menu", rng, games=listed))
     example = rng.choice(titles) if titles else ""
-    return at(state, state.household, offer), Reply.ask(
+    return at(state, state.household, offer, retried), Reply.ask(
         speech, (content.say("game.menu.reprompt", rng, example=example),)
     )
 

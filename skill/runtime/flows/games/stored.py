@@ -11,8 +11,8 @@ import dataclasses
 from random import Random
 
 from skill.runtime.catalog import Game, GameQuestion, LocaleContent
-from skill.runtime.flows import scoring
 from skill.runtime.flows.games.catalogue import in_progress
+from skill.runtime.flows.kit import scoring
 from skill.runtime.state import GameProgress, GameRecord, Household
 
 #: How many recently heard questions each game remembers, so new games prefer fresh ones.

@@ -15,7 +15,7 @@ One job a module:
 
 - ``library``: which exercises there are, and which to offer next.
 - ``words``: phrases and narration as speech, names as segments of their own.
-- ``turn``: what every answer works from, and how it keeps or forgets the place.
+- ``context``: what every answer works from (``Here``), and how it keeps or forgets the place.
 - ``choosing``: starting an exercise and settling who goes first.
 - ``steps``: saying a step - narration, timed turn, chime, the closing words.
 - ``moves``: next, back, skip, more time, start over, and answers that stay put.
@@ -24,49 +24,59 @@ One job a module:
 - ``router``: which move each intent makes while an exercise runs.
 - ``display``: what a screen shows.
 
-This module is the face the rest of the skill uses (``dialog``, ``evening``, the journal).
+This module declares the activity (``ACTIVITY``), the one thing the registry imports.
 """
 
 from __future__ import annotations
 
-from skill.runtime.flows import journal
+from random import Random
+
+from skill.runtime import intents
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.flows.kit import journal
+from skill.runtime.flows.kit.activity import Activity, Pass
+from skill.runtime.flows.kit.context import FlowContext
+from skill.runtime.flows.kit.events import Event
 from skill.runtime.flows.listening.choosing import start
+from skill.runtime.flows.listening.context import NAME, OFFERS, running
 from skill.runtime.flows.listening.display import screen
-from skill.runtime.flows.listening.library import catalogue, find, suggest, title_of
-from skill.runtime.flows.listening.offers import (
-    OFFER_CONTEXT,
-    OFFER_RESUME,
-    OFFER_START,
-    offer_resume,
-    outside,
-    resume,
-    route_offer,
-)
-from skill.runtime.flows.listening.pausing import RESUME_WINDOW_S, keep_place, resumable
+from skill.runtime.flows.listening.library import title_of
+from skill.runtime.flows.listening.offers import offer_resume, outside, resume, route_offer
+from skill.runtime.flows.listening.pausing import keep_place
 from skill.runtime.flows.listening.router import route
-from skill.runtime.flows.listening.turn import CONTEXT
-from skill.runtime.flows.listening.words import render
+from skill.runtime.reply import Display, Reply
+from skill.runtime.state import State
 
-__all__ = [
-    "CONTEXT",
-    "OFFER_CONTEXT",
-    "OFFER_RESUME",
-    "OFFER_START",
-    "RESUME_WINDOW_S",
-    "catalogue",
-    "find",
-    "keep_place",
-    "offer_resume",
-    "outside",
-    "render",
-    "resumable",
-    "resume",
-    "route",
-    "route_offer",
-    "screen",
-    "start",
-    "suggest",
-    "title_of",
-]
 
-journal.TITLES[journal.LISTENING] = title_of
+def _route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] | Pass | None:
+    """An offer waiting for its yes or no, else the exercise in progress."""
+    if state.session.place.offer in OFFERS:
+        return route_offer(state, event, ctx)
+    return route(state, event, ctx)
+
+
+def _screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
+    """The exercise's screen while it runs; an offer waiting shows the home screen."""
+    return screen(state, content, rng) if running(state) else None
+
+
+ACTIVITY = Activity(
+    name=NAME,
+    intents={
+        intents.LISTENING: start,
+        intents.CUE: outside,
+        intents.SKIP_STEP: outside,
+        intents.MORE_TIME: outside,
+        intents.BREAK: outside,
+        intents.ME_FIRST: outside,
+        intents.GOES_FIRST: outside,
+        intents.RESUME: resume,
+    },
+    router=_route,
+    screen=_screen,
+    launch_offer=offer_resume,
+    on_session_end=keep_place,
+    journal_kind=journal.LISTENING,
+    title=title_of,
+    surprise=start,
+)

@@ -1,7 +1,7 @@
 """What a screen shows during an exercise: who has the floor, and the words that move it on.
 
 A timed turn shows its own display (most of that response is silence); between responses
-``screen`` describes where the couple is waiting, for ``dialog.SCREENS``.
+``screen`` describes where the couple is waiting (the activity's ``screen``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from random import Random
 from skill.runtime import exercises
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.exercises import Exercise
-from skill.runtime.flows import people
+from skill.runtime.flows.kit import people
 from skill.runtime.flows.listening.library import current
 from skill.runtime.reply import Display
 from skill.runtime.state import Household, State

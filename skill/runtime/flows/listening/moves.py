@@ -11,6 +11,7 @@ import dataclasses
 
 from skill.runtime import exercises
 from skill.runtime.exercises import Exercise
+from skill.runtime.flows.listening.context import Here, epoch
 from skill.runtime.flows.listening.display import floor_display
 from skill.runtime.flows.listening.steps import (
     finish,
@@ -21,91 +22,90 @@ from skill.runtime.flows.listening.steps import (
     wait_at,
     waiting,
 )
-from skill.runtime.flows.listening.turn import Turn, epoch
 from skill.runtime.reply import Pause, Reply, Segment
 from skill.runtime.state import State
 
 
-def interrupted(turn: Turn) -> bool:
+def interrupted(here: Here) -> bool:
     """Whether this request came while the last timed silence was still playing."""
-    return epoch(turn.now) < turn.progress.turn_ends
+    return epoch(here.now) < here.progress.turn_ends
 
 
-def advance(turn: Turn, ex: Exercise) -> tuple[State, Reply]:
+def advance(here: Here, ex: Exercise) -> tuple[State, Reply]:
     """ "Next", "ready", "done": on to the next step, or, mid-silence, end that turn early."""
-    progress = turn.progress
-    if interrupted(turn):
-        return again(turn, ex, turn.line("listening.cut_short"))
-    return present(turn, ex, progress, progress.step + 1)
+    progress = here.progress
+    if interrupted(here):
+        return again(here, ex, here.line("listening.cut_short"))
+    return present(here, ex, progress, progress.step + 1)
 
 
-def after_turn(turn: Turn, ex: Exercise, lead: tuple[Segment, ...]) -> tuple[State, Reply]:
+def after_turn(here: Here, ex: Exercise, lead: tuple[Segment, ...]) -> tuple[State, Reply]:
     """A split turn is over: say what follows it (a step that waits or ends, never another
     timed turn: ``skill/runtime/exercises.py`` checks that at load)."""
-    progress = turn.progress
+    progress = here.progress
     following = progress.step + 1
-    speech = (*lead, *narration(turn, ex, following, progress.first))
+    speech = (*lead, *narration(here, ex, following, progress.first))
     if ex.steps[following].advance == exercises.END:
-        return finish(turn, ex, speech)
+        return finish(here, ex, speech)
     at = dataclasses.replace(progress, step=following, part=0, turn_ends=0, paused=False)
-    return wait_at(turn, at, speech)
+    return wait_at(here, at, speech)
 
 
-def next_part(turn: Turn, ex: Exercise) -> tuple[State, Reply]:
+def next_part(here: Here, ex: Exercise) -> tuple[State, Reply]:
     """Carry on with a long turn: the next part's silence."""
-    progress = turn.progress
+    progress = here.progress
     speaker = ex.speaker_at(progress.step, progress.first)
-    lead = turn.line("listening.keep_going", person=turn.person(speaker))
-    return run_part(turn, ex, progress, progress.step, progress.part, lead)
+    lead = here.line("listening.keep_going", person=here.person(speaker))
+    return run_part(here, ex, progress, progress.step, progress.part, lead)
 
 
-def again(turn: Turn, ex: Exercise, lead: tuple[Segment, ...]) -> tuple[State, Reply]:
+def again(here: Here, ex: Exercise, lead: tuple[Segment, ...]) -> tuple[State, Reply]:
     """Say the current place again, after ``lead`` (also how a pause ends)."""
-    progress = dataclasses.replace(turn.progress, paused=False, turn_ends=0)
+    progress = dataclasses.replace(here.progress, paused=False, turn_ends=0)
     speech = (
-        (*lead, Pause(300), *waiting(turn, ex, progress)) if lead else waiting(turn, ex, progress)
+        (*lead, Pause(300), *waiting(here, ex, progress)) if lead else waiting(here, ex, progress)
     )
-    return wait_at(turn, progress, speech)
+    return wait_at(here, progress, speech)
 
 
-def repeat(turn: Turn, ex: Exercise) -> tuple[State, Reply]:
-    return again(turn, ex, ())
+def repeat(here: Here, ex: Exercise) -> tuple[State, Reply]:
+    return again(here, ex, ())
 
 
-def skip(turn: Turn, ex: Exercise) -> tuple[State, Reply]:
+def skip(here: Here, ex: Exercise) -> tuple[State, Reply]:
     """Skip what this step sets up: past any timed turn to the next step that waits or ends."""
-    index = turn.progress.step + 1
+    index = here.progress.step + 1
     while ex.steps[index].advance == exercises.TIMER:
         index += 1
-    return present(turn, ex, turn.progress, index, (*turn.line("listening.skip"), Pause(300)))
+    return present(here, ex, here.progress, index, (*here.line("listening.skip"), Pause(300)))
 
 
-def back(turn: Turn, ex: Exercise) -> tuple[State, Reply]:
+def back(here: Here, ex: Exercise) -> tuple[State, Reply]:
     """Back to the previous step that waited for a cue (a timed turn runs again from there)."""
-    progress = turn.progress
+    progress = here.progress
     if progress.step == 0 and progress.part == 0:
-        return again(turn, ex, turn.line("listening.back_first"))
+        return again(here, ex, here.line("listening.back_first"))
     earlier = [i for i in range(progress.step) if ex.steps[i].advance == exercises.CUE]
     target = earlier[-1] if earlier else 0
-    return present(turn, ex, progress, target, (*turn.line("listening.back"), Pause(300)))
+    return present(here, ex, progress, target, (*here.line("listening.back"), Pause(300)))
 
 
-def start_over(turn: Turn, ex: Exercise) -> tuple[State, Reply]:
-    lead = (*turn.line("listening.start_over"), Pause(300))
-    return present(turn, ex, turn.progress, 0, lead)
+def start_over(here: Here, ex: Exercise) -> tuple[State, Reply]:
+    lead = (*here.line("listening.start_over"), Pause(300))
+    return present(here, ex, here.progress, 0, lead)
 
 
-def more_time(turn: Turn, ex: Exercise) -> tuple[State, Reply]:
+def more_time(here: Here, ex: Exercise) -> tuple[State, Reply]:
     """Another quiet minute for whoever just had a timed turn, then this step again."""
-    progress = dataclasses.replace(turn.progress, paused=False)
+    progress = dataclasses.replace(here.progress, paused=False)
     index = progress.step
     previous = ex.steps[index - 1] if index > 0 else None
     timed = previous is not None and previous.advance == exercises.TIMER
     shown_at = index - 1 if timed else index
     shown = floor_display(
-        turn.household,
-        turn.content,
-        turn.rng,
+        here.household,
+        here.content,
+        here.rng,
         ex,
         shown_at,
         progress.first,
@@ -113,39 +113,39 @@ def more_time(turn: Turn, ex: Exercise) -> tuple[State, Reply]:
     )
     if previous is not None and timed:
         if previous.who == exercises.BOTH:
-            lead = turn.line("listening.more_time_both")
+            lead = here.line("listening.more_time_both")
         else:
             who = ex.partner_for(index - 1, progress.first, previous.who)
-            lead = turn.line("listening.more_time", person=turn.person(who))
-        after = waiting(turn, ex, progress)
+            lead = here.line("listening.more_time", person=here.person(who))
+        after = waiting(here, ex, progress)
     else:
-        lead = turn.line("listening.more_time_free")
-        after = turn.line("listening.after_more")
-    speech, ends = timed_silence(turn, lead, exercises.MORE_TIME_S)
+        lead = here.line("listening.more_time_free")
+        after = here.line("listening.after_more")
+    speech, ends = timed_silence(here, lead, exercises.MORE_TIME_S)
     at = dataclasses.replace(progress, turn_ends=ends)
-    return wait_at(turn, at, (*speech, *after), shown)
+    return wait_at(here, at, (*speech, *after), shown)
 
 
-def help_here(turn: Turn, ex: Exercise) -> tuple[State, Reply]:
+def help_here(here: Here, ex: Exercise) -> tuple[State, Reply]:
     speech = (
-        *turn.line("listening.help", title=ex.title),
+        *here.line("listening.help", title=ex.title),
         Pause(300),
-        *turn.line("listening.help_ask"),
+        *here.line("listening.help_ask"),
     )
-    return wait_at(turn, turn.progress, speech)
+    return wait_at(here, here.progress, speech)
 
 
-def no_rush(turn: Turn, ex: Exercise) -> tuple[State, Reply]:
-    return wait_at(turn, turn.progress, turn.line("listening.no_rush"))
+def no_rush(here: Here, ex: Exercise) -> tuple[State, Reply]:
+    return wait_at(here, here.progress, here.line("listening.no_rush"))
 
 
-def remind(turn: Turn, ex: Exercise) -> tuple[State, Reply]:
+def remind(here: Here, ex: Exercise) -> tuple[State, Reply]:
     """Words that don't fit here: a short reminder of what does. The place is never lost."""
-    progress = turn.progress
+    progress = here.progress
     if progress.paused:
-        speech = turn.line("listening.remind_paused")
+        speech = here.line("listening.remind_paused")
     elif progress.part > 0:
-        speech = turn.line("listening.remind_part", title=ex.title)
+        speech = here.line("listening.remind_part", title=ex.title)
     else:
-        speech = turn.line("listening.remind_step", title=ex.title)
-    return wait_at(turn, progress, speech)
+        speech = here.line("listening.remind_step", title=ex.title)
+    return wait_at(here, progress, speech)

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from random import Random
 
 from skill.runtime import exercises
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.exercises import Exercise
-from skill.runtime.flows import journal, top
-from skill.runtime.flows.events import Event
+from skill.runtime.flows.kit import journal
+from skill.runtime.flows.kit.context import FlowContext
+from skill.runtime.flows.kit.events import Event
+from skill.runtime.flows.listening.context import Here, epoch, running
 from skill.runtime.flows.listening.library import current
 from skill.runtime.flows.listening.steps import present, wait_at, waiting
-from skill.runtime.flows.listening.turn import CONTEXT, Turn, epoch
 from skill.runtime.nights import night_of
 from skill.runtime.reply import Pause, Reply, Silence
 from skill.runtime.state import Household, ListeningProgress, State
@@ -27,46 +27,44 @@ from skill.runtime.state import Household, ListeningProgress, State
 RESUME_WINDOW_S = 24 * 3600
 
 
-def pause(turn: Turn, ex: Exercise) -> tuple[State, Reply]:
+def pause(here: Here, ex: Exercise) -> tuple[State, Reply]:
     """ "Pause", "give us a minute": wait quietly a while, keeping the place, then ask."""
-    progress = dataclasses.replace(turn.progress, paused=True, turn_ends=0)
+    progress = dataclasses.replace(here.progress, paused=True, turn_ends=0)
     speech = (
-        *turn.line("listening.pause"),
+        *here.line("listening.pause"),
         Silence(exercises.PAUSE_S),
         Pause(300),
-        *turn.line("listening.paused_prompt"),
+        *here.line("listening.paused_prompt"),
     )
-    return wait_at(turn, progress, speech)
+    return wait_at(here, progress, speech)
 
 
-def take_break(turn: Turn, ex: Exercise) -> tuple[State, Reply]:
+def take_break(here: Here, ex: Exercise) -> tuple[State, Reply]:
     """ "We need a break": kindly pause, keep the place for a day, and close the session."""
-    progress = dataclasses.replace(turn.progress, paused=True, turn_ends=0)
-    state = turn.keep(progress, context=top.TOP)
-    return state, Reply.tell(turn.line("listening.break", title=ex.title))
+    progress = dataclasses.replace(here.progress, paused=True, turn_ends=0)
+    state = here.keep(progress, holding=False)
+    return state, Reply.tell(here.line("listening.break", title=ex.title))
 
 
-def stop(turn: Turn, ex: Exercise) -> tuple[State, Reply]:
+def stop(here: Here, ex: Exercise) -> tuple[State, Reply]:
     """ "Stop": keep the place and say goodbye warmly."""
-    progress = dataclasses.replace(turn.progress, turn_ends=0)
-    state = turn.keep(progress, context=top.TOP)
-    return state, Reply.tell(turn.line("listening.stop", title=ex.title))
+    progress = dataclasses.replace(here.progress, turn_ends=0)
+    state = here.keep(progress, holding=False)
+    return state, Reply.tell(here.line("listening.stop", title=ex.title))
 
 
-def keep_place(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def keep_place(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """The session ended (silence after the reprompt, an error): keep the place for a day.
 
     An exercise nobody had started (still choosing who goes first) is simply dropped.
     """
     progress = state.household.listening
-    if not progress.exercise or state.session.context != CONTEXT:
+    if not progress.exercise or not running(state):
         return state, Reply.silent()
     if progress.first < 0:
         household = dataclasses.replace(state.household, listening=ListeningProgress())
     else:
-        kept = dataclasses.replace(progress, turn_ends=0, updated=epoch(now))
+        kept = dataclasses.replace(progress, turn_ends=0, updated=epoch(ctx.now))
         household = dataclasses.replace(state.household, listening=kept)
     return State(household, state.session), Reply.silent()
 
@@ -84,13 +82,13 @@ def resumable(household: Household, content: LocaleContent, now: datetime) -> Ex
     return ex
 
 
-def pick_up(turn: Turn, ex: Exercise) -> tuple[State, Reply]:
+def pick_up(here: Here, ex: Exercise) -> tuple[State, Reply]:
     """Back at the saved place, after saying which exercise it is."""
-    household = journal.record(turn.household, night_of(turn.now), journal.LISTENING, ex.id)
-    turn = turn.with_household(household)
-    progress = dataclasses.replace(turn.progress, paused=False, turn_ends=0)
-    lead = (*turn.line("listening.welcome_back", title=ex.title), Pause(400))
+    household = journal.record(here.household, night_of(here.now), journal.LISTENING, ex.id)
+    here = here.with_household(household)
+    progress = dataclasses.replace(here.progress, paused=False, turn_ends=0)
+    lead = (*here.line("listening.welcome_back", title=ex.title), Pause(400))
     step = ex.steps[progress.step]
     if progress.part == 0 and step.advance != exercises.CUE:
-        return present(turn, ex, progress, progress.step, lead)
-    return wait_at(turn, progress, (*lead, *waiting(turn, ex, progress)))
+        return present(here, ex, progress, progress.step, lead)
+    return wait_at(here, progress, (*lead, *waiting(here, ex, progress)))

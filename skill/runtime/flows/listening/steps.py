@@ -12,8 +12,8 @@ import dataclasses
 
 from skill.runtime import exercises
 from skill.runtime.exercises import Exercise, Step
+from skill.runtime.flows.listening.context import Here, epoch
 from skill.runtime.flows.listening.display import floor_display
-from skill.runtime.flows.listening.turn import Turn, epoch
 from skill.runtime.flows.listening.words import render
 from skill.runtime.reply import Display, Pause, Reply, Say, Segment, Silence, Sound
 from skill.runtime.state import ListeningProgress, State
@@ -25,83 +25,83 @@ FAST_WORDS_PER_S = 3.5
 MAX_DONE = 20
 
 
-def narration(turn: Turn, ex: Exercise, index: int, first: int) -> tuple[Segment, ...]:
+def narration(here: Here, ex: Exercise, index: int, first: int) -> tuple[Segment, ...]:
     """One wording of step ``index``'s narration."""
-    return _cast(turn, ex, index, first, ex.steps[index].narration)
+    return _cast(here, ex, index, first, ex.steps[index].narration)
 
 
-def between(turn: Turn, ex: Exercise, index: int, first: int) -> tuple[Segment, ...]:
-    """One wording of what is said between the parts of step ``index``'s long turn."""
-    return _cast(turn, ex, index, first, ex.steps[index].split)
+def between(here: Here, ex: Exercise, index: int, first: int) -> tuple[Segment, ...]:
+    """One wording of what is said between the parts of step ``index``'s long here."""
+    return _cast(here, ex, index, first, ex.steps[index].split)
 
 
 def _cast(
-    turn: Turn, ex: Exercise, index: int, first: int, templates: tuple[str, ...]
+    here: Here, ex: Exercise, index: int, first: int, templates: tuple[str, ...]
 ) -> tuple[Segment, ...]:
     """One of ``templates`` with whoever speaks and listens at step ``index`` named."""
-    template = turn.rng.choice(templates)
+    template = here.rng.choice(templates)
     speaker = ex.speaker_at(index, first)
     roles = {
-        exercises.SPEAKER: turn.person(speaker),
-        exercises.LISTENER: turn.person(1 - speaker),
+        exercises.SPEAKER: here.person(speaker),
+        exercises.LISTENER: here.person(1 - speaker),
     }
     return render(template, roles)
 
 
-def waiting(turn: Turn, ex: Exercise, progress: ListeningProgress) -> tuple[Segment, ...]:
+def waiting(here: Here, ex: Exercise, progress: ListeningProgress) -> tuple[Segment, ...]:
     """What is said again at the current place: a cue step's narration or the between-parts line."""
     if progress.part > 0:
-        return between(turn, ex, progress.step, progress.first)
-    return narration(turn, ex, progress.step, progress.first)
+        return between(here, ex, progress.step, progress.first)
+    return narration(here, ex, progress.step, progress.first)
 
 
-def reprompt(turn: Turn, progress: ListeningProgress) -> tuple[Segment, ...]:
+def reprompt(here: Here, progress: ListeningProgress) -> tuple[Segment, ...]:
     if progress.paused:
-        return turn.line("listening.reprompt_paused")
+        return here.line("listening.reprompt_paused")
     if progress.part > 0:
-        return turn.line("listening.reprompt_part")
-    return turn.line("listening.reprompt_step")
+        return here.line("listening.reprompt_part")
+    return here.line("listening.reprompt_step")
 
 
 def wait_at(
-    turn: Turn,
+    here: Here,
     progress: ListeningProgress,
     speech: tuple[Segment, ...],
     shown: Display | None = None,
 ) -> tuple[State, Reply]:
     """Keep ``progress`` and say ``speech``; the reprompt fits where the couple now waits."""
-    reply = Reply.ask(speech, reprompt(turn, progress))
-    return turn.keep(progress), reply if shown is None else reply.with_display(shown)
+    reply = Reply.ask(speech, reprompt(here, progress))
+    return here.keep(progress), reply if shown is None else reply.with_display(shown)
 
 
 def present(
-    turn: Turn,
+    here: Here,
     ex: Exercise,
     progress: ListeningProgress,
     index: int,
     lead: tuple[Segment, ...] = (),
 ) -> tuple[State, Reply]:
-    """Say step ``index``: wait at a cue step, close at the end, or run a timed turn."""
+    """Say step ``index``: wait at a cue step, close at the end, or run a timed here."""
     step = ex.steps[index]
-    speech = (*lead, *narration(turn, ex, index, progress.first))
+    speech = (*lead, *narration(here, ex, index, progress.first))
     if step.advance == exercises.TIMER:
-        return run_part(turn, ex, progress, index, 0, speech)
+        return run_part(here, ex, progress, index, 0, speech)
     if step.advance == exercises.END:
-        return finish(turn, ex, speech)
+        return finish(here, ex, speech)
     at = dataclasses.replace(progress, step=index, part=0, paused=False, turn_ends=0)
-    return wait_at(turn, at, speech)
+    return wait_at(here, at, speech)
 
 
 def timed_silence(
-    turn: Turn, before: tuple[Segment, ...], seconds: int
+    here: Here, before: tuple[Segment, ...], seconds: int
 ) -> tuple[tuple[Segment, ...], int]:
     """``before``, ``seconds`` of quiet and the chime; and when that quiet should be over."""
-    ends = epoch(turn.now) + int(_fast_seconds(before)) + seconds
+    ends = epoch(here.now) + int(_fast_seconds(before)) + seconds
     return (*before, Silence(seconds), Sound("chime"), Pause(700)), ends
 
 
 def run_part(
-    turn: Turn,
+    here: Here,
     ex: Exercise,
     progress: ListeningProgress,
     index: int,
@@ -111,27 +111,27 @@ def run_part(
     """One part of a timed turn: the words before, the silence, a chime, then what follows."""
     step: Step = ex.steps[index]
     seconds = step.parts[part]
-    speech, ends = timed_silence(turn, before, seconds)
+    speech, ends = timed_silence(here, before, seconds)
     # The screen shows the timed turn, since most of this response is its silence.
     shown = floor_display(
-        turn.household, turn.content, turn.rng, ex, index, progress.first, seconds=seconds
+        here.household, here.content, here.rng, ex, index, progress.first, seconds=seconds
     )
     if part + 1 < len(step.parts):
         at = dataclasses.replace(progress, step=index, part=part + 1, paused=False, turn_ends=ends)
-        return wait_at(turn, at, (*speech, *between(turn, ex, index, progress.first)), shown)
+        return wait_at(here, at, (*speech, *between(here, ex, index, progress.first)), shown)
     following = index + 1
-    speech += narration(turn, ex, following, progress.first)
+    speech += narration(here, ex, following, progress.first)
     if ex.steps[following].advance == exercises.END:
-        finished, reply = finish(turn, ex, speech)
+        finished, reply = finish(here, ex, speech)
         return finished, reply.with_display(shown)
     at = dataclasses.replace(progress, step=following, part=0, paused=False, turn_ends=ends)
-    return wait_at(turn, at, speech, shown)
+    return wait_at(here, at, speech, shown)
 
 
-def finish(turn: Turn, ex: Exercise, speech: tuple[Segment, ...]) -> tuple[State, Reply]:
+def finish(here: Here, ex: Exercise, speech: tuple[Segment, ...]) -> tuple[State, Reply]:
     """The closing words; the place is cleared and the exercise counted as done."""
-    done = [d for d in turn.household.exercises_done if d != ex.id] + [ex.id]
-    forgotten = turn.forget()
+    done = [d for d in here.household.exercises_done if d != ex.id] + [ex.id]
+    forgotten = here.forget()
     household = dataclasses.replace(forgotten.household, exercises_done=done[-MAX_DONE:])
     return State(household, forgotten.session), Reply.tell(speech)
 

@@ -13,13 +13,19 @@ from random import Random
 
 from skill.runtime import intents
 from skill.runtime.catalog import Game, LocaleContent
-from skill.runtime.flows import people, scoring
-from skill.runtime.flows.events import Event
 from skill.runtime.flows.games.lines import BEAT_MS, Lines, length_key, score_lines
 from skill.runtime.flows.games.offers import AGAIN, NOISE, PLAYING, at
-from skill.runtime.flows.games.plays import feedback, present, round_lead, verdict_prompt
+from skill.runtime.flows.games.plays import (
+    SHARED,
+    feedback,
+    present,
+    round_lead,
+    verdict_prompt,
+)
 from skill.runtime.flows.games.stored import current, draw, pair, record_result, roles, unstruck
-from skill.runtime.reply import Pause, Reply, Say, Segment
+from skill.runtime.flows.kit import people, scoring
+from skill.runtime.flows.kit.events import Event
+from skill.runtime.reply import Pause, Reply, Say, Segment, Silence, Sound
 from skill.runtime.state import Household, State
 
 
@@ -51,8 +57,15 @@ def ask_verdict_again(
 def in_play(
     state: State, event: Event, game: Game, content: LocaleContent, rng: Random
 ) -> tuple[State, Reply] | None:
-    """Every intent while a play waits for its verdict; None lets it route as usual."""
+    """Every intent while a play waits for its verdict; None lets it route as usual (only
+    what asks for something else: another activity, home, a new game)."""
     name = event.intent
+    question = game.question(state.household.game.question)
+    if question is not None and question.share:
+        if name in (intents.YES, intents.NEXT, intents.CUE, intents.PASS):
+            return settle(state, game, SHARED, content, rng)
+        if name in (intents.NO, intents.MORE_TIME, intents.FALLBACK):
+            return _more_time(state, game, content, rng)
     verdicts = {intents.YES: scoring.YES, intents.NO: scoring.NO, intents.CLOSE: scoring.CLOSE}
     if name in verdicts and scoring.accepts(game.kind, verdicts[name]):
         return settle(state, game, verdicts[name], content, rng)
@@ -60,6 +73,10 @@ def in_play(
         return settle(state, game, scoring.PASS, content, rng)
     if name in (intents.ANOTHER, intents.NEXT):
         return _skip(state, game, content, rng)
+    if name == intents.MORE_TIME:
+        return _more_time(state, game, content, rng)
+    if name == intents.CUE:
+        return ask_verdict_again(state, game, (), content, rng)
     if name in (intents.REPEAT, intents.RESUME) or (
         name == intents.PLAY_GAME and not event.spoken.get(intents.SLOT_GAME)
     ):
@@ -78,12 +95,14 @@ def in_play(
         return ask_verdict_again(state, game, lead, content, rng)
     if name == intents.END_GAME:
         return finish(state, game, (), True, content, rng)
+    if name == intents.HOW_TO_PLAY:
+        return ask_verdict_again(state, game, (Say(game.rules), Pause(300)), content, rng)
     if name == intents.HELP:
         controls = content.say("game.help.controls", rng)
-        return ask_verdict_again(state, game, (Say(game.rules), Pause(300), controls), content, rng)
+        return ask_verdict_again(state, game, (controls, Pause(300)), content, rng)
     if name == intents.PREVIOUS:
         return ask_verdict_again(state, game, (content.say("game.previous", rng),), content, rng)
-    if name in (intents.STOP, intents.CANCEL, intents.PAUSE):
+    if name in (intents.STOP, intents.CANCEL, intents.PAUSE, intents.GOODBYE):
         household = unstruck(state.household)
         return State(household, state.session), Reply.tell((content.say("game.paused", rng),))
     if name == intents.SET_NAMES:
@@ -93,9 +112,35 @@ def in_play(
         return ask_verdict_again(
             State(household, state.session), game, (content.say(key, rng),), content, rng
         )
-    if name in NOISE or name == intents.CLOSE:
+    if name in MEANS_NOTHING_HERE:
+        return ask_verdict_again(state, game, (content.say("game.reminder", rng),), content, rng)
+    if name in NOISE or name in (intents.CLOSE, intents.INTRODUCE):
         return _unplaced(state, game, content, rng)
     return None
+
+
+#: Words that mean something elsewhere (an exercise's cues, a gratitude swap) but nothing in a
+#: play: a one-line reminder of what works, and the game goes on.
+MEANS_NOTHING_HERE = frozenset(
+    {
+        intents.SKIP_STEP,
+        intents.BREAK,
+        intents.ME_FIRST,
+        intents.GOES_FIRST,
+        intents.YOU_CHOOSE,
+        intents.SWAP,
+        intents.REMATCH,
+        intents.TALK_TIME,
+    }
+)
+
+
+def _more_time(
+    state: State, game: Game, content: LocaleContent, rng: Random
+) -> tuple[State, Reply]:
+    """ "More time": the same quiet again, a chime, and the same closing question."""
+    lead = (content.say("game.more_time", rng), Silence(game.answer_seconds), Sound("chime"))
+    return ask_verdict_again(state, game, lead, content, rng)
 
 
 def settle(

@@ -21,19 +21,22 @@ The API being down, slow or refusing gets a spoken answer, and the rest of the s
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
 from random import Random
 from typing import Any
 
 from skill.runtime import effects, intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.effects import ReminderCall
-from skill.runtime.flows.events import Event
+from skill.runtime.flows.kit import places
+from skill.runtime.flows.kit.activity import Activity
+from skill.runtime.flows.kit.context import FlowContext
+from skill.runtime.flows.kit.events import PERMISSION, Event
 from skill.runtime.reply import Pause, Reply, Segment
-from skill.runtime.state import NightlyReminder, State
+from skill.runtime.state import NightlyReminder, ReminderDraft, State
 from skill.runtime.times import parse_slot
 
-CONTEXT = "ritual"
+#: This activity's name, and the offers it answers while a reminder is being arranged.
+NAME = "reminders"
 OFFER_TIME = "reminder_time"
 OFFER_CONFIRM = "reminder_confirm"
 REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
@@ -73,57 +76,47 @@ def say_time(hour: int, minute: int, content: LocaleContent, rng: Random) -> str
     return content.phrase("time.minutes", rng, hour=twelve, minute=f"{minute:02d}", half=half)
 
 
-def set_reminder(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def set_reminder(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """ "Remind us every night at nine": ask consent to that reminder (or for a usable time)."""
     action = effects.UPDATE if state.household.reminder.alert_token else effects.CREATE
-    return _consent(state, event, action, content, rng)
+    return _consent(state, event, action, ctx.content, ctx.rng)
 
 
-def change_reminder(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def change_reminder(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """ "Change our reminder to ten": like setting one, but says so when there is none yet."""
     if state.household.reminder.alert_token:
-        return _consent(state, event, effects.UPDATE, content, rng)
-    return _consent(state, event, effects.CREATE, content, rng, ("reminder.none_yet",))
+        return _consent(state, event, effects.UPDATE, ctx.content, ctx.rng)
+    return _consent(state, event, effects.CREATE, ctx.content, ctx.rng, ("reminder.none_yet",))
 
 
-def cancel_reminder(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def cancel_reminder(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """ "Cancel our reminder": delete it through the API (a turn effect)."""
     token = state.household.reminder.alert_token
     if not token:
-        return _finish(state, (content.say("reminder.none_to_cancel", rng),), event, content, rng)
+        return _finish(state, (ctx.say("reminder.none_to_cancel"),), event, ctx.content, ctx.rng)
     call = ReminderCall(action=effects.DELETE, alert_token=token)
     return state, Reply.silent().with_effect(call)
 
 
-def activity(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply] | None:
+def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] | None:
     """While a reminder is being arranged: yes/no answer the consent question, and a word
     that isn't a time gets a clear re-ask. Everything else routes as usual."""
-    offer = state.session.offer
+    offer = state.session.place.offer
     if offer == OFFER_CONFIRM and event.is_intent(intents.YES):
-        return _perform(state, content, now, rng)
+        return _perform(state, ctx)
     if offer in (OFFER_CONFIRM, OFFER_TIME) and event.is_intent(intents.NO, intents.CANCEL):
-        return _finish(_idle(state), (content.say("reminder.declined", rng),), event, content, rng)
+        return _finish(_idle(state), (ctx.say("reminder.declined"),), event, ctx.content, ctx.rng)
     if offer == OFFER_TIME and event.is_intent(intents.YES, intents.FALLBACK):
-        return _reask(state, "reminder.bad_time", content, rng)
+        return _reask(state, "reminder.bad_time", ctx.content, ctx.rng)
     if offer == OFFER_CONFIRM and event.is_intent(intents.FALLBACK):
         return state, Reply.ask(
-            (content.say("reminder.confirm_reprompt", rng),),
-            (content.say("reminder.confirm_reprompt", rng),),
+            (ctx.say("reminder.confirm_reprompt"),),
+            (ctx.say("reminder.confirm_reprompt"),),
         )
     return None
 
 
-def reminder_done(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def reminder_done(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """The Reminders API answered (``EFFECT_DONE``): store the reminder and say how it went."""
     outcome = event.slots.get("outcome", effects.UNAVAILABLE)
     action = event.slots.get("action", "")
@@ -132,27 +125,27 @@ def reminder_done(
     state = _idle(state)
     if action == effects.DELETE and outcome in (effects.OK, effects.MISSING):
         household = dataclasses.replace(household, reminder=NightlyReminder())
-        lines: tuple[Segment, ...] = (content.say("reminder.cancelled", rng),)
-        return _finish(State(household, state.session), lines, event, content, rng)
+        lines: tuple[Segment, ...] = (ctx.say("reminder.cancelled"),)
+        return _finish(State(household, state.session), lines, event, ctx.content, ctx.rng)
     if outcome == effects.OK:
         token = event.slots.get("alert_token", "")
         reminder = NightlyReminder(alert_token=token, time=time)
         household = dataclasses.replace(household, reminder=reminder)
-        spoken = _spoken_slot_time(time, content, rng)
+        spoken = _spoken_slot_time(time, ctx.content, ctx.rng)
         key = "reminder.moved" if action == effects.UPDATE else "reminder.set"
         key += "_night" if _is_evening(time) else "_day"
-        lines = (content.say(key, rng, time=spoken),)
-        return _finish(State(household, state.session), lines, event, content, rng)
+        lines = (ctx.say(key, time=spoken),)
+        return _finish(State(household, state.session), lines, event, ctx.content, ctx.rng)
     if outcome == effects.FORBIDDEN and action != effects.DELETE:
         if event.slots.get("after_permission") != "yes":
             return state, ask_permission(action, time)
-        return _finish(state, (content.say("reminder.no_permission", rng),), event, content, rng)
+        return _finish(state, (ctx.say("reminder.no_permission"),), event, ctx.content, ctx.rng)
     if outcome == effects.FORBIDDEN:
-        lines = (content.say("reminder.no_permission_cancel", rng),)
-        return _finish(state, lines, event, content, rng)
+        lines = (ctx.say("reminder.no_permission_cancel"),)
+        return _finish(state, lines, event, ctx.content, ctx.rng)
     if outcome == effects.REJECTED:
-        return _finish(state, (content.say("reminder.rejected", rng),), event, content, rng)
-    return _finish(state, (content.say("reminder.unavailable", rng),), event, content, rng)
+        return _finish(state, (ctx.say("reminder.rejected"),), event, ctx.content, ctx.rng)
+    return _finish(state, (ctx.say("reminder.unavailable"),), event, ctx.content, ctx.rng)
 
 
 def ask_permission(action: str, time: str) -> Reply:
@@ -185,9 +178,7 @@ def read_token(token: str) -> tuple[str, tuple[int, int]] | None:
     return (parts[1], parsed) if parsed else None
 
 
-def permission_answered(
-    state: State, event: Event, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply]:
+def permission_answered(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """Alexa's permission dialog ended (``PERMISSION``): go ahead, or say kindly what's next."""
     status = event.slots.get("status", "")
     wanted = read_token(event.slots.get("token", ""))
@@ -195,13 +186,13 @@ def permission_answered(
         action, (hour, minute) = wanted
         if action == effects.UPDATE and not state.household.reminder.alert_token:
             action = effects.CREATE
-        call = _call(state, action, hour, minute, content, now, rng, after_permission=True)
+        call = _call(state, action, hour, minute, ctx, after_permission=True)
         return state, Reply.silent().with_effect(call)
     key = {
         "ACCEPTED": "reminder.permission_thanks",
         "DENIED": "reminder.permission_denied",
     }.get(status, "reminder.permission_unanswered")
-    return _finish(_idle(state), (content.say(key, rng),), event, content, rng)
+    return _finish(_idle(state), (ctx.say(key),), event, ctx.content, ctx.rng)
 
 
 def _consent(
@@ -216,10 +207,8 @@ def _consent(
     day_part = event.slots.get(intents.SLOT_DAY_PART, "")
     lead = tuple(content.say(k, rng) for k in lead_keys)
     if not value or value in VAGUE_TIMES:
-        session = dataclasses.replace(
-            state.session, context=CONTEXT, offer=OFFER_TIME, pending=action
-        )
-        return State(state.household, session), Reply.ask(
+        waiting = places.at(state, NAME, OFFER_TIME, ReminderDraft(action=action))
+        return waiting, Reply.ask(
             (*lead, content.say("reminder.which_time", rng)),
             (content.say("reminder.time_reprompt", rng),),
         )
@@ -227,32 +216,28 @@ def _consent(
     if wanted is None:
         return _reask(state, "reminder.bad_time", content, rng)
     hour, minute = wanted
-    pending = f"{action}|{hour:02d}:{minute:02d}"
-    session = dataclasses.replace(
-        state.session, context=CONTEXT, offer=OFFER_CONFIRM, pending=pending
-    )
+    draft = ReminderDraft(action=action, time=f"{hour:02d}:{minute:02d}")
+    waiting = places.at(state, NAME, OFFER_CONFIRM, draft)
     key = (
         "reminder.confirm_night"
         if hour >= EVENING_FROM_HOUR or hour < 4
         else "reminder.confirm_day"
     )
     spoken = say_time(hour, minute, content, rng)
-    return State(state.household, session), Reply.ask(
+    return waiting, Reply.ask(
         (*lead, content.say(key, rng, time=spoken)),
         (content.say("reminder.confirm_reprompt", rng),),
     )
 
 
-def _perform(
-    state: State, content: LocaleContent, now: datetime, rng: Random
-) -> tuple[State, Reply] | None:
-    action, _, time = state.session.pending.partition("|")
-    parsed = parse_slot(time)
+def _perform(state: State, ctx: FlowContext) -> tuple[State, Reply] | None:
+    draft = state.session.place.reminder
+    action, parsed = draft.action, parse_slot(draft.time)
     if action not in (effects.CREATE, effects.UPDATE) or parsed is None:
         return None
     if action == effects.UPDATE and not state.household.reminder.alert_token:
         action = effects.CREATE
-    call = _call(state, action, parsed[0], parsed[1], content, now, rng)
+    call = _call(state, action, parsed[0], parsed[1], ctx)
     return state, Reply.silent().with_effect(call)
 
 
@@ -261,37 +246,34 @@ def _call(
     action: str,
     hour: int,
     minute: int,
-    content: LocaleContent,
-    now: datetime,
-    rng: Random,
+    ctx: FlowContext,
     after_permission: bool = False,
 ) -> ReminderCall:
-    zone = getattr(now.tzinfo, "key", "") or state.session.time_zone or "UTC"
+    zone = getattr(ctx.now.tzinfo, "key", "") or state.session.time_zone or "UTC"
     return ReminderCall(
         action=action,
         hour=hour,
         minute=minute,
         time_zone=zone,
-        locale=content.locale,
-        text=content.phrase("reminder.text", rng),
+        locale=ctx.content.locale,
+        text=ctx.phrase("reminder.text"),
         alert_token=state.household.reminder.alert_token if action == effects.UPDATE else "",
-        local_now=now.replace(tzinfo=None),
+        local_now=ctx.now.replace(tzinfo=None),
         after_permission=after_permission,
     )
 
 
 def _reask(state: State, key: str, content: LocaleContent, rng: Random) -> tuple[State, Reply]:
-    action = state.session.pending.partition("|")[0] or effects.CREATE
-    session = dataclasses.replace(state.session, context=CONTEXT, offer=OFFER_TIME, pending=action)
-    return State(state.household, session), Reply.ask(
+    action = state.session.place.reminder.action or effects.CREATE
+    waiting = places.at(state, NAME, OFFER_TIME, ReminderDraft(action=action))
+    return waiting, Reply.ask(
         (content.say(key, rng),), (content.say("reminder.time_reprompt", rng),)
     )
 
 
 def _idle(state: State) -> State:
     """Leave the reminder dialog: nothing pending, nothing offered."""
-    session = dataclasses.replace(state.session, context="top", offer="", pending="")
-    return State(state.household, session)
+    return places.home(state)
 
 
 def _finish(
@@ -300,8 +282,7 @@ def _finish(
     """Say how it went; a one-shot closes, an open session offers tonight's question."""
     if event.new_session:
         return state, Reply.tell(lines)
-    session = dataclasses.replace(state.session, offer="tonight")
-    return State(state.household, session), Reply.ask(
+    return places.offer_tonight(state), Reply.ask(
         (*lines, Pause(400), content.say("offer.tonight", rng)),
         (content.say("offer.tonight", rng),),
     )
@@ -315,3 +296,31 @@ def _spoken_slot_time(time: str, content: LocaleContent, rng: Random) -> str:
 def _is_evening(time: str) -> bool:
     parsed = parse_slot(time)
     return parsed is not None and (parsed[0] >= EVENING_FROM_HOUR or parsed[0] < 4)
+
+
+def reminder_status(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
+    """ "When is our reminder?": say it, or that there is none and how to set one. Asking
+    never changes anything."""
+    reminder = state.household.reminder
+    parsed = parse_slot(reminder.time) if reminder.alert_token else None
+    if parsed is None:
+        lines: tuple[Segment, ...] = (ctx.say("reminder.status_none"),)
+    else:
+        spoken = say_time(parsed[0], parsed[1], ctx.content, ctx.rng)
+        key = "reminder.status_night" if _is_evening(reminder.time) else "reminder.status_day"
+        lines = (ctx.say(key, time=spoken),)
+    return _finish(state, lines, event, ctx.content, ctx.rng)
+
+
+ACTIVITY = Activity(
+    name=NAME,
+    intents={
+        intents.REMINDER_STATUS: reminder_status,
+        intents.SET_REMINDER: set_reminder,
+        intents.CHANGE_REMINDER: change_reminder,
+        intents.CANCEL_REMINDER: cancel_reminder,
+    },
+    router=route,
+    effects={effects.REMINDER: reminder_done},
+    events={PERMISSION: permission_answered},
+)

@@ -2,7 +2,7 @@
 
 A flow may say exactly what to show (``Reply.with_display``, as a timed turn does) or give a
 card (tonight's question, a gratitude prompt), which the screen shows too. Otherwise the
-activity the session is in describes where the couple is now (see ``dialog.SCREENS``), and
+activity holding the floor describes where the couple is now (its ``Activity.screen``), and
 anything else gets the calm home screen, so a screen never keeps showing a question the
 couple has moved on from. Rendering (APL, only for devices that have it) is
 ``skill/runtime/apl.py``'s business.
@@ -44,6 +44,6 @@ def attach(
     if reply.card is not None:
         title, text = reply.card
         return reply.with_display(Display(title=title, text=text))
-    screen = screens.get(state.session.context)
+    screen = screens.get(state.session.place.activity)
     shown = screen(state, content, rng) if screen is not None else None
     return reply.with_display(shown if shown is not None else home(content, rng))

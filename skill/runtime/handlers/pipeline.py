@@ -15,7 +15,7 @@ from skill.runtime import apl, effects
 from skill.runtime.catalog import Catalog
 from skill.runtime.effects import ForgetHousehold, ReminderCall
 from skill.runtime.flows import dialog
-from skill.runtime.flows.events import EFFECT_DONE, Event
+from skill.runtime.flows.kit.events import EFFECT_DONE, Event
 from skill.runtime.handlers.envelope import envelope_of
 from skill.runtime.handlers.render import build_response
 from skill.runtime.handlers.translate import event_for, facts, session_attributes
@@ -66,9 +66,18 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     performed: dict[ReminderCall, ReminderResult] = {}
 
     def apply(household: Household) -> tuple[Household, Reply]:
-        if household.voices:
+        if household.voices or household.voice_names:
+            salt = services.settings.key_salt
             household = dataclasses.replace(
-                household, voices=stored_voices(household.voices, services.settings.key_salt)
+                household,
+                voices=stored_voices(household.voices, salt),
+                voice_names=dict(
+                    zip(
+                        stored_voices(list(household.voice_names), salt),
+                        household.voice_names.values(),
+                        strict=True,
+                    )
+                ),
             )
         new_state, reply = dialog.handle(
             State(household, session), event, content, local_now, Random(seed)

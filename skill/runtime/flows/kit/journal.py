@@ -21,7 +21,7 @@ from skill.runtime.nights import nights_between, previous_night
 from skill.runtime.reply import Pause, Say, Segment
 from skill.runtime.state import HISTORY_NIGHTS, Household, JournalEntry, Together
 
-#: Journal kinds. Other activities may add their own; ``TITLES`` says how to name them.
+#: Journal kinds. An activity names its own items for the recap (``Activity.title``).
 QUESTION = "question"
 GRATITUDE = "gratitude"
 LISTENING = "listening"
@@ -30,8 +30,8 @@ GAME = "game"
 MAX_ENTRIES = 60
 #: The recap and the streak look at this many nights, tonight included.
 WEEK_NIGHTS = 7
-#: The streak is mentioned from this many nights together in the past week.
-MENTION_FROM = 3
+#: Evenings together worth a word, once each: the streak line is said on these nights only.
+MILESTONES = frozenset({3, 7, 30, 100, 365})
 #: Kinds that keep one entry per night (a skipped question is not something they talked about).
 ONE_PER_NIGHT = frozenset({QUESTION})
 
@@ -81,34 +81,22 @@ def first_tonight(before: Household, after: Household, night: str) -> bool:
 def streak_note(
     before: Household, after: Household, night: str, content: LocaleContent, rng: Random
 ) -> tuple[Segment, ...]:
-    """A kind line about the nights together, only when tonight was just counted and there are
-    enough nights to celebrate; otherwise nothing. Never a word about missed nights."""
-    if not first_tonight(before, after, night):
+    """A kind line about the evenings together, only on the night a milestone is reached
+    (``MILESTONES``); otherwise nothing, so it stays special. Never a word about missed
+    nights."""
+    if not first_tonight(before, after, night) or after.together.total not in MILESTONES:
         return ()
-    count = nights_this_week(after, night)
-    if count >= WEEK_NIGHTS:
-        return (content.say("streak.every_night", rng), Pause(300))
-    if count >= MENTION_FROM:
-        return (content.say("streak.week", rng, count=count), Pause(300))
-    return ()
+    return (content.say("streak.milestone", rng, count=after.together.total), Pause(300))
 
 
-#: How the recap names an item of each kind; None leaves it out of the list of titles.
-#: Listening and games can register theirs (one line each), e.g.
-#: ``TITLES[LISTENING] = lambda content, item: <the exercise's title>``.
-TITLES: dict[str, Callable[[LocaleContent, str], str | None]] = {
-    QUESTION: lambda content, item: q.text if (q := content.question(item)) else None,
-}
-
-
-def titles(entries: list[JournalEntry], kind: str, content: LocaleContent) -> list[str]:
-    """The distinct titles of ``kind`` among ``entries``, most recent first."""
-    name = TITLES.get(kind)
+def titles(entries: list[JournalEntry], kind: str, name: Callable[[str], str | None]) -> list[str]:
+    """The distinct titles of ``kind`` among ``entries``, most recent first (``name`` says how
+    the activity that recorded them names an item; None leaves it out)."""
     found: list[str] = []
     for entry in reversed(entries):
-        if entry.kind != kind or name is None:
+        if entry.kind != kind:
             continue
-        title = name(content, entry.item)
+        title = name(entry.item)
         if title and title not in found:
             found.append(title)
     return found
