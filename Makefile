@@ -37,10 +37,11 @@ install: $(STAMP) $(NODE_STAMP)
 
 system-packages: $(SYSTEM_STAMP)
 
-# The web service on this machine only; it prints the simulator's URL once it is listening.
+# The web service and its speaker simulator, on this machine only (the simulator is refused on
+# any other address); it prints the simulator's URL once it is listening.
 run: $(STAMP)
 	@mkdir -p var
-	$(BIN)/heart-to-heart serve --host 127.0.0.1 --port $(PORT) --store $(STORE)
+	$(BIN)/heart-to-heart serve --simulator --host 127.0.0.1 --port $(PORT) --store $(STORE)
 
 chat: $(STAMP)
 	@mkdir -p var

@@ -37,9 +37,12 @@ def _env(extra: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HEART_", "BARE_"))}
     env.update(AWS_TEST_ENV)
     env.update(extra)
-    env.pop("PYTHONPATH", None)
     # The skill package is installed in the virtual environment (editable); the lambda file's
-    # own directory is on the path as Lambda's task root is. Nothing else is added.
+    # own directory is on the path as Lambda's task root is. The checkout itself goes first,
+    # which is where the editable install points anyway, except in a git worktree that shares
+    # another checkout's environment. Lambda requires a salt.
+    env["PYTHONPATH"] = str(LAMBDA_FILE.parents[1])
+    env.setdefault("HEART_KEY_SALT", "bench-salt")
     return env
 
 

@@ -140,7 +140,7 @@ def load_lambda(store_url: str, **env: str) -> LoadedLambda:
     assert spec and spec.loader
     lambda_module = importlib.util.module_from_spec(spec)
     try:
-        with environment({"HEART_STORE": store_url, **env}):
+        with environment({"HEART_STORE": store_url, "HEART_KEY_SALT": "bench-salt", **env}):
             spec.loader.exec_module(lambda_module)
     finally:
         for module in patched:

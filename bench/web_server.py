@@ -15,6 +15,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
+from skill.hosts.web import server
 from skill.hosts.web.app import WebOptions, create_app, load_trust_roots
 from skill.hosts.web.verify import RequestVerifier, VerifierConfig
 from skill.runtime.settings import Settings
@@ -22,8 +23,10 @@ from skill.tools.envelopes import LOCAL_SKILL_ID
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
-    def __init__(self, app: Any, options: dict[str, Any]) -> None:
-        self._app = app
+    """The app is built in the worker, after gevent has patched the standard library."""
+
+    def __init__(self, build: Any, options: dict[str, Any]) -> None:
+        self._build = build
         self._options = options
         super().__init__()
 
@@ -32,7 +35,7 @@ class _Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        return self._app
+        return self._build()
 
 
 def main() -> None:
@@ -49,25 +52,24 @@ def main() -> None:
             log.write(url + "\n")
         return chain
 
-    verifier = RequestVerifier(
-        VerifierConfig(
-            skill_id=LOCAL_SKILL_ID, trust_roots=load_trust_roots(directory / "roots.pem")
-        ),
-        fetcher=fetcher,
-    )
-    app = create_app(
-        settings, verifier=verifier if verify else None, options=WebOptions(verify=verify)
-    )
+    def build() -> Any:
+        verifier = RequestVerifier(
+            VerifierConfig(
+                skill_id=LOCAL_SKILL_ID, trust_roots=load_trust_roots(directory / "roots.pem")
+            ),
+            fetcher=fetcher,
+        )
+        return create_app(
+            settings, verifier=verifier if verify else None, options=WebOptions(verify=verify)
+        )
+
+    # The production worker and settings (``skill.hosts.web.server``), on one worker.
     _Server(
-        app,
+        build,
         {
+            **server.settings(workers=1),
             "bind": f"127.0.0.1:{port}",
-            "workers": 1,
-            "worker_class": "gthread",
-            "threads": 1,
-            "keepalive": 60,
             "loglevel": "warning",
-            "accesslog": None,
             "timeout": 60,
         },
     ).run()

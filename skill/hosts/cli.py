@@ -12,9 +12,11 @@ from typing import TextIO
 
 from skill.hosts.chat import ChatSession, ChatTurn, Clock
 from skill.hosts.preview import add_preview_parser, run_preview
+from skill.hosts.salt import with_key_salt
 from skill.hosts.web.command import add_serve_parser, run_serve
 from skill.runtime.app import skill_from_settings
 from skill.runtime.catalog import ContentError
+from skill.runtime.logs import quiet_libraries
 from skill.runtime.settings import Settings
 from skill.tools.envelopes import Conversation
 from skill.tools.local_alexa import LocalAlexaApi
@@ -41,8 +43,8 @@ def _print_turn(turn: ChatTurn, out: TextIO) -> None:
 
 def run_chat(args: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     """Read utterances (a prompt on a terminal, one per line otherwise) and print replies."""
-    settings = Settings.from_env(store_url=args.store)
     try:
+        settings = with_key_salt(Settings.from_env(store_url=args.store), local=True)
         skill = skill_from_settings(settings)
     except ContentError as exc:
         print(f"content error: {exc}", file=sys.stderr)
@@ -190,6 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.WARNING, format="%(levelname)s %(name)s %(message)s", stream=sys.stderr
     )
+    quiet_libraries()
     if args.command == "chat":
         return run_chat(args, sys.stdin, sys.stdout)
     if args.command == "serve":

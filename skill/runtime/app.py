@@ -7,7 +7,7 @@ envelope, however malformed, and no failure, however deep, escapes without a val
 
 from __future__ import annotations
 
-import json
+import copy
 import logging
 import time
 from collections.abc import Callable
@@ -16,10 +16,10 @@ from typing import Any
 from ask_sdk_core.exceptions import AskSdkException
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
-from ask_sdk_model import RequestEnvelope
 
 from skill.runtime.catalog import Catalog
 from skill.runtime.flows.registry import REGISTRY
+from skill.runtime.handlers.envelope import read_envelope, sdk_envelope
 from skill.runtime.handlers.errors import SPOKEN_REQUESTS, SpeakingExceptionHandler
 from skill.runtime.handlers.permissions import PermissionResponseHandler
 from skill.runtime.handlers.pipeline import Services
@@ -54,19 +54,19 @@ class HeartSkill:
         self._skill_id = skill_id
 
     def invoke(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-        """Answer one Alexa request envelope; raises only ``SkillIdMismatch``."""
-        request_type = _request_type(event)
-        try:
-            envelope = self.sdk_skill.serializer.deserialize(
-                payload=json.dumps(event), obj_type=RequestEnvelope
-            )
-        except Exception as exc:
-            log.warning("envelope_unreadable type=%s error=%s", request_type, type(exc).__name__)
-            return self._fallback(request_type)
-        if self._skill_id is not None and _application_id(event) != self._skill_id:
+        """Answer one Alexa request envelope; raises only ``SkillIdMismatch``.
+
+        The envelope is read by our own tolerant reader (``handlers/envelope.py``), not the
+        SDK's deserializer, so a value or field Alexa adds tomorrow changes nothing here.
+        """
+        envelope = read_envelope(event)
+        request_type = envelope.request_type
+        if self._skill_id is not None and envelope.application_id != self._skill_id:
             raise SkillIdMismatch("the request's application id is not this skill's")
         try:
-            response = self.sdk_skill.invoke(request_envelope=envelope, context=context)
+            response = self.sdk_skill.invoke(
+                request_envelope=sdk_envelope(envelope), context=context
+            )
             result = self.sdk_skill.serializer.serialize(response)
             if isinstance(result, dict):
                 return result
@@ -82,24 +82,8 @@ class HeartSkill:
 
     def _fallback(self, request_type: str) -> dict[str, Any]:
         if request_type in SPOKEN_REQUESTS:
-            return json.loads(json.dumps(self._last_resort))  # type: ignore[no-any-return]
+            return copy.deepcopy(self._last_resort)
         return {"version": "1.0", "response": {}}
-
-
-def _request_type(event: Any) -> str:
-    request = event.get("request") if isinstance(event, dict) else None
-    value = request.get("type") if isinstance(request, dict) else None
-    return value if isinstance(value, str) else ""
-
-
-def _application_id(event: dict[str, Any]) -> str | None:
-    for path in (("context", "System", "application"), ("session", "application")):
-        node: Any = event
-        for part in path:
-            node = node.get(part) if isinstance(node, dict) else None
-        if isinstance(node, dict) and isinstance(node.get("applicationId"), str):
-            return str(node["applicationId"])
-    return None
 
 
 def known_intents() -> frozenset[str]:

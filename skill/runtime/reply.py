@@ -44,9 +44,15 @@ class Sound:
 
 @dataclass(frozen=True)
 class PersonName:
-    """A recognized speaker's first name, spoken by Alexa without the skill ever seeing it."""
+    """A recognized speaker's first name, spoken by Alexa without the skill ever seeing it.
+
+    Flows name a voice by its stored key; only the current speaker's name can really be
+    spoken (``skill.runtime.voices.speak_names``), anyone else's is said as ``fallback``.
+    Equality is by voice alone, so a flow's tests need not spell out the fallback.
+    """
 
     person_id: str
+    fallback: str = field(default="", compare=False)
 
 
 Segment = Say | Pause | Silence | Sound | PersonName
@@ -135,8 +141,8 @@ def segments_to_json(segments: tuple[Segment, ...]) -> list[list[Any]]:
                 out.append(["silence", seconds])
             case Sound(name):
                 out.append(["sound", name])
-            case PersonName(person_id):
-                out.append(["name", person_id])
+            case PersonName(person_id, fallback):
+                out.append(["name", person_id, fallback] if fallback else ["name", person_id])
     return out
 
 
@@ -146,6 +152,15 @@ def segments_from_json(data: object) -> tuple[Segment, ...]:
         return ()
     out: list[Segment] = []
     for item in data:
+        if (
+            isinstance(item, list)
+            and len(item) == 3
+            and item[0] == "name"
+            and isinstance(item[1], str)
+            and isinstance(item[2], str)
+        ):
+            out.append(PersonName(item[1], item[2]))
+            continue
         if not (isinstance(item, list) and len(item) == 2):
             continue
         kind, value = item

@@ -22,7 +22,10 @@ class Settings:
     settings_api_timeout_s: float = 1.0
     reminders_api_timeout_s: float = 1.5
     storage_budget_s: float = 4.0
-    key_salt: str = "heart-to-heart"
+    #: Salt of the household key (a hash of Amazon's user id) and of stored voice ids. Unset
+    #: by default: Lambda and a public server refuse to start without it (``require_key_salt``),
+    #: local hosts generate one per install (``skill.hosts.salt``).
+    key_salt: str = ""
     #: A household that stops using the skill is forgotten this many days after its last
     #: saved turn (0: kept until "delete our data" or disabling the skill).
     retention_days: int = 400
@@ -47,9 +50,28 @@ class Settings:
                 env.get("HEART_REMINDERS_API_TIMEOUT", base.reminders_api_timeout_s)
             ),
             "storage_budget_s": float(env.get("HEART_STORAGE_BUDGET", base.storage_budget_s)),
-            "key_salt": env.get("HEART_KEY_SALT", base.key_salt),
+            "key_salt": env.get("HEART_KEY_SALT") or base.key_salt,
             "retention_days": int(env.get("HEART_RETENTION_DAYS", base.retention_days)),
             "log_level": env.get("HEART_LOG_LEVEL", base.log_level),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+class MissingKeySalt(ValueError):
+    """``HEART_KEY_SALT`` is required here and is not set: a startup error, never a turn's."""
+
+
+def require_key_salt(settings: Settings) -> Settings:
+    """``settings`` unchanged when a salt is configured; else a clear startup error.
+
+    Without a secret salt, anyone who knows an Amazon user id could compute its household
+    key; a public default would make the hash no protection at all.
+    """
+    if not settings.key_salt:
+        raise MissingKeySalt(
+            "HEART_KEY_SALT is not set. Set it to a long random secret (for example the "
+            "output of `python3 -c 'import secrets; print(secrets.token_hex(32))'`) and keep "
+            "it: changing it makes every stored household unreachable."
+        )
+    return settings

@@ -17,7 +17,7 @@ from skill.runtime.store.sqlite import SqliteStore
 from skill.runtime.turn import household_key
 from skill.tools.envelopes import Conversation
 from skill.tools.local_alexa import REMINDERS_SCOPE
-from tests.support.dialog import Dialog, Handler, resolver
+from tests.support.dialog import TEST_KEY_SALT, Dialog, Handler, resolver
 from tests.support.fake_http import fake_api
 
 Envelope = Callable[[str], dict[str, Any]]
@@ -29,7 +29,7 @@ def rows_for(db_path: Path, user: str) -> int:
     with sqlite3.connect(db_path) as conn:
         (count,) = conn.execute(
             "SELECT COUNT(*) FROM households WHERE key = ?",
-            (household_key(user, "heart-to-heart"),),
+            (household_key(user, TEST_KEY_SALT),),
         ).fetchone()
     return int(count)
 
@@ -147,7 +147,9 @@ def test_when_the_store_cannot_erase_the_couple_is_told(
     db_path: Path, catalog: Catalog, content: LocaleContent
 ) -> None:
     store = ForgetfulStore(db_path)
-    skill = build_skill(Settings(store_url=f"sqlite:///{db_path}"), store, catalog)
+    skill = build_skill(
+        Settings(store_url=f"sqlite:///{db_path}", key_salt=TEST_KEY_SALT), store, catalog
+    )
     chat = ChatSession(
         lambda event: skill.invoke(event, None),
         resolver(),

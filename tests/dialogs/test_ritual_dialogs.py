@@ -22,7 +22,7 @@ from skill.hosts.chat import ChatTurn
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.turn import household_key
 from skill.tools.local_alexa import REMINDERS_SCOPE
-from tests.support.dialog import Dialog, Handler, load_handler
+from tests.support.dialog import TEST_KEY_SALT, Dialog, Handler, load_handler
 from tests.support.fake_http import FakeApi, Recorded, fake_api
 
 TOKEN = "test-token"
@@ -103,7 +103,7 @@ def expected_body(turn: ChatTurn, hour: int, text: str) -> dict[str, Any]:
 def stored(db_path: Path, user: str = "couple-1") -> dict[str, Any] | None:
     with sqlite3.connect(db_path) as conn:
         row = conn.execute(
-            "SELECT data FROM households WHERE key = ?", (household_key(user, "heart-to-heart"),)
+            "SELECT data FROM households WHERE key = ?", (household_key(user, TEST_KEY_SALT),)
         ).fetchone()
     return json.loads(row[0]) if row else None
 

@@ -11,6 +11,7 @@ from skill.runtime.flows import gratitude
 from skill.runtime.turn import household_key
 from skill.tools.local_alexa import REMINDERS_SCOPE, LocalAlexaApi, token_with
 from tests.support.chat_process import run_chat
+from tests.support.dialog import TEST_KEY_SALT
 
 
 def chat(lines: list[str], store: Path, *flags: str) -> list[str]:
@@ -46,7 +47,7 @@ def test_the_whole_ritual_in_the_chat(tmp_path: Path, content: LocaleContent) ->
     assert said(out, content.variants("recap.gratitude_one"))
     assert said(out, content.variants("forget.done"))
     with sqlite3.connect(store) as conn:
-        key = household_key("u1", "heart-to-heart")
+        key = household_key("u1", TEST_KEY_SALT)
         assert conn.execute("SELECT * FROM households WHERE key = ?", (key,)).fetchall() == []
 
 

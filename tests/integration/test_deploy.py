@@ -134,6 +134,8 @@ def test_the_function_finds_its_table_and_skill_id_in_its_environment(
         "Fn::Sub": f"dynamodb://${{{TABLE}}}?region=${{AWS::Region}}"
     }
     assert variables["HEART_SKILL_ID"] == {"Ref": "SkillId"}
+    # Lambda refuses to start without a salt, so the template asks for one and hides it.
+    assert variables["HEART_KEY_SALT"] == {"Ref": "KeySalt"}
     # The URL the template builds is one the store factory accepts.
     store = open_store(f"dynamodb://{DEFAULT_TABLE_NAME}?region={TEST_REGION}")
     assert store.table == DEFAULT_TABLE_NAME  # type: ignore[attr-defined]

@@ -16,14 +16,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from skill.runtime.catalog import LocaleContent
-from skill.runtime.settings import Settings
 from skill.runtime.speech import ssml_to_text
 from skill.runtime.state import HISTORY_NIGHTS, MAX_FAVOURITES
 from skill.runtime.store.dynamodb import DATA_ATTR, MAX_ITEM_BYTES, PK_ATTR, item_size
 from skill.runtime.store.sqlite import SqliteStore
 from skill.runtime.turn import household_key
 from skill.tools.envelopes import Conversation
-from tests.support.dialog import load_handler
+from tests.support.dialog import TEST_KEY_SALT, load_handler
 from tests.support.dynalite import TEST_REGION
 from tests.support.launches import LaunchTally, launch_many
 
@@ -37,7 +36,7 @@ TURNS_PER_WORKER = 50
 
 
 def _key(user: str = USER) -> str:
-    return household_key(user, Settings().key_salt)
+    return household_key(user, TEST_KEY_SALT)
 
 
 def run_workers(url: str, workers: int, notices: tuple[str, ...]) -> list[LaunchTally]:

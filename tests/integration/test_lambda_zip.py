@@ -18,12 +18,11 @@ from typing import IO, TYPE_CHECKING, Any
 import pytest
 
 from skill.runtime.catalog import LocaleContent
-from skill.runtime.settings import Settings
 from skill.runtime.speech import ssml_to_text
 from skill.runtime.store.dynamodb import DATA_ATTR, PK_ATTR
 from skill.runtime.turn import household_key
 from skill.tools.envelopes import LOCAL_SKILL_ID, Conversation
-from tests.support.dialog import ROOT
+from tests.support.dialog import ROOT, TEST_KEY_SALT
 from tests.support.dynalite import AWS_TEST_ENV, TEST_REGION
 from tests.support.lambda_runtime import find_python312, lambda_like_venv
 
@@ -187,6 +186,7 @@ def container_env(
             f"dynamodb://{dynamodb_table}?region={TEST_REGION}&endpoint={dynalite_endpoint}"
         ),
         "HEART_SKILL_ID": LOCAL_SKILL_ID,
+        "HEART_KEY_SALT": TEST_KEY_SALT,
         **AWS_TEST_ENV,
     }
 
@@ -198,7 +198,7 @@ def _speech(response: dict[str, Any]) -> str:
 
 
 def _stored(client: DynamoDBClient, table: str, user: str) -> dict[str, Any]:
-    key = household_key(user, Settings().key_salt)
+    key = household_key(user, TEST_KEY_SALT)
     item = client.get_item(TableName=table, Key={PK_ATTR: {"S": key}}, ConsistentRead=True)
     assert "Item" in item, "nothing was stored for the household"
     data: dict[str, Any] = json.loads(item["Item"][DATA_ATTR]["S"])

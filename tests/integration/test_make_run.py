@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -38,13 +39,16 @@ def test_make_run_serves_the_simulator_and_the_skill(tmp_path: Path) -> None:
                 time.sleep(0.2)
         assert health == {"status": "ok", "store": "ok"}, "make run did not start the server"
         with urllib.request.urlopen(f"{base}/", timeout=5) as page:
-            assert page.status == 200 and b"Heart to Heart" in page.read()
+            html = page.read().decode()
+            assert page.status == 200 and "Heart to Heart" in html
+        found = re.search(r'data-csrf="([^"]+)"', html)
+        assert found, "the page carries the simulator's CSRF token"
         request = urllib.request.Request(
             f"{base}/simulator/say",
             data=json.dumps(
                 {"token": "make-run-test-token-0001", "text": "open heart to heart"}
             ).encode(),
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json", "X-Heart-CSRF": found.group(1)},
         )
         with urllib.request.urlopen(request, timeout=10) as said:
             reply = json.loads(said.read())

@@ -19,12 +19,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from skill.runtime.catalog import LocaleContent
-from skill.runtime.settings import Settings
 from skill.runtime.speech import ssml_to_text
 from skill.runtime.store.dynamodb import DATA_ATTR, PK_ATTR
 from skill.runtime.turn import MAX_ATTEMPTS, household_key
 from skill.tools.envelopes import Conversation
-from tests.support.dialog import Handler, load_handler
+from tests.support.dialog import TEST_KEY_SALT, Handler, load_handler
 from tests.support.dynalite import TEST_REGION
 from tests.support.faults import CONFLICT_CODE, KINDS, Call, FaultInjector, inject
 from tests.support.slow_proxy import slow_proxy
@@ -130,7 +129,7 @@ def storage_failed(calls: list[Call]) -> bool:
 
 
 def stored_visits(client: DynamoDBClient, table: str) -> int:
-    key = household_key(USER, Settings().key_salt)
+    key = household_key(USER, TEST_KEY_SALT)
     item = client.get_item(TableName=table, Key={PK_ATTR: {"S": key}}, ConsistentRead=True)
     if "Item" not in item:
         return 0

@@ -25,19 +25,18 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from skill.runtime.settings import Settings
 from skill.runtime.store.sqlite import SqliteStore
 from skill.runtime.turn import household_key
 from skill.tools.envelopes import Conversation
 from tests.support import certs as ca
-from tests.support.dialog import ROOT
+from tests.support.dialog import ROOT, TEST_KEY_SALT
 from tests.support.web_server import ServerProcess, running_server, serve_command
 
 pytestmark = pytest.mark.integration
 
 SKILL_ID = "amzn1.ask.skill.00000000-web-integration"
 CERT_HOST = "https://s3.amazonaws.com"
-SALT = Settings().key_salt
+SALT = TEST_KEY_SALT
 
 
 def _now() -> datetime:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.dialog import ROOT
+from tests.support.dialog import ROOT, TEST_KEY_SALT
 
 
 def run_chat(
@@ -39,7 +39,7 @@ def run_chat(
         text=True,
         cwd=ROOT,
         timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "HEART_KEY_SALT": TEST_KEY_SALT, **(env or {})},
         check=False,
     )
     assert result.returncode == 0, result.stderr

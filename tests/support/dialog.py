@@ -20,6 +20,8 @@ from skill.tools.envelopes import Conversation
 from skill.tools.nlu import Resolver
 
 ROOT = Path(__file__).resolve().parents[2]
+#: The household-key salt every test host is given (Lambda requires one).
+TEST_KEY_SALT = "heart-to-heart"  # the old default, so seeded choices in tests stay put
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 _counter = itertools.count()
 
@@ -40,8 +42,9 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 
 
 def load_handler(store_url: str, **env: str) -> Handler:
-    """A fresh ``lambda_function.handler`` built with ``HEART_STORE=store_url`` and ``env``."""
-    values = {"HEART_STORE": store_url, **env}
+    """A fresh ``lambda_function.handler`` built with ``HEART_STORE=store_url`` and ``env``
+    (``HEART_KEY_SALT`` is ``TEST_KEY_SALT`` unless ``env`` says otherwise)."""
+    values = {"HEART_STORE": store_url, "HEART_KEY_SALT": TEST_KEY_SALT, **env}
     name = f"lambda_function_{next(_counter)}"
     spec = importlib.util.spec_from_file_location(name, ROOT / "lambda" / "lambda_function.py")
     assert spec and spec.loader

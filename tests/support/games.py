@@ -19,8 +19,9 @@ from skill.runtime.catalog import Game, LocaleContent
 from skill.runtime.state import Household, household_from_json
 from skill.runtime.store.sqlite import SqliteStore
 from skill.runtime.turn import household_key
+from tests.support.dialog import TEST_KEY_SALT
 
-DEFAULT_SALT = "heart-to-heart"
+DEFAULT_SALT = TEST_KEY_SALT
 
 #: What a couple might say at a game's closing question, and what the rules make of it.
 MEANING = {

@@ -16,6 +16,7 @@ from skill.runtime.speech import (
 from skill.runtime.state import Household, household_from_json
 from skill.runtime.store import open_store
 from skill.runtime.turn import household_key
+from tests.support.dialog import TEST_KEY_SALT
 
 _FIELD = re.compile(r"\{\w+\}")
 _BREAK = re.compile(r'<break\s+time="(\d+)(ms|s)"\s*/>')
@@ -60,7 +61,7 @@ def ssml_problems(ssml: str) -> list[str]:
     return problems
 
 
-def stored_household(db: Path, user: str, salt: str = "heart-to-heart") -> Household:
+def stored_household(db: Path, user: str, salt: str = TEST_KEY_SALT) -> Household:
     """The household the skill saved for ``user`` in the SQLite file ``db``."""
     store = open_store(f"sqlite:///{db}")
     return household_from_json(store.load(household_key(user, salt)).data)

@@ -91,3 +91,74 @@ def running_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+_GUNICORN_LISTENING = re.compile(r"Listening at: (http://\S+)")
+
+
+def gunicorn_command(*args: str) -> list[str]:
+    """The README's production command, bound to a free loopback port."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        "python:skill.hosts.web.server",
+        *args,
+        "skill.hosts.web.app:create_app_from_env()",
+    ]
+
+
+@contextmanager
+def running_gunicorn(
+    env: dict[str, str] | None = None, workers: int = 2, startup_s: float = 30.0
+) -> Iterator[ServerProcess]:
+    """``gunicorn -c python:skill.hosts.web.server -w N -b 127.0.0.1:0`` as a real process."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    process = subprocess.Popen(
+        gunicorn_command("-w", str(workers), "-b", "127.0.0.1:0"),
+        cwd=ROOT,
+        env=full_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    lines: queue.Queue[str] = queue.Queue()
+    errors: list[str] = []
+
+    def pump(stream: IO[str]) -> None:
+        for line in stream:
+            errors.append(line)
+            lines.put(line)
+
+    threading.Thread(target=pump, args=(process.stderr,), daemon=True).start()
+    deadline = time.monotonic() + startup_s
+    url = ""
+    booted = 0
+    while not url or booted < workers:
+        if process.poll() is not None:
+            time.sleep(0.2)
+            raise RuntimeError(f"gunicorn exited with {process.returncode}: {''.join(errors)}")
+        try:
+            line = lines.get(timeout=0.2)
+        except queue.Empty:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"gunicorn did not start: {''.join(errors)}") from None
+            continue
+        found = _GUNICORN_LISTENING.search(line)
+        if found:
+            url = found.group(1).rstrip("/")
+        if "Booting worker" in line:
+            booted += 1
+    server = ServerProcess(url=url, process=process, stderr=errors)
+    try:
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -83,10 +84,14 @@ def make_verifier(
     clock: Callable[[], datetime] | None = None,
     skill_id: str | None = SKILL_ID,
     cache_size: int = 8,
+    monotonic: Callable[[], float] | None = None,
 ) -> tuple[RequestVerifier, FakeFetcher]:
     fetcher = fetcher or FakeFetcher()
     config = VerifierConfig(skill_id=skill_id, cache_size=cache_size, trust_roots=[ca.root().cert])
-    return RequestVerifier(config, fetcher=fetcher, clock=clock or Clock()), fetcher
+    verifier = RequestVerifier(
+        config, fetcher=fetcher, clock=clock or Clock(), monotonic=monotonic or (lambda: 0.0)
+    )
+    return verifier, fetcher
 
 
 def reason_of(verifier: RequestVerifier, headers: dict[str, str], body: bytes) -> Reason:
@@ -389,7 +394,8 @@ def test_second_request_uses_the_cached_chain() -> None:
 
 def test_cached_chain_is_dropped_once_the_leaf_expires() -> None:
     clock = Clock()
-    verifier, fetcher = make_verifier(clock=clock)
+    elapsed = [0.0]
+    verifier, fetcher = make_verifier(clock=clock, monotonic=lambda: elapsed[0])
     body = envelope()
     verifier.verify(signed_headers(body), body)
 
@@ -400,16 +406,102 @@ def test_cached_chain_is_dropped_once_the_leaf_expires() -> None:
 
     renewed = ca.leaf(not_before=clock.now - timedelta(days=1), not_after=clock.now + timedelta(1))
     fetcher.chains[CERT_URL] = ca.chain_pem(renewed)
+    assert reason_of(verifier, signed_headers(later), later) == Reason.CERT_EXPIRED
+    assert len(fetcher.calls) == 2, "a failed URL is not fetched again at once"
+    elapsed[0] = VerifierConfig(skill_id=None).failure_cache_s + 0.1
     assert verifier.verify(signed_headers(later), later)
     assert len(fetcher.calls) == 3
 
 
-def test_rejected_chain_is_not_cached() -> None:
-    verifier, fetcher = make_verifier(FakeFetcher({CERT_URL: ca.pem(ca.good_leaf().cert)}))
+def test_rejected_chain_is_never_trusted_and_refetched_only_after_the_failure_window() -> None:
+    elapsed = [0.0]
+    verifier, fetcher = make_verifier(
+        FakeFetcher({CERT_URL: ca.pem(ca.good_leaf().cert)}), monotonic=lambda: elapsed[0]
+    )
     body = envelope()
-    for _ in range(2):
+    for _ in range(20):
         assert reason_of(verifier, signed_headers(body), body) == Reason.CERT_CHAIN
+    assert len(fetcher.calls) == 1, "forged requests naming a failed URL make no new fetch"
+    elapsed[0] = VerifierConfig(skill_id=None).failure_cache_s + 0.1
+    assert reason_of(verifier, signed_headers(body), body) == Reason.CERT_CHAIN
     assert len(fetcher.calls) == 2
+
+
+def test_failed_fetches_are_cached_too_and_the_failure_list_is_bounded() -> None:
+    verifier, fetcher = make_verifier(FakeFetcher(error=OSError("404")))
+    body = envelope()
+    urls = [f"https://s3.amazonaws.com/echo.api/missing-{n}.pem" for n in range(300)]
+    for url in urls + urls[-20:]:
+        assert reason_of(verifier, signed_headers(body, url=url), body) == Reason.CERT_FETCH
+    assert len(fetcher.calls) == 300, "the last 20 URLs had failed already"
+    assert len(verifier._failures) == VerifierConfig(skill_id=None).failure_cache_size
+
+
+def test_the_default_fetch_timeout_is_short() -> None:
+    assert VerifierConfig(skill_id=None).fetch_timeout_s <= 1.0
+
+
+class BlockingFetcher(FakeFetcher):
+    """Holds every fetch until released, counting how many started."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.started = threading.Semaphore(0)
+
+    def __call__(self, url: str, timeout_s: float) -> bytes:
+        self.started.release()
+        self.release.wait(10)
+        return super().__call__(url, timeout_s)
+
+
+def test_concurrent_requests_for_one_url_share_one_fetch() -> None:
+    fetcher = BlockingFetcher()
+    verifier, _ = make_verifier(fetcher)
+    body = envelope()
+    results: list[object] = []
+
+    def verify() -> None:
+        try:
+            results.append(verifier.verify(signed_headers(body), body))
+        except VerificationError as exc:
+            results.append(exc.reason)
+
+    threads = [threading.Thread(target=verify) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    assert fetcher.started.acquire(timeout=5)
+    while sum(thread.is_alive() for thread in threads) < 10:
+        pass
+    fetcher.release.set()
+    for thread in threads:
+        thread.join(10)
+    assert len(fetcher.calls) == 1
+    assert len(results) == 10 and all(isinstance(r, dict) for r in results), results
+
+
+def test_fetches_of_distinct_urls_in_flight_are_capped() -> None:
+    fetcher = BlockingFetcher()
+    verifier, _ = make_verifier(fetcher)
+    body = envelope()
+    cap = VerifierConfig(skill_id=None).max_fetches_in_flight
+    urls = [f"https://s3.amazonaws.com/echo.api/new-{n}.pem" for n in range(cap)]
+    threads = [
+        threading.Thread(
+            target=lambda u=url: reason_of(verifier, signed_headers(body, url=u), body)
+        )
+        for url in urls
+    ]
+    for thread in threads:
+        thread.start()
+    for _ in urls:
+        assert fetcher.started.acquire(timeout=5)
+    over = "https://s3.amazonaws.com/echo.api/one-too-many.pem"
+    assert reason_of(verifier, signed_headers(body, url=over), body) == Reason.CERT_FETCH
+    fetcher.release.set()
+    for thread in threads:
+        thread.join(10)
+    assert sorted(url for url, _ in fetcher.calls) == sorted(urls), "the one over the cap: never"
 
 
 def test_cache_is_bounded_and_evicts_the_least_recently_used() -> None:

@@ -1,22 +1,26 @@
 """The self-hosted web service: the verified Alexa endpoint, a health check, the simulator.
 
-Run it with ``heart-to-heart serve`` (local, one process) or under gunicorn::
+Run it with ``heart-to-heart serve`` (local) or, in production, under gunicorn with the
+settings in ``skill.hosts.web.server`` (a gevent worker with header and body deadlines)::
 
-    HEART_SKILL_ID=amzn1.ask.skill.... gunicorn -w 2 -b 0.0.0.0:8000 \
+    HEART_SKILL_ID=amzn1.ask.skill.... HEART_KEY_SALT=... \
+        gunicorn -c python:skill.hosts.web.server -b 0.0.0.0:8000 \
         'skill.hosts.web.app:create_app_from_env()'
 
 ``POST /alexa`` verifies every request (``skill.hosts.web.verify``) before the skill sees it. Every
-failed check is answered 400 with a machine-readable reason, an oversized body 413 and any
-other method 405; nothing that fails a check is dispatched, and nothing is ever answered
-500. Verification is on unless the code that builds the app turns it off, which the command
+failed check is answered 400 with a machine-readable reason, an oversized body 413, a body
+that can't be read (bad chunking) 400, one that doesn't arrive in time 408, and any other
+method (OPTIONS included) 405; nothing that fails a check is dispatched, and no request is
+answered 500. Verification is on unless the code that builds the app turns it off, which the command
 line only does for ``serve --no-verify`` on a loopback address. With verification on and no
 ``HEART_SKILL_ID``, ``/alexa`` refuses every request: a public endpoint that answered any
 skill's traffic would be a forgery target.
 
 Configuration beyond ``Settings`` (all optional):
 
-* ``HEART_SIMULATOR=1`` serves the simulator under gunicorn (``serve`` decides by address);
-  its sessions live in memory, so give it one worker and no ``--preload``.
+* ``HEART_SIMULATOR=1`` serves the simulator under gunicorn (``serve --simulator`` asks for it
+  explicitly); it is refused on a non-loopback bind, and its sessions live in memory, so give
+  it one worker and no ``--preload``.
 * ``HEART_MAX_BODY_BYTES`` caps request bodies (default 128 KiB; a real request is ~2 KiB).
 * ``HEART_TTS_BASE_URL``, ``HEART_TTS_CACHE``, ``HEART_TTS_TIMEOUT``, ``HEART_TTS_LANG``,
   ``HEART_TTS_TLD``: where and how the simulator's speech is made (``skill.tools.tts``).
@@ -33,19 +37,17 @@ import ipaddress
 import json
 import logging
 import os
-import signal
 import sys
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography import x509
-from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
-from werkzeug.serving import WSGIRequestHandler, make_server
+from flask import Flask, Response, abort, jsonify, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from skill.hosts.web.simulator import (
@@ -65,7 +67,8 @@ from skill.hosts.web.verify import (
 )
 from skill.runtime.app import HeartSkill, SkillIdMismatch, build_skill
 from skill.runtime.catalog import Catalog
-from skill.runtime.settings import Settings
+from skill.runtime.logs import quiet_libraries
+from skill.runtime.settings import MissingKeySalt, Settings, require_key_salt
 from skill.runtime.store.port import Store, StoreError
 from skill.tools.local_alexa import LocalAlexaApi
 from skill.tools.nlu import Resolver
@@ -211,11 +214,17 @@ def create_app(
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["heart"] = {"skill": skill, "store": store, "options": options}
 
-    @app.post("/alexa")
+    @app.before_request
+    def only_the_methods_a_route_names() -> None:
+        """Flask answers OPTIONS itself with 200 and an Allow list; nothing here wants it."""
+        if request.method == "OPTIONS":
+            abort(405)
+
+    @app.post("/alexa", provide_automatic_options=False)
     def alexa() -> tuple[Response, int]:
         return _answer_alexa(skill, active_verifier, settings, options)
 
-    @app.get("/healthz")
+    @app.get("/healthz", provide_automatic_options=False)
     def healthz() -> Response:
         return jsonify({"status": "ok", "store": _store_health(store)})
 
@@ -230,7 +239,7 @@ def create_app(
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> tuple[Response, int]:
         log.error("web_failed path=%s error=%s", request.path, type(exc).__name__)
-        if request.path == "/alexa":
+        if request.path == "/alexa" and request.environ.get(DISPATCHED):
             return jsonify(SILENT_RESPONSE), 200
         return jsonify({"error": "internal_error"}), 500
 
@@ -258,6 +267,43 @@ def create_app(
     return app
 
 
+#: Set in the WSGI environ once a request has been handed to the skill.
+DISPATCHED = "heart.dispatched"
+
+
+def read_body(max_body_bytes: int) -> bytes:
+    """The request body, or an HTTP error: 413 over the cap, 408 when it doesn't arrive in
+    time (``server.BodyTimeout``), 400 when the server can't parse it (bad chunking).
+
+    The body is read here, once, so that whatever the server raises while reading it is a
+    client error answered with a 4xx, never the catch-all's 200 or 500.
+    """
+    try:
+        body = request.get_data(cache=False)  # a Content-Length over the cap is a 413 here
+        if len(body) >= max_body_bytes:
+            request.stream.read(1)  # a chunked body cut off at the cap raises the 413 here
+    except RequestEntityTooLarge:
+        raise
+    except Exception as exc:
+        if _caused_by(exc, TimeoutError):  # werkzeug reports it as a client disconnect
+            log.warning("body_timeout path=%s", request.path)
+            abort(408)
+        log.warning("body_unreadable path=%s error=%s", request.path, type(exc).__name__)
+        abort(400)
+    return body
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _answer_alexa(
     skill: HeartSkill,
     verifier: RequestVerifier | None,
@@ -265,9 +311,7 @@ def _answer_alexa(
     options: WebOptions,
 ) -> tuple[Response, int]:
     """Verify, then dispatch. Rejections are 400 with a reason; nothing here is a 500."""
-    body = request.get_data(cache=False)  # a Content-Length over the cap is a 413 right here
-    if len(body) >= options.max_body_bytes:
-        request.stream.read(1)  # a chunked body cut off at the cap raises the 413 here
+    body = read_body(options.max_body_bytes)
     if options.verify:
         if settings.skill_id is None or verifier is None:
             log.warning("alexa_rejected reason=skill_id_not_configured")
@@ -283,10 +327,11 @@ def _answer_alexa(
     else:
         try:
             envelope = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return jsonify({"error": "body_json"}), 400
         if not isinstance(envelope, dict) or not isinstance(envelope.get("request"), dict):
             return jsonify({"error": "body_json"}), 400
+    request.environ[DISPATCHED] = True
     try:
         return jsonify(skill.invoke(envelope)), 200
     except SkillIdMismatch:
@@ -305,43 +350,29 @@ def _store_health(store: Store | None) -> str:
     return "ok"
 
 
+def check_key_salt(env: Any, *, required: bool) -> str | None:
+    """Why the household-key salt configuration can't start a server, or None."""
+    try:
+        if required:
+            require_key_salt(Settings.from_env(env))
+    except MissingKeySalt as exc:
+        return str(exc)
+    return None
+
+
 def create_app_from_env() -> Flask:
-    """The gunicorn entry point: everything from ``HEART_*`` variables, verification on."""
+    """The gunicorn entry point: everything from ``HEART_*`` variables, verification on,
+    ``HEART_KEY_SALT`` required (this is the production command)."""
     logging.basicConfig(level=os.environ.get("HEART_LOG_LEVEL", "INFO"))
-    return create_app(Settings.from_env(), options=WebOptions.from_env())
+    quiet_libraries()
+    settings = require_key_salt(Settings.from_env())
+    return create_app(settings, options=WebOptions.from_env())
 
 
-# --- the local server behind ``heart-to-heart serve`` ---------------------------------------
-
-
-class QuietRequestHandler(WSGIRequestHandler):
-    """Access log lines without query strings: the audio URL carries what the skill says."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        path = self.path.split("?", 1)[0]
-        self.log("info", '"%s %s" %s %s', self.command, path, code, size)
-
-
-def serve(app: Flask, host: str, port: int, out: TextIO = sys.stdout) -> int:
-    """Serve until interrupted (Ctrl-C or SIGTERM); prints the URL once listening."""
-    server = make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler)
-    shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{server.port}/"
-    simulator = "simulator" in app.extensions["heart"]
+def announce(url: str, simulator: bool, out: Any = sys.stdout) -> None:
+    """What ``serve`` prints once it listens: the URL, the simulator's, the endpoints."""
     print(f"Heart to Heart is listening on {url}", file=out)
     if simulator:
         print(f"Open {url} in your browser to talk to the speaker simulator.", file=out)
     print(f"Alexa endpoint: POST {url}alexa   health: GET {url}healthz", file=out)
     out.flush()
-
-    def stop(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0

@@ -1,4 +1,8 @@
-"""``heart-to-heart serve``: the web service on this machine, the simulator by default.
+"""``heart-to-heart serve``: the web service, on the same gunicorn worker as production.
+
+The simulator runs the skill for anyone who can reach it, so it is served only when asked
+(``--simulator``) and only on a loopback address. A non-loopback address also needs
+``HEART_KEY_SALT``; on loopback a salt is generated and kept per install (``var/key-salt``).
 
 Kept apart from ``skill.hosts.web.app`` so that building the command line imports no Flask.
 """
@@ -22,9 +26,8 @@ def add_serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
     serve.add_argument("--locale", default="en-US", help="the simulator's locale")
     serve.add_argument(
         "--simulator",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="serve the simulator page (default: only when bound to a loopback address)",
+        action="store_true",
+        help="also serve the speaker simulator at / (loopback addresses only)",
     )
     serve.add_argument(
         "--no-verify",
@@ -38,9 +41,13 @@ def add_serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
 
 
 def run_serve(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    from skill.hosts.web.app import WebOptions, create_app, is_loopback, serve
-    from skill.runtime.catalog import ContentError
-    from skill.runtime.settings import Settings
+    from dataclasses import replace
+
+    from skill.hosts.salt import with_key_salt
+    from skill.hosts.web import server
+    from skill.hosts.web.app import WebOptions, announce, create_app, is_loopback
+    from skill.runtime.catalog import Catalog, ContentError
+    from skill.runtime.settings import MissingKeySalt, Settings
 
     local = is_loopback(args.host)
     if args.no_verify and not local:
@@ -49,25 +56,36 @@ def run_serve(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = 
             file=err,
         )
         return 2
-    settings = Settings.from_env(store_url=args.store)
+    if args.simulator and not local:
+        print(
+            f"refusing --simulator on {args.host}: the simulator runs the skill for anyone who "
+            "can reach it, so it is only served on 127.0.0.1 or localhost",
+            file=err,
+        )
+        return 2
     try:
+        settings = with_key_salt(Settings.from_env(store_url=args.store), local=local)
         options = WebOptions.from_env(
             verify=not args.no_verify,
-            simulator=local if args.simulator is None else args.simulator,
+            simulator=True if args.simulator else None,
             locale=args.locale,
         )
+        if options.simulator and not local:
+            print(f"refusing HEART_SIMULATOR on {args.host}: loopback addresses only", file=err)
+            return 2
         if args.tts_base_url or args.tts_cache:
-            from dataclasses import replace
-
             tts = replace(
                 options.tts,
                 base_url=args.tts_base_url or options.tts.base_url,
                 cache_dir=args.tts_cache or options.tts.cache_dir,
             )
             options = replace(options, tts=tts)
-        app = create_app(settings, options=options)
+        Catalog.load(settings.content_dir)  # a content error is reported here, not in a worker
     except ContentError as exc:
         print(f"content error: {exc}", file=err)
+        return 2
+    except MissingKeySalt as exc:
+        print(f"configuration error: {exc}", file=err)
         return 2
     except (ValueError, OSError) as exc:
         print(f"configuration error: {exc}", file=err)
@@ -91,8 +109,17 @@ def run_serve(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = 
             file=err,
         )
     err.flush()
-    try:
-        return serve(app, args.host, args.port, out)
-    except OSError as exc:
-        print(f"cannot listen on {args.host}:{args.port}: {exc}", file=err)
-        return 2
+
+    def load() -> object:
+        from skill.runtime.logs import quiet_libraries
+
+        quiet_libraries()
+        return create_app(settings, options=options)
+
+    return server.run(
+        load,
+        args.host,
+        args.port,
+        announce=lambda url: announce(url, options.simulator, out),
+        err=err,
+    )

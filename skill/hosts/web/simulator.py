@@ -21,6 +21,13 @@ Suggested phrases fit where the conversation is (``suggestions``: phrases from
 the developer panel also lists one sample utterance of every intent in the interaction model.
 The page holds no sentence of its own to speak.
 
+Who may use it. The simulator runs the skill without Alexa's signature, so it is served only
+when asked (``serve --simulator``), only on a loopback address, and every request must come
+from this machine (its peer address) and name this machine in ``Host`` (so a web page that
+rebinds its own domain to 127.0.0.1 is refused). Its POSTs must also carry the CSRF token the
+page was rendered with (``X-Heart-CSRF``) and, when a browser sends ``Origin``, come from the
+page's own origin: another site open in the same browser cannot drive it.
+
 Device and voice: each utterance may say which device it is spoken to (no screen, an Echo
 Show's landscape screen or an Echo Spot's round one; ``Conversation.screen``) and whose voice
 Alexa recognized (none, voice A or voice B; ``Conversation.person_id``). When the response
@@ -31,6 +38,8 @@ document's colours, never by running APL. A recognized voice the skill names wit
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import json
 import re
 import secrets
@@ -44,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, send_file
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from skill.hosts.chat import ChatSession, ChatTurn, Clock
 from skill.hosts.web.suggestions import Suggestions
@@ -306,6 +316,8 @@ class Simulator:
         self._now = now
         self._api_endpoint = api_endpoint
         self.sessions = SessionTable(self._new_session, max_sessions, idle_s)
+        #: What the page must send back with every POST (``X-Heart-CSRF``); new each start.
+        self.csrf_token = secrets.token_urlsafe(32)
 
     def _new_session(self, token: str) -> SimSession:
         conversation = Conversation(
@@ -434,12 +446,28 @@ def simulator_blueprint(simulator: Simulator) -> Blueprint:
         static_url_path="/simulator/static",
     )
 
+    csrf = simulator.csrf_token
+
+    @bp.before_request
+    def only_from_this_machine() -> tuple[Response, int] | None:
+        if not _is_loopback(request.remote_addr or "") or not _loopback_host(request.host):
+            return jsonify({"error": "forbidden"}), 403
+        if request.method == "POST":
+            origin = request.headers.get("Origin")
+            if origin is not None and origin != f"{request.scheme}://{request.host}":
+                return jsonify({"error": "forbidden_origin"}), 403
+            sent = request.headers.get("X-Heart-CSRF", "")
+            if not hmac.compare_digest(sent.encode(), csrf.encode()):
+                return jsonify({"error": "csrf_token"}), 403
+        return None
+
     @bp.get("/")
     def page() -> str:
         return render_template(
             "simulator.html",
             chips=simulator.chips,
             token=secrets.token_urlsafe(18),
+            csrf=csrf,
             tts_enabled=simulator.speaker is not None,
         )
 
@@ -484,10 +512,32 @@ def simulator_blueprint(simulator: Simulator) -> Blueprint:
     return bp
 
 
-def _json_body() -> dict[str, Any]:
+def _is_loopback(address: str) -> bool:
     try:
-        body = json.loads(request.get_data(cache=False) or b"{}")
-    except (ValueError, UnicodeDecodeError) as exc:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return address.lower() == "localhost"
+
+
+def _loopback_host(host: str) -> bool:
+    """``Host`` names this machine: 127.0.0.1, [::1] or localhost, with any port."""
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    if host.startswith("[") and "]" in host:
+        name = host[1 : host.index("]")]
+    return _is_loopback(name)
+
+
+def _json_body() -> dict[str, Any]:
+    """The POSTed JSON object; anything unreadable (bad chunking, too deep) is a 400."""
+    try:
+        raw = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        raise
+    except Exception as exc:
+        raise SimulatorError("body_unreadable") from exc
+    try:
+        body = json.loads(raw or b"{}")
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise SimulatorError("body_json") from exc
     if not isinstance(body, dict):
         raise SimulatorError("body_json")

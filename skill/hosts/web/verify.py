@@ -105,8 +105,14 @@ class VerifierConfig:
     max_body_bytes: int = 128 * 1024
     timestamp_tolerance_s: float = 150.0
     skill_event_tolerance_s: float = 3600.0
-    fetch_timeout_s: float = 2.0
+    fetch_timeout_s: float = 1.0
+    """S3 answers in well under 100 ms; a slow host must not hold a request for long."""
     cache_size: int = 8
+    failure_cache_s: float = 15.0
+    """A URL whose chain failed (fetch, parse or validation) is not fetched again for this long."""
+    failure_cache_size: int = 256
+    max_fetches_in_flight: int = 2
+    """Distinct URLs fetched at once; a forged request beyond this is refused at once."""
     trust_roots: Sequence[x509.Certificate] | None = None
     """``None`` means certifi's bundle; tests pass their own root."""
 
@@ -230,8 +236,22 @@ class _Trusted:
     valid_until: datetime
 
 
+@dataclass(frozen=True)
+class _Failure:
+    """A URL whose chain failed, and until when (monotonic seconds) that verdict stands."""
+
+    reason: Reason
+    until: float
+
+
 class RequestVerifier:
     """Checks one request at a time; safe to share between threads (the cache is locked).
+
+    Forged requests must not be able to make the server fetch at will, nor hold it up: a URL
+    that failed is remembered for ``failure_cache_s`` and refused without fetching; requests
+    naming a URL already being fetched wait for that one fetch instead of starting another;
+    at most ``max_fetches_in_flight`` distinct URLs are fetched at once (beyond that a
+    request is refused at once); and each fetch has a short timeout.
 
     Fetched chains are cached by canonical URL in a bounded LRU until the leaf expires. A
     cached chain is trusted without repeating the path validation only while every
@@ -245,6 +265,7 @@ class RequestVerifier:
         config: VerifierConfig,
         fetcher: CertFetcher = default_fetcher,
         clock: Clock = lambda: datetime.now(UTC),
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         roots = config.trust_roots if config.trust_roots is not None else default_trust_roots()
         if not roots:
@@ -254,6 +275,9 @@ class RequestVerifier:
         self._clock = clock
         self._store = Store(list(roots))
         self._cache: OrderedDict[str, _Trusted] = OrderedDict()
+        self._failures: OrderedDict[str, _Failure] = OrderedDict()
+        self._in_flight: dict[str, threading.Event] = {}
+        self._monotonic = monotonic
         self._lock = threading.Lock()
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
@@ -305,9 +329,7 @@ class RequestVerifier:
             if cached is not None:
                 self._cache.move_to_end(url)
         if cached is None:
-            chain = self._fetch(url)
-            self._remember(url, _Trusted(chain, *_validate(chain, now, self._store)))
-            return chain.leaf
+            return self._fetch_once(url, now)
         if cached.valid_from <= now <= cached.valid_until:
             return cached.chain.leaf
         try:
@@ -317,6 +339,50 @@ class RequestVerifier:
                 self._cache.pop(url, None)
             raise
         return cached.chain.leaf
+
+    def _fetch_once(self, url: str, now: datetime) -> x509.Certificate:
+        """Fetch and validate ``url``'s chain, unless it failed lately or is being fetched."""
+        with self._lock:
+            failed = self._failures.get(url)
+            if failed is not None and self._monotonic() >= failed.until:
+                del self._failures[url]
+                failed = None
+            if failed is not None:
+                raise VerificationError(failed.reason, "this certificate URL failed recently")
+            if url in self._cache:
+                waiting: threading.Event | None = None
+            else:
+                waiting = self._in_flight.get(url)
+                if waiting is None:
+                    if len(self._in_flight) >= self._config.max_fetches_in_flight:
+                        raise VerificationError(Reason.CERT_FETCH, "too many fetches in flight")
+                    mine = self._in_flight[url] = threading.Event()
+        if url in self._cache or waiting is not None:
+            if waiting is not None and not waiting.wait(4 * self._config.fetch_timeout_s):
+                raise VerificationError(Reason.CERT_FETCH, "waited too long for a fetch")
+            return self._trusted_leaf(url, now)  # the cache or the failure list has it now
+        try:
+            chain = self._fetch(url)
+            trusted = _Trusted(chain, *_validate(chain, now, self._store))
+        except VerificationError as exc:
+            self._remember_failure(url, exc.reason)
+            raise
+        else:
+            self._remember(url, trusted)  # before the waiters wake, so they find it
+        finally:
+            with self._lock:
+                self._in_flight.pop(url, None)
+            mine.set()
+        return chain.leaf
+
+    def _remember_failure(self, url: str, reason: Reason) -> None:
+        if self._config.failure_cache_s <= 0:
+            return
+        with self._lock:
+            self._failures[url] = _Failure(reason, self._monotonic() + self._config.failure_cache_s)
+            self._failures.move_to_end(url)
+            while len(self._failures) > self._config.failure_cache_size:
+                self._failures.popitem(last=False)
 
     def _fetch(self, url: str) -> _Chain:
         try:

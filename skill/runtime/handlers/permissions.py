@@ -12,8 +12,9 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill.runtime.handlers.envelope import envelope_of
 from skill.runtime.handlers.pipeline import Services, answer
-from skill.runtime.handlers.translate import facts, permission_event
+from skill.runtime.handlers.translate import permission_event
 
 
 class PermissionResponseHandler(AbstractRequestHandler):  # type: ignore[misc]
@@ -23,10 +24,8 @@ class PermissionResponseHandler(AbstractRequestHandler):  # type: ignore[misc]
         self._services = services
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        envelope = handler_input.request_envelope
-        if facts(envelope).request_type != "Connections.Response":
-            return False
-        return getattr(envelope.request, "name", "") == "AskFor"
+        envelope = envelope_of(handler_input.request_envelope)
+        return envelope.request_type == "Connections.Response" and envelope.name == "AskFor"
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return answer(

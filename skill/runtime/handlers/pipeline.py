@@ -16,6 +16,7 @@ from skill.runtime.catalog import Catalog
 from skill.runtime.effects import ForgetHousehold, ReminderCall
 from skill.runtime.flows import dialog
 from skill.runtime.flows.kit.events import EFFECT_DONE, Event
+from skill.runtime.handlers.envelope import envelope_of
 from skill.runtime.handlers.render import build_response
 from skill.runtime.handlers.translate import event_for, facts, session_attributes
 from skill.runtime.nights import zone
@@ -25,6 +26,7 @@ from skill.runtime.settings import Settings
 from skill.runtime.state import Household, State, session_from_json, to_dict
 from skill.runtime.timezone import TimeZoneLookup
 from skill.runtime.turn import TurnRunner, household_key
+from skill.runtime.voices import reply_with_names, stored_voices, voice_key
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,11 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     envelope = handler_input.request_envelope
     request = facts(envelope)
     event = event or event_for(envelope)
+    # Flows see a recognized voice only as its salted key; the raw id stays here, to be
+    # spoken for this speaker alone (``voices.speak_names``).
+    person_id = event.person_id
+    speaker = voice_key(person_id, services.settings.key_salt) if person_id else ""
+    event = dataclasses.replace(event, person_id=speaker)
     content = services.catalog.for_locale(request.locale)
     session = session_from_json(session_attributes(envelope))
     if not session.time_zone:
@@ -59,6 +66,19 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     performed: dict[ReminderCall, ReminderResult] = {}
 
     def apply(household: Household) -> tuple[Household, Reply]:
+        if household.voices or household.voice_names:
+            salt = services.settings.key_salt
+            household = dataclasses.replace(
+                household,
+                voices=stored_voices(household.voices, salt),
+                voice_names=dict(
+                    zip(
+                        stored_voices(list(household.voice_names), salt),
+                        household.voice_names.values(),
+                        strict=True,
+                    )
+                ),
+            )
         new_state, reply = dialog.handle(
             State(household, session), event, content, local_now, Random(seed)
         )
@@ -107,9 +127,12 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     )
     # A session paused for Alexa's permission dialog (a directive, no end) keeps its place too.
     paused = reply.end_session is None and bool(reply.directives)
-    if (reply.end_session is False or paused) and "session" in outcome:
+    # Without a session in the request (a one-shot event) there is nothing to keep it in.
+    in_session = envelope_of(envelope).has_session
+    if (reply.end_session is False or paused) and "session" in outcome and in_session:
         handler_input.attributes_manager.session_attributes = to_dict(outcome["session"])
     screen = apl.document(content) if request.screen else None
+    reply = reply_with_names(reply, speaker, person_id)
     return build_response(handler_input.response_builder, reply, screen)
 
 

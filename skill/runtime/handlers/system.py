@@ -10,6 +10,7 @@ from ask_sdk_model.canfulfill import (
     CanFulfillIntentValues,
 )
 
+from skill.runtime.handlers.envelope import envelope_of
 from skill.runtime.handlers.translate import facts
 
 
@@ -23,8 +24,7 @@ class CanFulfillHandler(AbstractRequestHandler):  # type: ignore[misc]
         return facts(handler_input.request_envelope).request_type == "CanFulfillIntentRequest"
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        intent = getattr(handler_input.request_envelope.request, "intent", None)
-        name = getattr(intent, "name", "") or ""
+        name = envelope_of(handler_input.request_envelope).intent_name
         custom = name in self._known and not name.startswith("AMAZON.")
         verdict = CanFulfillIntentValues.YES if custom else CanFulfillIntentValues.NO
         handler_input.response_builder.set_can_fulfill_intent(

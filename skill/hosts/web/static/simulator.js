@@ -79,7 +79,8 @@
   async function post(path, body) {
     const response = await fetch(path, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      // The server refuses a POST without the token it put in this page (CSRF).
+      headers: { "Content-Type": "application/json", "X-Heart-CSRF": document.body.dataset.csrf },
       body: JSON.stringify(body),
     });
     const data = await response.json().catch(() => ({}));

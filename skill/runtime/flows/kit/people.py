@@ -43,7 +43,10 @@ def partner(household: Household, index: int, content: LocaleContent, rng: Rando
     if len(household.names) == 2:
         return Say(household.names[index])
     if len(household.voices) == 2:
-        return PersonName(household.voices[index])
+        # Alexa can name only the voice speaking now; anyone else is said as the fallback.
+        return PersonName(
+            household.voices[index], fallback=partner_text(household, index, content, Random(0))
+        )
     return content.say("partner.one" if index == 0 else "partner.two", rng)
 
 
