@@ -21,7 +21,9 @@ class Settings:
     content_dir: Path = DEFAULT_CONTENT_DIR
     settings_api_timeout_s: float = 1.0
     reminders_api_timeout_s: float = 1.5
-    storage_budget_s: float = 4.0
+    #: One budget for everything a turn waits on (store, Settings API, Reminders API), so the
+    #: reply is ready within 3 s even when all three hang (``skill.runtime.deadline``).
+    turn_budget_s: float = 2.5
     key_salt: str = "heart-to-heart"
     #: A household that stops using the skill is forgotten this many days after its last
     #: saved turn (0: kept until "delete our data" or disabling the skill).
@@ -46,7 +48,7 @@ class Settings:
             "reminders_api_timeout_s": float(
                 env.get("HEART_REMINDERS_API_TIMEOUT", base.reminders_api_timeout_s)
             ),
-            "storage_budget_s": float(env.get("HEART_STORAGE_BUDGET", base.storage_budget_s)),
+            "turn_budget_s": float(env.get("HEART_TURN_BUDGET", base.turn_budget_s)),
             "key_salt": env.get("HEART_KEY_SALT", base.key_salt),
             "retention_days": int(env.get("HEART_RETENTION_DAYS", base.retention_days)),
             "log_level": env.get("HEART_LOG_LEVEL", base.log_level),

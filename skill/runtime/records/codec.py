@@ -332,12 +332,12 @@ class HouseholdCodec:
                     kind, _, item = token[1:-1].partition("|")
                     entries.append(JournalEntry(when, kind, item))
                     continue
-                kind = _KINDS_BY_CODE.get(code)
-                if kind is None:
+                known = _KINDS_BY_CODE.get(code)
+                if known is None:
                     raise ValueError(f"a journal entry of kind {code!r}")
-                item = self._kind_refs(kind).resolve(token)
-                if item is not None:
-                    entries.append(JournalEntry(when, kind, item))
+                found = self._kind_refs(known).resolve(token)
+                if found is not None:
+                    entries.append(JournalEntry(when, known, found))
         return entries
 
     def _expand_listening(self, x: stored.Listening | None) -> ListeningProgress:

@@ -62,6 +62,14 @@ class ContentIndex:
             banks=banks,
         )
 
+    @classmethod
+    def empty(cls) -> ContentIndex:
+        """An index of no content at all."""
+        nothing = RefIndex(())
+        return cls(
+            nothing, Cells({}, nothing), nothing, Cells({}, nothing), nothing, nothing, nothing, {}
+        )
+
     def bank_order(self, seed: int, game: str) -> tuple[str, ...]:
         """A game's questions in the household's order (cached: a few per household)."""
         found = self._orders.get((seed, game))

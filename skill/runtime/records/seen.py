@@ -126,6 +126,8 @@ def _value(digits: str) -> int:
         raise ValueError(f"a threshold of {len(digits)} digits")
     number = 0
     for char in digits:
+        if char not in DIGIT:
+            raise ValueError(f"a threshold digit {char!r}")
         number = number * 64 + DIGIT[char]
-    unit = 64 ** (DIGITS - len(digits))
+    unit: int = 64 ** (DIGITS - len(digits))
     return (number + 1) * unit - 1
