@@ -266,6 +266,35 @@ class DynamoDbStore:
             raise _unavailable("set_aside", key, error) from error
         log.warning("dynamodb record set aside for key %s: %s", key, reason)
 
+    def quarantined(self, key: str) -> list[tuple[str, str]]:
+        """(reason, stored text) of every record set aside for ``key``, oldest first (for an
+        operator; a scan, so never on a turn's path)."""
+        client = self._require_client()
+        found: list[tuple[str, str, str]] = []
+        kwargs: dict[str, object] = {
+            "TableName": self.table,
+            "FilterExpression": "begins_with(#pk, :prefix)",
+            "ExpressionAttributeNames": {"#pk": PK_ATTR},
+            "ExpressionAttributeValues": {":prefix": {"S": f"{QUARANTINE_PREFIX}{key}#"}},
+        }
+        try:
+            while True:
+                page = client.scan(**kwargs)  # type: ignore[arg-type]
+                for item in page.get("Items", []):
+                    found.append(
+                        (
+                            str(item[PK_ATTR]["S"]),
+                            str(item.get(REASON_ATTR, {}).get("S", "")),
+                            str(item.get(DATA_ATTR, {}).get("S", "")),
+                        )
+                    )
+                if "LastEvaluatedKey" not in page:
+                    break
+                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable("quarantined", key, error) from error
+        return [(reason, text) for _, reason, text in sorted(found)]
+
     def _within(self, deadline: float | None, call: Callable[[], T]) -> T:
         """Run ``call``, giving up on it at ``deadline`` (``TimeoutError``)."""
         if deadline is None:

@@ -227,12 +227,17 @@ class SqliteStore:
 
         Called with ``self._lock`` held.
         """
+        left_ms = None if deadline is None else int((deadline - time.monotonic()) * 1000)
+        if left_ms is not None and left_ms <= 0:
+            raise sqlite3.OperationalError("no time left in the turn")
         conn = self._current()
         if conn is None:
             conn = self._open()
-        busy = self._busy_timeout_ms
-        if deadline is not None:
-            busy = max(1, min(busy, int((deadline - time.monotonic()) * 1000)))
+        busy = (
+            self._busy_timeout_ms
+            if left_ms is None
+            else max(1, min(self._busy_timeout_ms, left_ms))
+        )
         if busy != self._busy_ms:
             conn.execute(f"PRAGMA busy_timeout = {busy}")
             self._busy_ms = busy
