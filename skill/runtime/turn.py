@@ -66,6 +66,9 @@ MAX_ATTEMPTS = 40
 #: Full-jitter backoff after a conflict: a random wait up to base x 2^attempt, capped.
 BACKOFF_BASE_S = 0.004
 BACKOFF_CAP_S = 0.08
+#: Saves that got no answer before the turn gives up (after reading back whether the last one
+#: landed): one retry covers a blip; a backend that keeps failing won't be argued with.
+MAX_LOST_SAVES = 2
 #: Time kept back from the store for rendering the reply.
 REPLY_RESERVE_S = 0.1
 #: Content keys of the sentences a turn's outcome adds before the reply.
@@ -212,6 +215,8 @@ class _Turn:
         self.writes = 0
         self.reply: Reply | None = None
         self.notice = ""
+        #: Saves that failed for want of an answer (not conflicts).
+        self.lost = 0
 
     def result(self, degraded: bool, notice: str = "", written: int = 0) -> TurnResult:
         assert self.reply is not None
@@ -243,6 +248,8 @@ class _Turn:
                     return self.result(degraded=False, notice=self.notice)
                 if verdict == "unknown":
                     log.warning("store_write_unknown key=%s", key)
+                    return self.result(degraded=True)
+                if self.lost >= MAX_LOST_SAVES:
                     return self.result(degraded=True)
             outcome = self.attempt(loaded, ring)
             if outcome is not None:
@@ -304,6 +311,7 @@ class _Turn:
         except StoreUnavailable as exc:
             # The write may have landed all the same: the next read's tokens will say.
             log.warning("store_save_failed key=%s error=%s", self.key, type(exc).__name__)
+            self.lost += 1
             if self.deadline.remaining() <= REPLY_RESERVE_S:
                 return self.result(degraded=True)
             return None
