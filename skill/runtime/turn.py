@@ -217,6 +217,8 @@ class _Turn:
         self.notice = ""
         #: Saves that failed for want of an answer (not conflicts).
         self.lost = 0
+        #: Whether the last write may have landed unseen (a lost answer, a retried put).
+        self.uncertain = False
 
     def result(self, degraded: bool, notice: str = "", written: int = 0) -> TurnResult:
         assert self.reply is not None
@@ -241,7 +243,8 @@ class _Turn:
                 return self.fresh() if self.reply is None else self.result(degraded=True)
             self.reads += 1
             ring = tokens.ring_of(loaded.data)
-            if self.writes:
+            if self.uncertain:
+                self.uncertain = False
                 verdict = tokens.verdict(ring, self.token)
                 if verdict == "landed":
                     log.info("store_write_landed key=%s", key)
@@ -305,13 +308,15 @@ class _Turn:
                 self.runner.expiry(),
                 deadline=self.deadline.at - REPLY_RESERVE_S,
             )
-        except StoreConflict:
+        except StoreConflict as conflict:
             log.info("store_conflict key=%s", self.key)
+            self.uncertain = conflict.maybe_landed
             return None
         except StoreUnavailable as exc:
             # The write may have landed all the same: the next read's tokens will say.
             log.warning("store_save_failed key=%s error=%s", self.key, type(exc).__name__)
             self.lost += 1
+            self.uncertain = True
             if self.deadline.remaining() <= REPLY_RESERVE_S:
                 return self.result(degraded=True)
             return None

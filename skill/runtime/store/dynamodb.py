@@ -205,8 +205,10 @@ class DynamoDbStore:
             )
         except ClientError as error:
             if _error_code(error) == _CONDITIONAL_CHECK_FAILED:
+                retried = error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
                 raise StoreConflict(
-                    f"household {key} is not at version {expected_version}"
+                    f"household {key} is not at version {expected_version}",
+                    maybe_landed=bool(retried),
                 ) from error
             raise _unavailable("save", key, error) from error
         except (BotoCoreError, TimeoutError) as error:

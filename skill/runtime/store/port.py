@@ -29,8 +29,14 @@ class StoreError(Exception):
 class StoreConflict(StoreError):
     """The stored version is not the one the caller expected: someone else saved first.
 
-    The caller re-reads and re-applies its change; it never overwrites.
+    The caller re-reads and re-applies its change; it never overwrites. ``maybe_landed`` is
+    set when the backend retried the write on its own (a first attempt that timed out may
+    have been applied, and the retry met it): the caller must then check its write token.
     """
+
+    def __init__(self, message: str, *, maybe_landed: bool = False) -> None:
+        super().__init__(message)
+        self.maybe_landed = maybe_landed
 
 
 class StoreUnavailable(StoreError):
