@@ -17,6 +17,7 @@ item in the household's order.
 from __future__ import annotations
 
 import functools
+import threading
 import zlib
 from collections.abc import Callable, Hashable, Sequence
 from random import Random
@@ -34,9 +35,28 @@ def _id_hash(item_id: str) -> int:
     return zlib.crc32(item_id.encode())
 
 
+#: Ranks already computed, for the last few seeds (one household's turns come together).
+_MEMO: dict[int, dict[str, int]] = {}
+_MEMO_SEEDS = 4
+_LOCK = threading.Lock()
+
+
 def rank(seed: int, item_id: str) -> int:
     """Where ``item_id`` falls in the order of the household seeded ``seed`` (a stable
     integer mix of the id's CRC and the seed: cheap enough to rank a deck on every turn)."""
+    memo = _MEMO.get(seed)
+    if memo is None:
+        with _LOCK:
+            while len(_MEMO) >= _MEMO_SEEDS:
+                _MEMO.pop(next(iter(_MEMO)))
+            memo = _MEMO.setdefault(seed, {})
+    found = memo.get(item_id)
+    if found is None:
+        found = memo[item_id] = _mix(seed, item_id)
+    return found
+
+
+def _mix(seed: int, item_id: str) -> int:
     h = (_id_hash(item_id) ^ (seed * 0x9E3779B1)) & 0xFFFFFFFF
     h = ((h ^ (h >> 16)) * 0x85EBCA6B) & 0xFFFFFFFF
     h = ((h ^ (h >> 13)) * 0xC2B2AE35) & 0xFFFFFFFF

@@ -18,10 +18,11 @@ base-64 characters of the cell's name (or ``!name!`` when two cells share a code
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Iterable, Mapping
 
-from skill.runtime.draws import RANK_BITS, RANK_MASK, rank
+from skill.runtime.draws import RANK_BITS, RANK_MASK, rank, sort_key
 from skill.runtime.records.refs import ALPHABET, DIGIT, ESCAPE, RefIndex, digest
 
 DIGITS = RANK_BITS // 6
@@ -49,11 +50,22 @@ class Cells:
                 self.code[cell] = f"{ESCAPE}{cell}{ESCAPE}" if shared else code
         self.by_code = {code: cell for cell, code in self.code.items()}
         self._ordered = functools.lru_cache(maxsize=8)(self._order)
+        self._columns = functools.lru_cache(maxsize=8)(self._split)
 
     def ordered(self, seed: int, cell: str) -> Ordered:
         """The cell's items as (rank, id) in the household's order (cached per seed: one
         household's turns follow each other in a session)."""
         return self._ordered(seed).get(cell, ())
+
+    def columns(self, seed: int, cell: str) -> tuple[list[int], tuple[str, ...]]:
+        """The same order as two columns (ranks, ids), for slicing at a threshold."""
+        return self._columns(seed).get(cell, ([], ()))
+
+    def _split(self, seed: int) -> dict[str, tuple[list[int], tuple[str, ...]]]:
+        return {
+            cell: ([r for r, _ in ordered], tuple(i for _, i in ordered))
+            for cell, ordered in self._ordered(seed).items()
+        }
 
     def _order(self, seed: int) -> dict[str, Ordered]:
         return {
@@ -83,7 +95,12 @@ def encode(heard: Iterable[str], cells: Cells, seed: int) -> str:
         if prefix:
             upper = ordered[prefix][0] - 1 if prefix < len(ordered) else RANK_MASK
             threshold = _shortest(ordered[prefix - 1][0], upper)
-        extras = [item for _, item in ordered[prefix:] if item in chosen]
+        if len(chosen) > prefix:
+            inside = {item for _, item in ordered[:prefix]}
+            outside = [item for item in chosen if item not in inside]
+            extras = sorted(outside, key=lambda item: sort_key(seed, item))
+        else:
+            extras = []
         part = cells.code[cell] + threshold
         if extras:
             part += "+" + cells.refs.pack(extras)
@@ -103,10 +120,10 @@ def decode(text: str, cells: Cells, seed: int) -> list[str]:
         if cell is None:
             continue  # a cell the content no longer has: nothing of it can be drawn
         if body:
-            limit = _value(body)
-            heard.extend(item for r, item in cells.ordered(seed, cell) if r <= limit)
-        members = set(cells.members[cell])
-        heard.extend(item for item in cells.refs.unpack(extras) if item in members)
+            ranks, ids = cells.columns(seed, cell)
+            heard.extend(ids[: bisect.bisect_right(ranks, _value(body))])
+        if extras:
+            heard.extend(i for i in cells.refs.unpack(extras) if cells.cell_of.get(i) == cell)
     return heard
 
 

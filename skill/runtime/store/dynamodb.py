@@ -170,15 +170,7 @@ class DynamoDbStore:
         """
         _check_version(expected_version)
         new_version = expected_version + 1
-        item: dict[str, AttributeValueTypeDef] = {
-            PK_ATTR: {"S": key},
-            VERSION_ATTR: {"N": str(new_version)},
-            DATA_ATTR: {
-                "S": json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-            },
-        }
-        if ttl is not None:
-            item[TTL_ATTR] = {"N": str(int(ttl))}
+        item = item_for(key, data, new_version, ttl)
         size = item_size(item)
         if size > MAX_ITEM_BYTES:
             log.warning("refusing a %d-byte item for key %s", size, key)
@@ -364,6 +356,22 @@ def _loaded(key: str, item: dict[str, AttributeValueTypeDef]) -> Loaded:
     if not isinstance(data, dict):
         return Loaded(None, version, unreadable="not an object", raw=raw)
     return Loaded(data, version)
+
+
+def item_for(
+    key: str, data: JsonDict, version: int, ttl: int | None = None
+) -> dict[str, AttributeValueTypeDef]:
+    """The item a save writes (also how benchmarks and tests size a record exactly)."""
+    item: dict[str, AttributeValueTypeDef] = {
+        PK_ATTR: {"S": key},
+        VERSION_ATTR: {"N": str(version)},
+        DATA_ATTR: {
+            "S": json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        },
+    }
+    if ttl is not None:
+        item[TTL_ATTR] = {"N": str(int(ttl))}
+    return item
 
 
 def item_size(item: dict[str, AttributeValueTypeDef]) -> int:
