@@ -44,16 +44,21 @@ _LOCK = threading.Lock()
 def rank(seed: int, item_id: str) -> int:
     """Where ``item_id`` falls in the order of the household seeded ``seed`` (a stable
     integer mix of the id's CRC and the seed: cheap enough to rank a deck on every turn)."""
+    memo = _memo(seed)
+    found = memo.get(item_id)
+    if found is None:
+        found = memo[item_id] = _mix(seed, item_id)
+    return found
+
+
+def _memo(seed: int) -> dict[str, int]:
     memo = _MEMO.get(seed)
     if memo is None:
         with _LOCK:
             while len(_MEMO) >= _MEMO_SEEDS:
                 _MEMO.pop(next(iter(_MEMO)))
             memo = _MEMO.setdefault(seed, {})
-    found = memo.get(item_id)
-    if found is None:
-        found = memo[item_id] = _mix(seed, item_id)
-    return found
+    return memo
 
 
 def _mix(seed: int, item_id: str) -> int:
@@ -77,8 +82,20 @@ def next_fresh(
 ) -> T:
     """A random fresh item's cell, then that cell's first fresh item in the household's order."""
     picked = cell(rng.choice(fresh))
-    same = [item for item in fresh if cell(item) == picked]
-    return min(same, key=lambda item: sort_key(seed, ident(item)))
+    memo = _memo(seed)
+    best: T | None = None
+    best_rank, best_id = RANK_MASK + 1, ""
+    for item in fresh:  # one pass: decks can be tens of thousands long
+        if cell(item) != picked:
+            continue
+        item_id = ident(item)
+        found = memo.get(item_id)
+        if found is None:
+            found = memo[item_id] = _mix(seed, item_id)
+        if found < best_rank or (found == best_rank and item_id < best_id):
+            best, best_rank, best_id = item, found, item_id
+    assert best is not None
+    return best
 
 
 def next_after(items: Sequence[T], seed: int, last: str, ident: Callable[[T], str]) -> T:

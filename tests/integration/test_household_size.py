@@ -36,10 +36,11 @@ WRITE_UNIT = 1024
 
 @pytest.fixture(scope="module")
 def thousand_nights() -> Iterator[dict[int, Nights]]:
-    """The three deck sizes, lived side by side in their own processes."""
+    """The three deck sizes, lived side by side in two processes (the largest deck alone in
+    one, as long as the other two together)."""
     ctx = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(len(FACTORS), mp_context=ctx) as pool:
-        futures = {f: pool.submit(measure, f, NIGHTS) for f in FACTORS}
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=ctx) as pool:
+        futures = {f: pool.submit(measure, f, NIGHTS) for f in sorted(FACTORS, reverse=True)}
         results = {f: future.result(timeout=600) for f, future in futures.items()}
     for factor, nights in results.items():
         print(
@@ -65,8 +66,10 @@ def test_one_write_unit_after_a_thousand_nights(
 def test_the_item_stops_growing_with_the_deck_and_with_the_nights(
     thousand_nights: dict[int, Nights],
 ) -> None:
-    today, hundredfold = thousand_nights[1], thousand_nights[100]
-    assert max(hundredfold.sizes) - max(today.sizes) < 160, "a hundred times the deck"
+    # Ten times the deck to a hundred times: a few more digits in some thresholds, nothing
+    # more (today's deck runs through whole cells, so it holds fewer of them at a time).
+    tenfold, hundredfold = thousand_nights[10], thousand_nights[100]
+    assert max(hundredfold.sizes) - max(tenfold.sizes) < 64, "ten times the deck again"
     for factor, nights in thousand_nights.items():
         first, second = nights.sizes[:500], nights.sizes[500:]
         assert max(second) <= max(first) + 48, f"{factor}x: still growing after 500 nights"

@@ -29,19 +29,25 @@ EVENING = (
     "stop",
     "ask heart to heart what did we talk about this week",
 )
+#: Every activity once, nothing twice: the evening for decks many times today's, where each
+#: draw scans the whole deck (the flows' cost, not the record's) and nights are slow to live.
+ONCE_EACH = tuple(line for line in EVENING if line not in ("another one",))
 #: Every tenth night they steer to a theme for a few nights, then back to any theme.
 THEMES = {3: "a question about dreams", 6: "any theme"}
 
 
 def live_nights(
-    dialog: Dialog, nights: int, after_night: Callable[[int], None] | None = None
+    dialog: Dialog,
+    nights: int,
+    after_night: Callable[[int], None] | None = None,
+    evening: tuple[str, ...] = EVENING,
 ) -> None:
     """``nights`` evenings of everything; ``after_night(n)`` runs after night n (1-based)."""
     dialog.script("open heart to heart", "call us Sam and Alex", "stop")
     for night in range(1, nights + 1):
-        for line in EVENING:
+        for line in evening:
             dialog.say(line)
-            if line == "another one" and night % 10 in THEMES:
+            if line == "tonight's question" and night % 10 in THEMES:
                 dialog.say(THEMES[night % 10])
         dialog.next_night()
         if after_night is not None:
