@@ -33,7 +33,7 @@ EVENING = (
 #: draw scans the whole deck (the flows' cost, not the record's) and nights are slow to live.
 ONCE_EACH = tuple(line for line in EVENING if line not in ("another one",))
 #: Every tenth night they steer to a theme for a few nights, then back to any theme.
-THEMES = {3: "a question about dreams", 6: "any theme"}
+THEMES = {3: "a question about dreams", 6: "a question about any theme"}
 
 
 def live_nights(
