@@ -6,9 +6,9 @@ runtime), and the DynamoDB item of one household after 1,000 simulated nights.
 from __future__ import annotations
 
 import importlib.metadata
-import math
 import importlib.util
 import json
+import math
 import shutil
 import subprocess
 import sys
