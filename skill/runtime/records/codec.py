@@ -23,6 +23,7 @@ heard is kept exactly (out-of-order items are listed until later draws fold them
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -415,6 +416,7 @@ def _replace_seed(household: Household, seed: int) -> Household:
     return household
 
 
+@functools.lru_cache(maxsize=4096)
 def _day(night: str) -> int | None:
     """A night ("YYYY-MM-DD") as a day number; None for an empty or malformed one."""
     if len(night) != 10:
