@@ -238,7 +238,8 @@ def precompile(staging: Path, python_version: str) -> bool:
 
     Lambda's code directory is read-only, so without bytecode in the zip every cold start
     compiles each imported module again. ``unchecked-hash`` bytecode is used as it is, whatever
-    the (fixed) timestamps in the zip say. Returns False when no such interpreter is here.
+    the (fixed) timestamps in the zip say, and it names its sources under ``/var/task``, so two
+    builds of one commit are identical. Returns False when no such interpreter is here.
     """
     python = find_python(python_version)
     if python is None:
@@ -253,6 +254,12 @@ def precompile(staging: Path, python_version: str) -> bool:
             "0",
             "--invalidation-mode",
             "unchecked-hash",
+            # The bytecode names its source as Lambda will see it, not the staging directory
+            # (a fresh temporary path each build, which made two builds of one commit differ).
+            "-s",
+            str(staging),
+            "-p",
+            "/var/task",
             str(staging),
         ],
         capture_output=True,
