@@ -34,6 +34,8 @@ class Plan:
     content_runs: int
     web_runs: int
     web_seconds: float
+    #: Nights of everything lived on 1x, 10x and 100x decks for the household's size.
+    deck_nights: int = 1000
 
 
 FULL = Plan(
@@ -53,6 +55,7 @@ QUICK = Plan(
     content_runs=3,
     web_runs=1,
     web_seconds=1.0,
+    deck_nights=3,
 )
 SECTIONS = ("turns", "cold", "content", "web", "sizes")
 
@@ -171,6 +174,7 @@ def run(plan: Plan, quick: bool, only: tuple[str, ...], out: Path) -> dict[str, 
         from bench import sizes as section_sizes
 
         figures.append(section_sizes.zip_figure())
+        figures.extend(section_sizes.deck_figures(plan.deck_nights))
         if item_sizes:
             figures.append(section_sizes.item_figure(item_sizes))
         else:

@@ -82,28 +82,36 @@ class MeteredStore:
         self.reads = self.writes = self.deletes = 0
         self.seconds = 0.0
 
-    def load(self, key: str) -> Loaded:
+    def load(self, key: str, *, deadline: float | None = None) -> Loaded:
         started = time.perf_counter()
         try:
-            return self.inner.load(key)
+            return self.inner.load(key, deadline=deadline)
         finally:
             self.seconds += time.perf_counter() - started
             self.reads += 1
 
-    def save(self, key: str, data: JsonDict, expected_version: int, ttl: int | None = None) -> int:
+    def save(
+        self,
+        key: str,
+        data: JsonDict,
+        expected_version: int,
+        ttl: int | None = None,
+        *,
+        deadline: float | None = None,
+    ) -> int:
         started = time.perf_counter()
         try:
-            version = self.inner.save(key, data, expected_version, ttl)
+            version = self.inner.save(key, data, expected_version, ttl, deadline=deadline)
             self.last_saved = data
             return version
         finally:
             self.seconds += time.perf_counter() - started
             self.writes += 1
 
-    def delete(self, key: str) -> None:
+    def delete(self, key: str, *, deadline: float | None = None) -> None:
         started = time.perf_counter()
         try:
-            self.inner.delete(key)
+            self.inner.delete(key, deadline=deadline)
         finally:
             self.seconds += time.perf_counter() - started
             self.deletes += 1

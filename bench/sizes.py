@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import json
+import math
 import shutil
 import subprocess
 import sys
@@ -63,8 +64,65 @@ def bare_zip(directory: Path) -> Path:
     return out
 
 
+#: Deck sizes the household is lived on, as multiples of today's content.
+DECK_FACTORS = (1, 10, 100)
+WRITE_UNIT = 1024
+
+
 def skeletons() -> list[Figure]:
-    return [_zip_skeleton(), _item_skeleton(1000)]
+    return [
+        _zip_skeleton(),
+        *(_deck_skeleton(f, 1000) for f in DECK_FACTORS),
+        _units_skeleton(),
+        _item_skeleton(1000),
+    ]
+
+
+def _deck_skeleton(factor: int, nights: int) -> Figure:
+    return Figure(
+        id=f"size.household_{factor}x",
+        section="6 sizes",
+        label=f"household item after {nights} nights of everything, {factor}x deck",
+        unit="B",
+        max_value=WRITE_UNIT,
+        target="<= 1 KiB (one write unit)",
+    )
+
+
+def _units_skeleton() -> Figure:
+    return Figure(
+        id="size.write_units",
+        section="6 sizes",
+        label="write units per write (1x, 10x, 100x decks)",
+        unit="calls",
+        max_value=1,
+        target="1",
+    )
+
+
+def deck_figures(nights: int) -> list[Figure]:
+    """The compact record after ``nights`` of everything on each deck size, against the same
+    household in the full shape records had before (measured in the same run), and the write
+    units each save costs (DynamoDB bills one per started KB)."""
+    from tests.support.nightly import measure
+
+    figures: list[Figure] = []
+    units, legacy_units = [], []
+    for factor in DECK_FACTORS:
+        figure = _deck_skeleton(factor, nights)
+        lived = measure(factor, nights)
+        last = lived.sizes[-min(100, len(lived.sizes)) :]
+        figure.value = Sample.of(f"nights {nights - len(last) + 1}-{nights}", last)
+        figure.baseline = Sample.of("same household, full shape", lived.legacy_sizes)
+        figure.detail = {"questions": lived.deck, "max_bytes": max(lived.sizes)}
+        figures.append(figure)
+        units.append(lived.write_units / max(1, lived.writes))
+        legacy_units.extend(math.ceil(size / WRITE_UNIT) for size in lived.legacy_sizes)
+    write_units = _units_skeleton()
+    write_units.value = Sample.of("compact record", units)
+    write_units.baseline = Sample.of("full shape", legacy_units)
+    figures.append(write_units)
+    return figures
 
 
 def _zip_skeleton() -> Figure:

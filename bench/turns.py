@@ -335,10 +335,10 @@ def available_activities(nlu: Resolver) -> tuple[list[Activity], dict[str, str]]
 #: in the timed runs). Names that a refactoring removed are skipped.
 BREAKDOWN = (
     ("envelope in (ask-sdk deserialize)", "skill.runtime.app", "HeartSkill.deserialize"),
-    ("household from JSON", "skill.runtime.turn", "household_from_json"),
+    ("household from its record", "skill.runtime.records.codec", "HouseholdCodec.decode"),
     ("session from JSON", "skill.runtime.handlers.pipeline", "session_from_json"),
     ("dialog (pure flows)", "skill.runtime.flows.dialog", "handle"),
-    ("state to JSON", "skill.runtime.turn", "to_dict"),
+    ("household to its record", "skill.runtime.records.codec", "HouseholdCodec.encode"),
     ("session to JSON", "skill.runtime.handlers.pipeline", "to_dict"),
     ("reply to response", "skill.runtime.handlers.pipeline", "build_response"),
     ("response out (ask-sdk serialize)", "skill.runtime.app", "HeartSkill.serialize"),
@@ -374,6 +374,9 @@ def breakdown(
         if attr.startswith("HeartSkill."):
             method = attr.split(".", 1)[1]
             target: Any = serializer
+        elif "." in attr:
+            class_name, method = attr.split(".", 1)
+            target = getattr(importlib.import_module(module_name), class_name, None)
         else:
             method = attr
             target = importlib.import_module(module_name)

@@ -105,7 +105,7 @@ def build_skill(
         catalog=catalog,
         runner=TurnRunner(
             store,
-            budget_s=settings.storage_budget_s,
+            budget_s=settings.turn_budget_s,
             clock=clock,
             retention_days=settings.retention_days,
         ),

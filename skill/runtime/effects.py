@@ -2,7 +2,7 @@
 
 Flows stay pure: when a turn needs the outside world (the Alexa Reminders API, or erasing the
 household from the store), the flow returns a ``Reply`` carrying one of these requests. The
-turn (``skill/runtime/handlers/turns.py``) performs it once, then tells the dialog how it went with
+turn (``handlers/pipeline.py``) performs it once, then tells the dialog how it went with
 an ``EFFECT_DONE`` event, and the flow chooses what to say. A re-applied turn (after a
 storage conflict) reuses the result, so a reminder is never created twice.
 """

@@ -31,7 +31,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from skill.runtime import effects
+from skill.runtime.deadline import Deadline
 from skill.runtime.effects import ReminderCall
+
+#: Seconds of the turn's deadline a Reminders API call leaves for saving the household.
+KEEP_S = 0.6
 
 log = logging.getLogger(__name__)
 
@@ -88,30 +92,51 @@ class RemindersClient:
         self._timeout = timeout_s
         self._fetch = fetch
 
-    def perform(self, call: ReminderCall, api_endpoint: str, token: str) -> ReminderResult:
-        """Run ``call`` (create, update or delete); never raises."""
+    def perform(
+        self,
+        call: ReminderCall,
+        api_endpoint: str,
+        token: str,
+        deadline: Deadline | None = None,
+    ) -> ReminderResult:
+        """Run ``call`` (create, update or delete) within the turn's ``deadline``; never
+        raises."""
         if not (api_endpoint and token):
             log.warning("reminders_api_unavailable error=no_endpoint")
             return ReminderResult(effects.UNAVAILABLE)
         if call.action == effects.DELETE:
-            return self.delete(call.alert_token, api_endpoint, token)
+            return self.delete(call.alert_token, api_endpoint, token, deadline)
         body = reminder_body(call)
         if call.action == effects.UPDATE and call.alert_token:
-            updated = self._send("PUT", _item(call.alert_token), api_endpoint, token, body)
+            updated = self._send(
+                "PUT", _item(call.alert_token), api_endpoint, token, body, deadline
+            )
             if updated.outcome != effects.MISSING:
                 return ReminderResult(updated.outcome, updated.alert_token or call.alert_token)
             # Deleted in the Alexa app meanwhile: make a new one instead.
-        return self._send("POST", PATH, api_endpoint, token, body)
+        return self._send("POST", PATH, api_endpoint, token, body, deadline)
 
-    def delete(self, alert_token: str, api_endpoint: str, token: str) -> ReminderResult:
+    def delete(
+        self, alert_token: str, api_endpoint: str, token: str, deadline: Deadline | None = None
+    ) -> ReminderResult:
         """Delete the reminder; one already gone reports ``MISSING``."""
         if not (api_endpoint and token and alert_token):
             return ReminderResult(effects.UNAVAILABLE)
-        return self._send("DELETE", _item(alert_token), api_endpoint, token, None)
+        return self._send("DELETE", _item(alert_token), api_endpoint, token, None, deadline)
 
     def _send(
-        self, method: str, path: str, api_endpoint: str, token: str, body: dict[str, Any] | None
+        self,
+        method: str,
+        path: str,
+        api_endpoint: str,
+        token: str,
+        body: dict[str, Any] | None,
+        deadline: Deadline | None = None,
     ) -> ReminderResult:
+        timeout = self._timeout if deadline is None else deadline.cap(self._timeout, keep=KEEP_S)
+        if timeout <= 0:
+            log.warning("reminders_api_unavailable method=%s error=deadline", method)
+            return ReminderResult(effects.UNAVAILABLE)
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         data = None
         if body is not None:
@@ -121,7 +146,7 @@ class RemindersClient:
             api_endpoint.rstrip("/") + path, data=data, headers=headers, method=method
         )
         try:
-            raw = self._fetch(request, self._timeout)
+            raw = self._fetch(request, timeout)
         except urllib.error.HTTPError as exc:
             # 401/403 is the normal way to learn permission is missing: not worth a warning.
             level = logging.INFO if exc.code in (401, 403) else logging.WARNING

@@ -89,7 +89,7 @@ class Reply:
     directives: tuple[dict[str, Any], ...] = field(default=())
     #: Something the turn must do outside the flow (see ``skill/runtime/effects.py``).
     effect: Effect | None = None
-    #: What a device with a screen shows (see ``skill/runtime/flows/screens.py`` for the defaults).
+    #: What a device with a screen shows (``flows/kit/screens.py`` has the defaults).
     display: Display | None = None
 
     @staticmethod

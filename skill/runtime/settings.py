@@ -21,7 +21,9 @@ class Settings:
     content_dir: Path = DEFAULT_CONTENT_DIR
     settings_api_timeout_s: float = 1.0
     reminders_api_timeout_s: float = 1.5
-    storage_budget_s: float = 4.0
+    #: One budget for everything a turn waits on (store, Settings API, Reminders API), so the
+    #: reply is ready within 3 s even when all three hang (``skill.runtime.deadline``).
+    turn_budget_s: float = 2.5
     #: Salt of the household key (a hash of Amazon's user id) and of stored voice ids. Unset
     #: by default: Lambda and a public server refuse to start without it (``require_key_salt``),
     #: local hosts generate one per install (``skill.hosts.salt``).
@@ -49,7 +51,7 @@ class Settings:
             "reminders_api_timeout_s": float(
                 env.get("HEART_REMINDERS_API_TIMEOUT", base.reminders_api_timeout_s)
             ),
-            "storage_budget_s": float(env.get("HEART_STORAGE_BUDGET", base.storage_budget_s)),
+            "turn_budget_s": float(env.get("HEART_TURN_BUDGET", base.turn_budget_s)),
             "key_salt": env.get("HEART_KEY_SALT") or base.key_salt,
             "retention_days": int(env.get("HEART_RETENTION_DAYS", base.retention_days)),
             "log_level": env.get("HEART_LOG_LEVEL", base.log_level),

@@ -139,7 +139,7 @@ def test_a_permission_answer_nobody_expected_still_gets_a_kind_answer(
 class ForgetfulStore(SqliteStore):
     """A real SQLite store whose delete fails, as an unreachable backend would."""
 
-    def delete(self, key: str) -> None:
+    def delete(self, key: str, *, deadline: float | None = None) -> None:
         raise StoreUnavailable("down")
 
 

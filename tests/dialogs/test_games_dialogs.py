@@ -265,6 +265,7 @@ def test_resume_on_another_night_and_score_as_a_one_shot(
     )
     dialog.say("yes")
     assert household_of(db_path).game.step == 1
+    skip_shares(dialog.say, lambda: household_of(db_path), content)
     dialog.say("no")
     assert household_of(db_path).game.step == 2
 

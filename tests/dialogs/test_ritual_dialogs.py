@@ -20,8 +20,11 @@ import pytest
 
 from skill.hosts.chat import ChatTurn
 from skill.runtime.catalog import LocaleContent
+from skill.runtime.records import read_household
+from skill.runtime.state import to_dict
 from skill.runtime.turn import household_key
 from skill.tools.local_alexa import REMINDERS_SCOPE
+from tests.support.content import default_content
 from tests.support.dialog import TEST_KEY_SALT, Dialog, Handler, load_handler
 from tests.support.fake_http import FakeApi, Recorded, fake_api
 
@@ -101,11 +104,11 @@ def expected_body(turn: ChatTurn, hour: int, text: str) -> dict[str, Any]:
 
 
 def stored(db_path: Path, user: str = "couple-1") -> dict[str, Any] | None:
+    """The household as saved, in its full shape (the record itself is compact)."""
+    key = household_key(user, TEST_KEY_SALT)
     with sqlite3.connect(db_path) as conn:
-        row = conn.execute(
-            "SELECT data FROM households WHERE key = ?", (household_key(user, TEST_KEY_SALT),)
-        ).fetchone()
-    return json.loads(row[0]) if row else None
+        row = conn.execute("SELECT data FROM households WHERE key = ?", (key,)).fetchone()
+    return to_dict(read_household(json.loads(row[0]), default_content(), key)) if row else None
 
 
 def any_in(text: str, variants: tuple[str, ...] | list[str]) -> bool:

@@ -39,7 +39,8 @@ def expected_ids() -> list[str]:
     ids = [f"warm.{store}.{turn}" for store in STORES for turn in TIMED]
     ids += [f"trips.{turn}.{what}" for turn in COUNTED for what in ("reads", "writes")]
     ids += ["cold.launch", "content.load", "content.load_10x", "web.rps", "web.latency"]
-    ids += ["size.lambda_zip", "size.dynamodb_item"]
+    ids += ["size.lambda_zip", "size.dynamodb_item", "size.write_units"]
+    ids += [f"size.household_{factor}x" for factor in (1, 10, 100)]
     return ids
 
 

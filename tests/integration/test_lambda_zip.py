@@ -18,10 +18,13 @@ from typing import IO, TYPE_CHECKING, Any
 import pytest
 
 from skill.runtime.catalog import LocaleContent
+from skill.runtime.records import read_household
 from skill.runtime.speech import ssml_to_text
+from skill.runtime.state import to_dict
 from skill.runtime.store.dynamodb import DATA_ATTR, PK_ATTR
 from skill.runtime.turn import household_key
 from skill.tools.envelopes import LOCAL_SKILL_ID, Conversation
+from tests.support.content import default_content
 from tests.support.dialog import ROOT, TEST_KEY_SALT
 from tests.support.dynalite import AWS_TEST_ENV, TEST_REGION
 from tests.support.lambda_runtime import find_python312, lambda_like_venv
@@ -201,8 +204,9 @@ def _stored(client: DynamoDBClient, table: str, user: str) -> dict[str, Any]:
     key = household_key(user, TEST_KEY_SALT)
     item = client.get_item(TableName=table, Key={PK_ATTR: {"S": key}}, ConsistentRead=True)
     assert "Item" in item, "nothing was stored for the household"
-    data: dict[str, Any] = json.loads(item["Item"][DATA_ATTR]["S"])
-    return data
+    # The record is compact; read it as the skill does, in the household's full shape.
+    record = json.loads(item["Item"][DATA_ATTR]["S"])
+    return to_dict(read_household(record, default_content(), key))
 
 
 def test_the_zip_answers_alexa_in_a_clean_python312_with_state_in_dynalite(

@@ -21,11 +21,11 @@ import pytest
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.speech import ssml_to_text
 from skill.runtime.store.dynamodb import DATA_ATTR, PK_ATTR
-from skill.runtime.turn import MAX_ATTEMPTS, household_key
+from skill.runtime.turn import household_key
 from skill.tools.envelopes import Conversation
 from tests.support.dialog import TEST_KEY_SALT, Handler, load_handler
 from tests.support.dynalite import TEST_REGION
-from tests.support.faults import CONFLICT_CODE, KINDS, Call, FaultInjector, inject
+from tests.support.faults import KINDS, Call, FaultInjector, inject
 from tests.support.slow_proxy import slow_proxy
 
 if TYPE_CHECKING:
@@ -35,8 +35,12 @@ pytestmark = pytest.mark.integration
 
 NIGHT = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
 USER = "amzn1.ask.account.FAULTS"
-#: Alexa's deadline is 8 s and the function's timeout 7 s: every turn must be done sooner.
-TURN_DEADLINE_S = 7.0
+#: Alexa's deadline is 8 s and the function's timeout 7 s; the turn's own budget is 2.5 s,
+#: so every reply must be ready within 3 s, however the store misbehaves.
+TURN_DEADLINE_S = 3.0
+#: A shorter turn budget for the fault matrix, so turns that fight a store failing every
+#: write end sooner (the budget is what ends them; its length is not what is tested here).
+MATRIX_BUDGET = "0.6"
 #: Faults each scenario must have injected before it may end.
 MIN_FAULTS = 3
 QUESTION_TURNS = frozenset({"TonightQuestionIntent", "AnotherQuestionIntent"})
@@ -118,14 +122,13 @@ class Couple:
 
 
 def storage_failed(calls: list[Call]) -> bool:
-    """Whether a turn lost its storage: a failed read, a failed write, or every attempt to
-    write met a competing writer."""
+    """Whether a turn lost its storage: a failed read, or writes none of which succeeded
+    (every attempt failed or met a competing writer until the turn's budget ran out). The
+    injected faults never let a failed write land, so a write that succeeded is the save."""
     if any(c.operation == "GetItem" and c.error for c in calls):
         return True
     puts = [c for c in calls if c.operation == "PutItem"]
-    if any(c.error and c.error != CONFLICT_CODE for c in puts):
-        return True
-    return sum(c.error == CONFLICT_CODE for c in puts) >= MAX_ATTEMPTS
+    return bool(puts) and not any(c.error is None for c in puts)
 
 
 def stored_visits(client: DynamoDBClient, table: str) -> int:
@@ -133,7 +136,7 @@ def stored_visits(client: DynamoDBClient, table: str) -> int:
     item = client.get_item(TableName=table, Key={PK_ATTR: {"S": key}}, ConsistentRead=True)
     if "Item" not in item:
         return 0
-    visits: int = json.loads(item["Item"][DATA_ATTR]["S"]).get("visits", 0)
+    visits: int = json.loads(item["Item"][DATA_ATTR]["S"]).get("n", 0)
     return visits
 
 
@@ -169,7 +172,9 @@ def test_every_turn_speaks_through_storage_faults(
         seed=zlib.crc32(f"{kind}/{rate}/{target}".encode()),
     )
     with inject(injector):
-        handler = load_handler(_url(dynamodb_table, dynalite_endpoint))
+        handler = load_handler(
+            _url(dynamodb_table, dynalite_endpoint), HEART_TURN_BUDGET=MATRIX_BUDGET
+        )
     couple = Couple(handler, content)
     notices: list[tuple[str, bool]] = []
     turns = 0
@@ -225,14 +230,21 @@ def test_a_server_too_slow_to_read_still_gets_a_question_and_the_notice_in_time(
 
 
 def test_a_server_too_slow_to_write_still_answers_in_time(
-    handler_behind_slow_server: tuple[Handler, Any], content: LocaleContent
+    handler_behind_slow_server: tuple[Handler, Any],
+    content: LocaleContent,
+    dynamodb_client: DynamoDBClient,
+    dynamodb_table: str,
 ) -> None:
+    """Every answer to a write is lost, but the writes land (the proxy passes requests at
+    once): the turn reads back its own write token, so it knows it was saved, says nothing
+    about saving, and is stored once."""
     handler, proxy = handler_behind_slow_server
     couple = Couple(handler, content)
     proxy.operations = frozenset({"PutItem"})
-    question = couple.turn("launch")
-    assert question.notice
-    assert question.elapsed < TURN_DEADLINE_S
+    launch = couple.turn("launch")
+    assert not launch.notice
+    assert launch.elapsed < TURN_DEADLINE_S
+    assert stored_visits(dynamodb_client, dynamodb_table) == 1
 
 
 def test_a_slow_but_timely_server_costs_nothing(

@@ -25,10 +25,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from skill.runtime.records import read_household
+from skill.runtime.state import to_dict
 from skill.runtime.store.sqlite import SqliteStore
 from skill.runtime.turn import household_key
 from skill.tools.envelopes import Conversation
 from tests.support import certs as ca
+from tests.support.content import default_content
 from tests.support.dialog import ROOT, TEST_KEY_SALT
 from tests.support.web_server import ServerProcess, running_server, serve_command
 
@@ -146,11 +149,14 @@ class Site:
             return response.status, raw
 
     def household(self, user: str) -> dict[str, Any] | None:
+        """The saved household in its full shape (the record itself is compact)."""
         store = SqliteStore(self.db)
+        key = household_key(user, SALT)
         try:
-            return store.load(household_key(user, SALT)).data
+            data = store.load(key).data
         finally:
             store.close()
+        return None if data is None else to_dict(read_household(data, default_content(), key))
 
 
 @pytest.fixture(scope="module")

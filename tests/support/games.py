@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from skill.runtime.catalog import Game, LocaleContent
-from skill.runtime.state import Household, household_from_json
+from skill.runtime.records import read_household
+from skill.runtime.state import Household
 from skill.runtime.store.sqlite import SqliteStore
 from skill.runtime.turn import household_key
+from tests.support.content import default_content
 from tests.support.dialog import TEST_KEY_SALT
 
 DEFAULT_SALT = TEST_KEY_SALT
@@ -114,7 +116,8 @@ def plays_in(kind: str, rounds: int) -> int:
 def household_of(db_path: Path, user: str = "couple-1", salt: str = DEFAULT_SALT) -> Household:
     store = SqliteStore(db_path)
     try:
-        return household_from_json(store.load(household_key(user, salt)).data)
+        key = household_key(user, salt)
+        return read_household(store.load(key).data, default_content(), key)
     finally:
         store.close()
 

@@ -7,15 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from skill.runtime.exercises import CUE, Exercise
+from skill.runtime.records import read_household
 from skill.runtime.speech import (
     MAX_AUDIO_AND_SILENCE_S,
     MAX_BREAK_MS,
     MAX_SSML_CHARS,
     SOUND_SECONDS,
 )
-from skill.runtime.state import Household, household_from_json
+from skill.runtime.state import Household
 from skill.runtime.store import open_store
 from skill.runtime.turn import household_key
+from tests.support.content import default_content
 from tests.support.dialog import TEST_KEY_SALT
 
 _FIELD = re.compile(r"\{\w+\}")
@@ -64,4 +66,5 @@ def ssml_problems(ssml: str) -> list[str]:
 def stored_household(db: Path, user: str, salt: str = TEST_KEY_SALT) -> Household:
     """The household the skill saved for ``user`` in the SQLite file ``db``."""
     store = open_store(f"sqlite:///{db}")
-    return household_from_json(store.load(household_key(user, salt)).data)
+    key = household_key(user, salt)
+    return read_household(store.load(key).data, default_content(), key)

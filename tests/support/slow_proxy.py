@@ -7,6 +7,7 @@ socket read really times out.
 
 from __future__ import annotations
 
+import random
 import re
 import socket
 import threading
@@ -28,6 +29,11 @@ class SlowProxy:
         self.port: int = self._server.getsockname()[1]
         #: How many more answers to delay (None: every one).
         self.remaining: int | None = None
+        #: The share of answers delayed, drawn from a seeded generator (1.0: all of them).
+        self.rate = 1.0
+        self._rng = random.Random(0)
+        #: Answers delayed so far.
+        self.delayed = 0
         self._lock = threading.Lock()
         self._closed = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -82,11 +88,13 @@ class SlowProxy:
 
     def _take_delay(self) -> bool:
         with self._lock:
-            if self.remaining is None:
-                return True
-            if self.remaining <= 0:
+            if self.rate < 1.0 and self._rng.random() >= self.rate:
                 return False
-            self.remaining -= 1
+            if self.remaining is not None:
+                if self.remaining <= 0:
+                    return False
+                self.remaining -= 1
+            self.delayed += 1
             return True
 
     def close(self) -> None:

@@ -96,12 +96,14 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
     db = tmp_path_factory.mktemp("suggestions") / "heart.db"
     settings = Settings(store_url=f"sqlite:///{db}")
     store = SqliteStore(db)
-    skill = build_skill(settings, store, Catalog.load(ROOT / "content"))
+    catalog = Catalog.load(ROOT / "content")
+    skill = build_skill(settings, store, catalog)
     yield Simulator(
         skill.invoke,
         RESOLVER,
         store,
         key_salt=settings.key_salt,
+        content=catalog.for_locale("en-US"),
         time_zone="UTC",
         now=lambda: datetime(2026, 12, 1, 20, 0, tzinfo=UTC),
     )

@@ -258,6 +258,7 @@ def create_app(
             time_zone=settings.default_time_zone,
             skill_id=settings.skill_id,
             locale=options.locale,
+            content=Catalog.load(settings.content_dir).for_locale(options.locale),
             speaker=speaker or Speaker(options.tts),
             chips=suggested_phrases(load_model(options.locale, options.models_dir)),
             api_endpoint=api_endpoint,

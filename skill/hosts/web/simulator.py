@@ -58,9 +58,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from skill.hosts.chat import ChatSession, ChatTurn, Clock
 from skill.hosts.web.suggestions import Suggestions
 from skill.runtime import apl
+from skill.runtime.catalog import LocaleContent
 from skill.runtime.nights import night_of, zone
+from skill.runtime.records import read_household
 from skill.runtime.reply import Pause, PersonName, Say, Silence, Sound
 from skill.runtime.speech import parse_ssml, to_text
+from skill.runtime.state import to_dict
 from skill.runtime.store.port import Store, StoreError
 from skill.runtime.turn import household_key
 from skill.tools.envelopes import LOCAL_SKILL_ID, SCREENS, Conversation
@@ -302,7 +305,9 @@ class Simulator:
         api_endpoint: str = "",
         max_sessions: int = MAX_SESSIONS,
         idle_s: float = SESSION_IDLE_S,
+        content: LocaleContent | None = None,
     ) -> None:
+        self._content = content
         self._invoke = invoke
         self._resolver = resolver
         self._store = store
@@ -401,13 +406,23 @@ class Simulator:
         }
 
     def household(self, user_id: str) -> dict[str, Any] | None:
-        """The stored household for the developer panel (read only, via the store port)."""
+        """The stored household for the developer panel (read only, via the store port), in
+        its full shape: the stored record is compact, references and thresholds."""
         if self._store is None:
             return None
+        key = household_key(user_id, self._salt)
         try:
-            return self._store.load(household_key(user_id, self._salt)).data
+            data = self._store.load(key).data
         except StoreError:
             return None
+        if data is None or self._content is None:
+            return data
+        try:
+            shown = to_dict(read_household(data, self._content, key))
+        except ValueError:
+            return data
+        shown.pop("seed", None)
+        return shown
 
     def _payload(self, session: SimSession, turn: ChatTurn) -> dict[str, Any]:
         response = turn.response or {}

@@ -16,7 +16,7 @@ import dataclasses
 from datetime import datetime
 from random import Random
 
-from skill.runtime import intents
+from skill.runtime import draws, intents
 from skill.runtime.catalog import GratitudePrompt, LocaleContent
 from skill.runtime.flows.kit import journal, people, places, talk
 from skill.runtime.flows.kit.activity import Activity
@@ -47,7 +47,11 @@ def prompt_by_id(content: LocaleContent, prompt_id: str) -> GratitudePrompt | No
 
 
 def draw(
-    progress: GratitudeProgress, content: LocaleContent, rng: Random, swap_only: bool = False
+    progress: GratitudeProgress,
+    content: LocaleContent,
+    rng: Random,
+    swap_only: bool = False,
+    seed: int = 0,
 ) -> tuple[GratitudeProgress, GratitudePrompt, bool]:
     """An unheard prompt (preferring swap prompts when asked); a new cycle when none is left.
 
@@ -65,7 +69,7 @@ def draw(
         cycle += 1
         fresh = [p for p in every if p.id != progress.prompt] or list(every)
     pool = [p for p in fresh if p.swap] if swap_only else fresh
-    prompt = rng.choice(pool or fresh)
+    prompt = draws.next_fresh(pool or fresh, seed, rng, lambda p: p.swap, lambda p: p.id)
     updated = dataclasses.replace(progress, heard=[*heard, prompt.id], cycle=cycle)
     return updated, prompt, new_cycle
 
@@ -95,7 +99,9 @@ def give_prompt(
     """Draw a prompt, record it, and say it (``swap_only``: one round each, as "five minutes")."""
     night = night_of(ctx.now)
     before = state.household
-    progress, prompt, new_cycle = draw(before.gratitude, ctx.content, ctx.rng, swap_only)
+    progress, prompt, new_cycle = draw(
+        before.gratitude, ctx.content, ctx.rng, swap_only, before.seed
+    )
     progress = dataclasses.replace(progress, night=night, prompt=prompt.id)
     household = journal.record(
         dataclasses.replace(before, gratitude=progress), night, journal.GRATITUDE, prompt.id

@@ -11,7 +11,7 @@ import dataclasses
 from datetime import datetime
 from random import Random
 
-from skill.runtime import intents
+from skill.runtime import draws, intents
 from skill.runtime.catalog import LocaleContent, Question
 from skill.runtime.flows.kit import journal, places, talk
 from skill.runtime.flows.kit.activity import Activity
@@ -81,9 +81,13 @@ def draw(
         fresh = [q for q in pool if q.id != avoid] or pool
         cycle += 1
         new_cycle = True
-    question = rng.choice(fresh)
+    question = draws.next_fresh(fresh, household.seed, rng, lambda q: (q.depth, q.theme), _id)
     updated = dataclasses.replace(household, heard=[*heard, question.id], cycle=cycle)
     return updated, question, new_cycle
+
+
+def _id(item: Question) -> str:
+    return item.id
 
 
 def record_tonight(household: Household, night: str, question_id: str) -> Household:

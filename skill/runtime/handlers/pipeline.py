@@ -13,6 +13,7 @@ from ask_sdk_model import Response
 
 from skill.runtime import apl, effects
 from skill.runtime.catalog import Catalog
+from skill.runtime.deadline import Deadline
 from skill.runtime.effects import ForgetHousehold, ReminderCall
 from skill.runtime.flows import dialog
 from skill.runtime.flows.kit.events import EFFECT_DONE, Event
@@ -20,6 +21,7 @@ from skill.runtime.handlers.envelope import envelope_of
 from skill.runtime.handlers.render import build_response
 from skill.runtime.handlers.translate import event_for, facts, session_attributes
 from skill.runtime.nights import zone
+from skill.runtime.records import codec_for
 from skill.runtime.reminders import ReminderResult, RemindersClient
 from skill.runtime.reply import Pause, Reply
 from skill.runtime.settings import Settings
@@ -45,6 +47,7 @@ class Services:
 def answer(services: Services, handler_input: HandlerInput, event: Event | None = None) -> Response:
     """Run one turn through the dialog and render its reply."""
     envelope = handler_input.request_envelope
+    deadline = services.runner.deadline()
     request = facts(envelope)
     event = event or event_for(envelope)
     # Flows see a recognized voice only as its salted key; the raw id stays here, to be
@@ -56,7 +59,7 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     session = session_from_json(session_attributes(envelope))
     if not session.time_zone:
         looked_up = services.time_zones.lookup(
-            request.api_endpoint, request.device_id, request.api_token
+            request.api_endpoint, request.device_id, request.api_token, deadline
         )
         session.time_zone = looked_up or services.settings.default_time_zone
     local_now = request.timestamp.astimezone(zone(session.time_zone, "UTC"))
@@ -92,7 +95,7 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
             call = reply.effect
             if call not in performed:
                 performed[call] = services.reminders.perform(
-                    call, request.api_endpoint, request.api_token
+                    call, request.api_endpoint, request.api_token, deadline
                 )
             done = _reminder_done(call, performed[call], event)
             new_state, reply = dialog.handle(
@@ -101,11 +104,11 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
         outcome["session"] = new_state.session
         return new_state.household, reply
 
-    result = services.runner.run(key, apply)
+    result = services.runner.run(key, apply, codec_for(content), deadline)
     reply = result.reply
     forget = outcome.get("forget")
     if isinstance(forget, ForgetHousehold):
-        reply = _forget(services, request.api_endpoint, request.api_token, key, forget, reply)
+        reply = _forget(services, request, key, forget, reply, deadline)
         if not reply.speech:
             failed = Event(
                 EFFECT_DONE, intent=effects.FORGET, slots={"outcome": effects.UNAVAILABLE}
@@ -113,8 +116,8 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
             _, reply = dialog.handle(
                 State(Household(), session), failed, content, local_now, Random(seed)
             )
-    elif result.degraded and reply.speech:
-        notice = content.say("store.unavailable", Random(seed))
+    elif result.notice and reply.speech:
+        notice = content.say(result.notice, Random(seed))
         reply = dataclasses.replace(reply, speech=(notice, Pause(300), *reply.speech), effect=None)
     log.info(
         "turn key=%s type=%s intent=%s degraded=%s reads=%d writes=%d",
@@ -156,17 +159,19 @@ def _reminder_done(call: ReminderCall, result: ReminderResult, cause: Event) -> 
 
 def _forget(
     services: Services,
-    api_endpoint: str,
-    api_token: str,
+    request: Any,
     key: str | None,
     forget: ForgetHousehold,
     reply: Reply,
+    deadline: Deadline,
 ) -> Reply:
     """Erase the household (cancelling its reminder first, best effort). The flow's reply
     when it worked; an empty one when storage could not be reached."""
     if forget.cancel_reminder:
-        services.reminders.delete(forget.cancel_reminder, api_endpoint, api_token)
-    if key is None or services.runner.forget(key):
+        services.reminders.delete(
+            forget.cancel_reminder, request.api_endpoint, request.api_token, deadline
+        )
+    if key is None or services.runner.forget(key, deadline):
         log.info("household_forgotten key=%s", key)
         return reply
     return Reply.silent()

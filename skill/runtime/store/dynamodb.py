@@ -16,27 +16,44 @@ Item layout (``PK_ATTR`` etc. below; the deployment template and the tests use t
   never queries inside it.
 * ``ttl`` (N) — optional expiry in epoch seconds, the table's TTL attribute. DynamoDB deletes
   expired items only eventually, so the adapter also treats them as absent itself.
+* Records set aside (unreadable) live in the same table under ``quarantine#<key>#<epoch>``
+  with ``d`` (what was stored, as text), ``why`` (the reason) and a 30-day ``ttl``.
+
+Exactly once: a ``PutItem`` can land while its answer is lost to the read timeout; botocore's
+retry then fails its condition on our own write. The adapter reports that as a conflict like
+any other, and the turn runner tells the two apart by the write tokens the record itself
+carries (``skill.runtime.records.tokens``), which survive other devices writing after us.
 
 Latency budget: botocore's legacy retries (10 attempts, 60 s timeouts) can outlast Alexa's
 8 s. This adapter uses standard retries with 2 attempts in all (the first included) and 1 s
-connect/read timeouts, so a dead backend costs a few seconds at worst and the skill still
-answers.
+connect/read timeouts, and a call given the turn's ``deadline`` runs on a small worker pool
+and is abandoned when the deadline comes (the call itself ends at botocore's own timeouts),
+so a hanging backend costs the turn what is left of its budget, never more.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import logging
+import os
 import threading
 import time
-import uuid
-from typing import TYPE_CHECKING, Final
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final, TypeVar
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from skill.runtime.store.port import NEW, JsonDict, Loaded, StoreConflict, StoreUnavailable
+from skill.runtime.store.port import (
+    MAX_RECORD_BYTES,
+    NEW,
+    JsonDict,
+    Loaded,
+    StoreConflict,
+    StoreUnavailable,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -54,13 +71,21 @@ VERSION_ATTR: Final = "v"
 DATA_ATTR: Final = "d"
 #: TTL attribute (N, epoch seconds); the table's TimeToLiveSpecification names it.
 TTL_ATTR: Final = "ttl"
-#: A random token per save (S): tells "my own retried write landed" from a real conflict.
-WRITE_TOKEN_ATTR: Final = "w"
+#: Why a quarantined record was set aside (S).
+REASON_ATTR: Final = "why"
+#: Where quarantined copies of a household's records are kept.
+QUARANTINE_PREFIX: Final = "quarantine#"
+#: How long a quarantined record is kept for an operator.
+QUARANTINE_DAYS: Final = 30
 #: Billing mode the table is created with.
 BILLING_MODE: Final = "PAY_PER_REQUEST"
-#: Largest item the adapter writes. DynamoDB allows 400 KB; a household is a few KB, so an
-#: item this big means a bug (unbounded history) that should surface long before the hard limit.
-MAX_ITEM_BYTES: Final = 64 * 1024
+#: Largest item the adapter writes (``port.MAX_RECORD_BYTES``); the turn runner compacts a
+#: household before it gets there, so this only guards against a bug.
+MAX_ITEM_BYTES: Final = MAX_RECORD_BYTES
+#: Worker threads for calls with a deadline (a hung call holds one until botocore gives up).
+WORKERS: Final = 8
+
+T = TypeVar("T")
 
 _CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailedException"
 
@@ -90,6 +115,8 @@ class DynamoDbStore:
         self._client: DynamoDBClient | None = client
         self._broken: str | None = None
         self._lock = threading.Lock()
+        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
+        self._pool_pid = 0
         if client is None:
             # total_max_attempts counts the first try; botocore's "max_attempts" counts only
             # retries, so max_attempts=2 there would mean three attempts.
@@ -110,31 +137,32 @@ class DynamoDbStore:
     def __repr__(self) -> str:
         return f"DynamoDbStore({self.table!r})"
 
-    def load(self, key: str) -> Loaded:
+    def load(self, key: str, *, deadline: float | None = None) -> Loaded:
         """One strongly consistent read; an item past its TTL reads as absent."""
         client = self._require_client()
         try:
-            response = client.get_item(
-                TableName=self.table, Key={PK_ATTR: {"S": key}}, ConsistentRead=True
+            response = self._within(
+                deadline,
+                lambda: client.get_item(
+                    TableName=self.table, Key={PK_ATTR: {"S": key}}, ConsistentRead=True
+                ),
             )
-        except (ClientError, BotoCoreError) as error:
+        except (ClientError, BotoCoreError, TimeoutError) as error:
             raise _unavailable("load", key, error) from error
         item = response.get("Item")
         if item is None:
             return Loaded(None, NEW)
-        try:
-            if TTL_ATTR in item and int(item[TTL_ATTR]["N"]) < int(time.time()):
-                return Loaded(None, NEW)
-            version = int(item[VERSION_ATTR]["N"])
-            data = json.loads(item[DATA_ATTR]["S"])
-        except (KeyError, TypeError, ValueError) as error:
-            log.warning("corrupt DynamoDB item for key %s: %s", key, type(error).__name__)
-            raise StoreUnavailable(f"corrupt household item (key {key})") from error
-        if not isinstance(data, dict):
-            raise StoreUnavailable(f"corrupt household item (key {key})")
-        return Loaded(data, version)
+        return _loaded(key, item)
 
-    def save(self, key: str, data: JsonDict, expected_version: int, ttl: int | None = None) -> int:
+    def save(
+        self,
+        key: str,
+        data: JsonDict,
+        expected_version: int,
+        ttl: int | None = None,
+        *,
+        deadline: float | None = None,
+    ) -> int:
         """One conditional put; return ``expected_version + 1``.
 
         A first save may replace an item whose TTL has passed but that DynamoDB has not yet
@@ -142,17 +170,7 @@ class DynamoDbStore:
         """
         _check_version(expected_version)
         new_version = expected_version + 1
-        token = uuid.uuid4().hex
-        item: dict[str, AttributeValueTypeDef] = {
-            PK_ATTR: {"S": key},
-            VERSION_ATTR: {"N": str(new_version)},
-            WRITE_TOKEN_ATTR: {"S": token},
-            DATA_ATTR: {
-                "S": json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-            },
-        }
-        if ttl is not None:
-            item[TTL_ATTR] = {"N": str(int(ttl))}
+        item = item_for(key, data, new_version, ttl)
         size = item_size(item)
         if size > MAX_ITEM_BYTES:
             log.warning("refusing a %d-byte item for key %s", size, key)
@@ -160,67 +178,139 @@ class DynamoDbStore:
                 f"household item is {size} bytes, over the adapter's {MAX_ITEM_BYTES}-byte limit"
             )
         client = self._require_client()
+        if expected_version == NEW:
+            condition = {
+                "ConditionExpression": "attribute_not_exists(#pk) OR #ttl < :now",
+                "ExpressionAttributeNames": {"#pk": PK_ATTR, "#ttl": TTL_ATTR},
+                "ExpressionAttributeValues": {":now": {"N": str(int(time.time()))}},
+            }
+        else:
+            condition = {
+                "ConditionExpression": "#v = :expected",
+                "ExpressionAttributeNames": {"#v": VERSION_ATTR},
+                "ExpressionAttributeValues": {":expected": {"N": str(expected_version)}},
+            }
         try:
-            if expected_version == NEW:
-                client.put_item(
-                    TableName=self.table,
-                    Item=item,
-                    ConditionExpression="attribute_not_exists(#pk) OR #ttl < :now",
-                    ExpressionAttributeNames={"#pk": PK_ATTR, "#ttl": TTL_ATTR},
-                    ExpressionAttributeValues={":now": {"N": str(int(time.time()))}},
-                )
-            else:
-                client.put_item(
-                    TableName=self.table,
-                    Item=item,
-                    ConditionExpression="#v = :expected",
-                    ExpressionAttributeNames={"#v": VERSION_ATTR},
-                    ExpressionAttributeValues={":expected": {"N": str(expected_version)}},
-                )
+            self._within(
+                deadline,
+                lambda: client.put_item(TableName=self.table, Item=item, **condition),  # type: ignore[arg-type]
+            )
         except ClientError as error:
             if _error_code(error) == _CONDITIONAL_CHECK_FAILED:
-                if self._landed(key, token, new_version):
-                    # botocore retried a put whose first attempt timed out after it was
-                    # applied; the retry met our own write. It is done, not a conflict.
-                    log.info("save landed before a retry for key %s", key)
-                    return new_version
+                retried = error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
                 raise StoreConflict(
-                    f"household {key} is not at version {expected_version}"
+                    f"household {key} is not at version {expected_version}",
+                    maybe_landed=bool(retried),
                 ) from error
             raise _unavailable("save", key, error) from error
-        except BotoCoreError as error:
+        except (BotoCoreError, TimeoutError) as error:
             raise _unavailable("save", key, error) from error
         return new_version
 
-    def _landed(self, key: str, token: str, version: int) -> bool:
-        """Whether the stored item is exactly the write carrying ``token``."""
-        try:
-            found = (
-                self._require_client()
-                .get_item(
-                    TableName=self.table,
-                    Key={PK_ATTR: {"S": key}},
-                    ConsistentRead=True,
-                    ProjectionExpression="#v, #w",
-                    ExpressionAttributeNames={"#v": VERSION_ATTR, "#w": WRITE_TOKEN_ATTR},
-                )
-                .get("Item")
-            )
-        except (ClientError, BotoCoreError):
-            return False
-        if not found:
-            return False
-        stored_token = found.get(WRITE_TOKEN_ATTR, {}).get("S")
-        stored_version = found.get(VERSION_ATTR, {}).get("N")
-        return stored_token == token and stored_version == str(version)
-
-    def delete(self, key: str) -> None:
+    def delete(self, key: str, *, deadline: float | None = None) -> None:
         """Delete the item unconditionally; a missing item is fine."""
         client = self._require_client()
         try:
-            client.delete_item(TableName=self.table, Key={PK_ATTR: {"S": key}})
-        except (ClientError, BotoCoreError) as error:
+            self._within(
+                deadline,
+                lambda: client.delete_item(TableName=self.table, Key={PK_ATTR: {"S": key}}),
+            )
+        except (ClientError, BotoCoreError, TimeoutError) as error:
             raise _unavailable("delete", key, error) from error
+
+    def set_aside(
+        self, key: str, loaded: Loaded, reason: str, *, deadline: float | None = None
+    ) -> None:
+        """Copy the item to ``quarantine#<key>#<epoch>`` with the reason, then delete it if
+        its version is still the one ``loaded`` read (or it still has none)."""
+        client = self._require_client()
+        now = int(time.time())
+        copy: dict[str, AttributeValueTypeDef] = {
+            PK_ATTR: {"S": f"{QUARANTINE_PREFIX}{key}#{now}"},
+            DATA_ATTR: {"S": loaded.raw or json.dumps(loaded.data, ensure_ascii=False)},
+            REASON_ATTR: {"S": reason},
+            TTL_ATTR: {"N": str(now + QUARANTINE_DAYS * 86_400)},
+        }
+        if loaded.version > NEW:
+            condition: dict[str, object] = {
+                "ConditionExpression": "#v = :v",
+                "ExpressionAttributeNames": {"#v": VERSION_ATTR},
+                "ExpressionAttributeValues": {":v": {"N": str(loaded.version)}},
+            }
+        else:
+            condition = {
+                "ConditionExpression": "attribute_not_exists(#v)",
+                "ExpressionAttributeNames": {"#v": VERSION_ATTR},
+            }
+        try:
+            self._within(deadline, lambda: client.put_item(TableName=self.table, Item=copy))
+            self._within(
+                deadline,
+                lambda: client.delete_item(
+                    TableName=self.table,
+                    Key={PK_ATTR: {"S": key}},
+                    **condition,  # type: ignore[arg-type]
+                ),
+            )
+        except ClientError as error:
+            if _error_code(error) == _CONDITIONAL_CHECK_FAILED:
+                raise StoreConflict(f"household {key} changed before it was set aside") from error
+            raise _unavailable("set_aside", key, error) from error
+        except (BotoCoreError, TimeoutError) as error:
+            raise _unavailable("set_aside", key, error) from error
+        log.warning("dynamodb record set aside for key %s: %s", key, reason)
+
+    def quarantined(self, key: str) -> list[tuple[str, str]]:
+        """(reason, stored text) of every record set aside for ``key``, oldest first (for an
+        operator; a scan, so never on a turn's path)."""
+        client = self._require_client()
+        found: list[tuple[str, str, str]] = []
+        kwargs: dict[str, object] = {
+            "TableName": self.table,
+            "FilterExpression": "begins_with(#pk, :prefix)",
+            "ExpressionAttributeNames": {"#pk": PK_ATTR},
+            "ExpressionAttributeValues": {":prefix": {"S": f"{QUARANTINE_PREFIX}{key}#"}},
+        }
+        try:
+            while True:
+                page = client.scan(**kwargs)  # type: ignore[arg-type]
+                for item in page.get("Items", []):
+                    found.append(
+                        (
+                            str(item[PK_ATTR]["S"]),
+                            str(item.get(REASON_ATTR, {}).get("S", "")),
+                            str(item.get(DATA_ATTR, {}).get("S", "")),
+                        )
+                    )
+                if "LastEvaluatedKey" not in page:
+                    break
+                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable("quarantined", key, error) from error
+        return [(reason, text) for _, reason, text in sorted(found)]
+
+    def _within(self, deadline: float | None, call: Callable[[], T]) -> T:
+        """Run ``call``, giving up on it at ``deadline`` (``TimeoutError``)."""
+        if deadline is None:
+            return call()
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("no time left in the turn")
+        future = self._workers().submit(call)
+        try:
+            return future.result(timeout=remaining)
+        except concurrent.futures.TimeoutError:
+            raise TimeoutError("the turn's deadline passed") from None
+
+    def _workers(self) -> concurrent.futures.ThreadPoolExecutor:
+        """This process's worker pool (a pool inherited across fork has no threads)."""
+        with self._lock:
+            if self._pool is None or self._pool_pid != os.getpid():
+                self._pool = concurrent.futures.ThreadPoolExecutor(
+                    WORKERS, thread_name_prefix="dynamodb"
+                )
+                self._pool_pid = os.getpid()
+            return self._pool
 
     def close(self) -> None:
         """Close the client's connections if this store built it (an injected one is the
@@ -230,12 +320,58 @@ class DynamoDbStore:
             self._broken = self._broken or "the store is closed"
         if client is not None and self._owns_client:
             client.close()
+        pool = self._pool
+        if pool is not None and self._pool_pid == os.getpid():
+            pool.shutdown(wait=False)
 
     def _require_client(self) -> DynamoDBClient:
         client = self._client
         if client is None:
             raise StoreUnavailable(self._broken or "the DynamoDB client is not configured")
         return client
+
+
+def _loaded(key: str, item: dict[str, AttributeValueTypeDef]) -> Loaded:
+    """What a stored item holds; an unparsable one loads as unreadable, with its text."""
+    raw_value = item.get(DATA_ATTR, {})
+    raw = str(raw_value.get("S", raw_value.get("N", "")))
+    try:
+        if TTL_ATTR in item and int(str(item[TTL_ATTR].get("N"))) < int(time.time()):
+            return Loaded(None, NEW)
+    except ValueError:
+        pass
+    try:
+        version = int(str(item[VERSION_ATTR]["N"]))
+    except (KeyError, TypeError, ValueError):
+        log.warning("unreadable DynamoDB item for key %s: no version", key)
+        return Loaded(None, NEW, unreadable="no version", raw=raw)
+    if "S" not in raw_value:
+        log.warning("unreadable DynamoDB item for key %s: no data string", key)
+        return Loaded(None, version, unreadable="no data string", raw=raw)
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        log.warning("unreadable DynamoDB item for key %s: not JSON", key)
+        return Loaded(None, version, unreadable="not JSON", raw=raw)
+    if not isinstance(data, dict):
+        return Loaded(None, version, unreadable="not an object", raw=raw)
+    return Loaded(data, version)
+
+
+def item_for(
+    key: str, data: JsonDict, version: int, ttl: int | None = None
+) -> dict[str, AttributeValueTypeDef]:
+    """The item a save writes (also how benchmarks and tests size a record exactly)."""
+    item: dict[str, AttributeValueTypeDef] = {
+        PK_ATTR: {"S": key},
+        VERSION_ATTR: {"N": str(version)},
+        DATA_ATTR: {
+            "S": json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        },
+    }
+    if ttl is not None:
+        item[TTL_ATTR] = {"N": str(int(ttl))}
+    return item
 
 
 def item_size(item: dict[str, AttributeValueTypeDef]) -> int:

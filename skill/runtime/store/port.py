@@ -12,6 +12,11 @@ from typing import Any, Protocol
 
 JsonDict = dict[str, Any]
 
+#: Largest record any adapter writes, in bytes (DynamoDB's item size). DynamoDB allows 400 KB;
+#: a household is well under one KB, so a record this big means a bug (something unbounded).
+#: The turn runner compacts a household over it rather than refusing to save it.
+MAX_RECORD_BYTES = 64 * 1024
+
 #: The version a household has before its first save. ``save(..., expected_version=NEW)``
 #: succeeds only if nothing is stored for that household yet.
 NEW = 0
@@ -24,8 +29,14 @@ class StoreError(Exception):
 class StoreConflict(StoreError):
     """The stored version is not the one the caller expected: someone else saved first.
 
-    The caller re-reads and re-applies its change; it never overwrites.
+    The caller re-reads and re-applies its change; it never overwrites. ``maybe_landed`` is
+    set when the backend retried the write on its own (a first attempt that timed out may
+    have been applied, and the retry met it): the caller must then check its write token.
     """
+
+    def __init__(self, message: str, *, maybe_landed: bool = False) -> None:
+        super().__init__(message)
+        self.maybe_landed = maybe_landed
 
 
 class StoreUnavailable(StoreError):
@@ -37,20 +48,40 @@ class StoreUnavailable(StoreError):
 
 @dataclass(frozen=True)
 class Loaded:
-    """A household's stored data with the version it was read at (``NEW`` when absent)."""
+    """A household's stored data with the version it was read at (``NEW`` when absent).
+
+    A record that is there but can't be parsed (not JSON, not an object, no version) loads
+    with ``data`` None, ``unreadable`` saying why and ``raw`` holding what was stored, so the
+    caller can ``set_aside`` it instead of being locked out by it forever.
+    """
 
     data: JsonDict | None
     version: int
+    unreadable: str = ""
+    raw: str = ""
 
 
 class Store(Protocol):
     """Persistence for households, keyed by an opaque household key (already hashed)."""
 
-    def load(self, key: str) -> Loaded:
-        """Read the household; ``Loaded(None, NEW)`` when nothing is stored."""
+    def load(self, key: str, *, deadline: float | None = None) -> Loaded:
+        """Read the household; ``Loaded(None, NEW)`` when nothing is stored.
+
+        ``deadline`` (on ``time.monotonic``) is when the turn stops waiting: past it the call
+        raises ``StoreUnavailable`` (a write may still land later; callers tell by the write
+        tokens in the record).
+        """
         ...
 
-    def save(self, key: str, data: JsonDict, expected_version: int, ttl: int | None = None) -> int:
+    def save(
+        self,
+        key: str,
+        data: JsonDict,
+        expected_version: int,
+        ttl: int | None = None,
+        *,
+        deadline: float | None = None,
+    ) -> int:
         """Write ``data`` only if the stored version is ``expected_version``; return the new one.
 
         ``ttl`` is an absolute expiry in epoch seconds for households that hold only transient
@@ -59,8 +90,17 @@ class Store(Protocol):
         """
         ...
 
-    def delete(self, key: str) -> None:
+    def delete(self, key: str, *, deadline: float | None = None) -> None:
         """Erase everything stored for the household. Deleting a missing household is fine."""
+        ...
+
+    def set_aside(
+        self, key: str, loaded: Loaded, reason: str, *, deadline: float | None = None
+    ) -> None:
+        """Move an unreadable record out of the way: copy what was stored, with ``reason``, under
+        a quarantine key for an operator, then remove the household's record if it is still the
+        one ``loaded`` read (so the household starts again at ``NEW``). Raises
+        ``StoreConflict`` when someone replaced the record meanwhile."""
         ...
 
     def close(self) -> None:

@@ -240,7 +240,8 @@ def precompile(staging: Path, python_version: str) -> bool:
 
     Lambda's code directory is read-only, so without bytecode in the zip every cold start
     compiles each imported module again. ``unchecked-hash`` bytecode is used as it is, whatever
-    the (fixed) timestamps in the zip say. Returns False when no such interpreter is here.
+    the (fixed) timestamps in the zip say, and it names its sources under ``/var/task``, so two
+    builds of one commit are identical. Returns False when no such interpreter is here.
     """
     python = find_python(python_version)
     if python is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from random import Random
 
+from skill.runtime import draws
 from skill.runtime.catalog import Game, GameQuestion, LocaleContent
 from skill.runtime.flows.games.catalogue import in_progress
 from skill.runtime.flows.kit import scoring
@@ -60,7 +61,8 @@ def draw(
         progress = dataclasses.replace(progress, used=[])
     heard = set(record.heard)
     fresh = [q for q in pool if q.id not in heard]
-    choice = rng.choice(fresh or pool)
+    last = record.heard[-1] if record.heard else ""
+    choice = draws.next_after(fresh or pool, household.seed, last, lambda q: q.id)
     progress = dataclasses.replace(progress, question=choice.id, used=[*progress.used, choice.id])
     kept = [h for h in record.heard if h != choice.id]
     record = dataclasses.replace(record, heard=[*kept, choice.id][-MAX_HEARD:])

@@ -1,0 +1,478 @@
+"""A household's in-memory shape <-> its compact stored form (record schema 2).
+
+Flows see ``skill.runtime.state.Household`` as it always was: lists of heard ids, a 14-night
+history, a journal of entries. Keeping that record small is this module's job, so that the
+item stops growing with the deck (one DynamoDB write unit, 1 KB, after years of nightly use):
+
+* heard questions and gratitude prompts: one threshold per cell (``seen``), because draws
+  follow the household's own seeded order;
+* a game's "heard lately" list and the questions used in the game in progress: the stretch
+  of the household's order that ends at the last one, stored as a count;
+* the journal: only the nights the weekly recap and the streak read (``JOURNAL_NIGHTS``),
+  each night one string of one-letter kinds and four-character references;
+* the history: derived from the journal; only entries the journal doesn't hold are stored,
+  and only the two the flows read (tonight's and the latest before it);
+* tonight's question: derived from the history unless it differs;
+* nights as day numbers, ids as references (``refs``), short keys (``stored``).
+
+Anything unknown to the content (a removed question, a game no longer offered) is left out:
+it can't be drawn or named again anyway. Records saved in the full shape (schema 1, before
+this module) are read as they are and written compactly on their next save; what they had
+heard is kept exactly (out-of-order items are listed until later draws fold them in).
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+from typing import Any
+
+import msgspec
+
+from skill.runtime.records import seen, stored
+from skill.runtime.records.index import ContentIndex
+from skill.runtime.records.refs import ESCAPE, take_token
+from skill.runtime.state import (
+    SCHEMA_VERSION,
+    GameProgress,
+    GameRecord,
+    GratitudeProgress,
+    Household,
+    JournalEntry,
+    ListeningProgress,
+    NightEntry,
+    NightlyReminder,
+    QuestionPrefs,
+    Together,
+    Tonight,
+    household_from_json,
+)
+
+#: Nights of journal kept: the weekly recap and the streak look at seven, tonight included
+#: (``skill.runtime.flows.kit.journal.WEEK_NIGHTS``; a unit test holds the two together).
+JOURNAL_NIGHTS = 7
+#: Journal entries kept at most (as ``journal.MAX_ENTRIES``).
+MAX_JOURNAL_ENTRIES = 60
+#: History entries stored beyond the journal's: the flows read tonight's and the one before.
+HISTORY_KEPT = 2
+#: Favourites kept (as ``state.MAX_FAVOURITES``).
+MAX_FAVOURITES = 50
+#: Recent exercises kept (as the listening flow's ``MAX_DONE``).
+MAX_DONE = 20
+#: Journal kinds by their one-letter code; other kinds are written out in full.
+KIND_CODES = {"question": "q", "gratitude": "p", "listening": "l", "game": "g"}
+_KINDS_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
+_OTHER_KIND = "*"
+_EPOCH = date(2000, 1, 1).toordinal()
+
+
+class NewerRecord(ValueError):
+    """The record was written by a newer release (its schema is above ``RECORD_SCHEMA``)."""
+
+
+def record_schema(data: dict[str, Any]) -> int:
+    """The schema of stored data: 1 for the full shape, else its ``s``."""
+    version = data["s"] if "s" in data else 1 if data.get("schema", 1) == 1 else data.get("schema")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValueError(f"a record schema of {version!r}")
+    return version
+
+
+class HouseholdCodec:
+    """Encodes and decodes households against one locale's content."""
+
+    def __init__(self, index: ContentIndex) -> None:
+        self.index = index
+
+    def decode(self, data: dict[str, Any] | None, seed: int, *, newer: bool = False) -> Household:
+        """The household for stored data (a fresh one for none). Raises ``NewerRecord`` for a
+        record from a newer release unless ``newer`` (then reads what it understands) and
+        ValueError for anything unreadable."""
+        if data is None:
+            return Household(seed=seed)
+        if not isinstance(data, dict):
+            raise ValueError("a household record must be an object")
+        version = record_schema(data)
+        if version > stored.RECORD_SCHEMA and not newer:
+            raise NewerRecord(f"record schema {version} is newer than {stored.RECORD_SCHEMA}")
+        if version == 1:
+            legacy = household_from_json(data)
+            return _replace_seed(legacy, seed)
+        try:
+            record = msgspec.convert(data, type=stored.StoredHousehold, strict=True)
+            return self._expand(record, seed)
+        except msgspec.ValidationError as error:
+            raise ValueError(f"household record: {error}") from error
+        except (KeyError, IndexError, TypeError) as error:
+            raise ValueError(f"household record: {type(error).__name__}: {error}") from error
+
+    def encode(self, household: Household) -> dict[str, Any]:
+        """The compact stored form of ``household``."""
+        data: dict[str, Any] = msgspec.to_builtins(self._compact(household))
+        data["s"] = stored.RECORD_SCHEMA
+        return data
+
+    # --- encoding -------------------------------------------------------------------------
+
+    def _compact(self, h: Household) -> stored.StoredHousehold:
+        ix = self.index
+        seed = h.seed
+        base = _day(h.last_night)
+        origin = base if base is not None else 0
+
+        def rel(night: str) -> int | None:
+            day = _day(night)
+            return None if day is None else origin - day
+
+        journal, held = self._journal(h.journal, rel)
+        extras = [
+            e
+            for e in h.history[-HISTORY_KEPT:]
+            if (e.night, e.question_id) not in held
+            and rel(e.night) is not None
+            and ix.questions.ref(e.question_id) is not None
+        ]
+        history = _merged(held, [(e.night, e.question_id) for e in extras])
+        latest = history[-1] if history else None
+        tonight: list[int | str] | None = None
+        if (h.tonight.night, h.tonight.question_id) != latest:
+            when, ref = rel(h.tonight.night), ix.questions.ref(h.tonight.question_id)
+            tonight = [] if when is None or ref is None else [when, ref]
+        return stored.StoredHousehold(
+            n=h.visits,
+            f=_day(h.first_night),
+            l=base,
+            c=h.cycle,
+            h=seen.encode(h.heard, ix.question_cells, seed),
+            t=tonight,
+            y=[(rel(e.night) or 0, ix.questions.ref(e.question_id) or "") for e in extras],
+            v=ix.questions.pack(h.favourites[-MAX_FAVOURITES:]),
+            d=h.prefs.depth,
+            q=h.prefs.theme,
+            m=list(h.names[:2]),
+            o=list(h.voices[:2]),
+            x=self._listening(h.listening),
+            e=ix.exercises.pack(h.exercises_done[-MAX_DONE:]),
+            g=self._game(h.game, seed),
+            r=[r for r in (self._record(r, seed) for r in h.game_records) if r is not None],
+            j=journal,
+            w=None if h.together == Together() else _together(h.together, rel),
+            a=self._gratitude(h.gratitude, rel, seed),
+            z=None
+            if h.reminder == NightlyReminder()
+            else (h.reminder.alert_token, h.reminder.time),
+            b=h.names_offered,
+            p=h.prefs.talk,
+            i=_day(h.prefs.deeper_night),
+            u=dict(h.voice_names),
+            k={name: list(values) for name, values in h.kept.items()},
+        )
+
+    def _journal(
+        self, entries: list[JournalEntry], rel: Any
+    ) -> tuple[list[tuple[int, str]], set[tuple[str, str]]]:
+        """The nights the recap reads, one string each; and the question entries kept."""
+        days = [d for d in (_day(e.night) for e in entries) if d is not None]
+        if not days:
+            return [], set()
+        newest = max(days)
+        kept = [
+            e
+            for e in entries[-MAX_JOURNAL_ENTRIES:]
+            if (d := _day(e.night)) is not None and 0 <= newest - d < JOURNAL_NIGHTS
+        ]
+        nights: list[tuple[int, str]] = []
+        held: set[tuple[str, str]] = set()
+        last_night = None
+        for entry in kept:
+            token = self._entry_token(entry)
+            if token is None:
+                continue
+            if entry.kind == "question":
+                held.add((entry.night, entry.item))
+            if entry.night != last_night:
+                nights.append((rel(entry.night), token))
+                last_night = entry.night
+            else:
+                nights[-1] = (nights[-1][0], nights[-1][1] + token)
+        return nights, held
+
+    def _entry_token(self, entry: JournalEntry) -> str | None:
+        code = KIND_CODES.get(entry.kind)
+        refs = self._kind_refs(entry.kind)
+        if code is not None and refs is not None:
+            ref = refs.ref(entry.item)
+            return None if ref is None else code + ref
+        if any(c in entry.kind + entry.item for c in (ESCAPE, "|")):
+            return None
+        return f"{_OTHER_KIND}{ESCAPE}{entry.kind}|{entry.item}{ESCAPE}"
+
+    def _kind_refs(self, kind: str) -> Any:
+        ix = self.index
+        return {
+            "question": ix.questions,
+            "gratitude": ix.gratitude,
+            "listening": ix.exercises,
+            "game": ix.games,
+        }.get(kind)
+
+    def _listening(self, progress: ListeningProgress) -> stored.Listening | None:
+        if progress == ListeningProgress():
+            return None
+        return stored.Listening(
+            exercise=self.index.exercises.ref(progress.exercise) or "",
+            step=progress.step,
+            part=progress.part,
+            first=progress.first,
+            paused=progress.paused,
+            started=progress.started,
+            updated=progress.updated - progress.started if progress.updated else None,
+            turn_ends=progress.turn_ends - progress.updated if progress.turn_ends else None,
+        )
+
+    def _game(self, progress: GameProgress, seed: int) -> stored.Game | None:
+        if progress == GameProgress():
+            return None
+        ix = self.index
+        order = ix.bank_order(seed, progress.game)
+        used = _stretch(order, progress.used)
+        return stored.Game(
+            game=ix.games.ref(progress.game) or "",
+            rounds=progress.rounds,
+            step=progress.step,
+            first=progress.first,
+            scores=list(progress.scores),
+            together=progress.together,
+            question=ix.game_questions.ref(progress.question) or "",
+            used=used if used is not None else ix.game_questions.pack(progress.used),
+            strikes=progress.strikes,
+            done=progress.done,
+        )
+
+    def _record(self, record: GameRecord, seed: int) -> stored.GameRecord | None:
+        ix = self.index
+        game = ix.games.ref(record.game)
+        if game is None:
+            return None
+        heard = [q for q in record.heard if ix.game_questions.ref(q) is not None]
+        count = _stretch(ix.bank_order(seed, record.game), heard)
+        return stored.GameRecord(
+            game=game,
+            played=record.played,
+            best_short=record.best_short,
+            best_long=record.best_long,
+            last=ix.game_questions.ref(heard[-1]) or "" if heard else "",
+            heard=count if count is not None else ix.game_questions.pack(heard),
+        )
+
+    def _gratitude(
+        self, progress: GratitudeProgress, rel: Any, seed: int
+    ) -> stored.Gratitude | None:
+        if progress == GratitudeProgress():
+            return None
+        ix = self.index
+        return stored.Gratitude(
+            cycle=progress.cycle,
+            heard=seen.encode(progress.heard, ix.gratitude_cells, seed),
+            night=rel(progress.night),
+            prompt=ix.gratitude.ref(progress.prompt) or "",
+        )
+
+    # --- decoding -------------------------------------------------------------------------
+
+    def _expand(self, r: stored.StoredHousehold, seed: int) -> Household:
+        ix = self.index
+        origin = r.l if r.l is not None else 0
+
+        def night(offset: int | None) -> str:
+            return "" if offset is None else _night(origin - offset)
+
+        journal = self._expand_journal(r.j, night)
+        held = {(e.night, e.item) for e in journal if e.kind == "question"}
+        extras = [(night(off), ix.questions.resolve(ref) or "") for off, ref in r.y]
+        history = [NightEntry(n, q) for n, q in _merged(held, [(n, q) for n, q in extras if q])]
+        if r.t is None:
+            tonight = Tonight(history[-1].night, history[-1].question_id) if history else Tonight()
+        elif len(r.t) == 2 and isinstance(r.t[0], int) and isinstance(r.t[1], str):
+            question = ix.questions.resolve(r.t[1])
+            tonight = Tonight(night(r.t[0]), question) if question else Tonight()
+        else:
+            tonight = Tonight()
+        return Household(
+            schema=SCHEMA_VERSION,
+            visits=r.n,
+            first_night="" if r.f is None else _night(r.f),
+            last_night="" if r.l is None else _night(r.l),
+            cycle=r.c,
+            heard=seen.decode(r.h, ix.question_cells, seed),
+            tonight=tonight,
+            history=[NightEntry(e.night, e.question_id) for e in history],
+            favourites=ix.questions.unpack(r.v),
+            prefs=QuestionPrefs(
+                depth=r.d,
+                theme=r.q,
+                talk=r.p,
+                deeper_night="" if r.i is None else _night(r.i),
+            ),
+            names=list(r.m),
+            voices=list(r.o),
+            listening=self._expand_listening(r.x),
+            exercises_done=ix.exercises.unpack(r.e),
+            game=self._expand_game(r.g, seed),
+            game_records=[g for g in (self._expand_record(g, seed) for g in r.r) if g],
+            journal=journal,
+            together=Together()
+            if r.w is None
+            else Together(last_night=night(r.w[0]), run=r.w[1], total=r.w[2]),
+            gratitude=self._expand_gratitude(r.a, night, seed),
+            reminder=NightlyReminder() if r.z is None else NightlyReminder(*r.z),
+            names_offered=r.b,
+            voice_names=dict(r.u),
+            kept={name: list(values) for name, values in r.k.items()},
+            seed=seed,
+        )
+
+    def _expand_journal(self, nights: list[tuple[int, str]], night: Any) -> list[JournalEntry]:
+        entries: list[JournalEntry] = []
+        for offset, text in nights:
+            when = night(offset)
+            at = 0
+            while at < len(text):
+                code = text[at]
+                token, at = take_token(text, at + 1)
+                if code == _OTHER_KIND:
+                    kind, _, item = token[1:-1].partition("|")
+                    entries.append(JournalEntry(when, kind, item))
+                    continue
+                known = _KINDS_BY_CODE.get(code)
+                if known is None:
+                    raise ValueError(f"a journal entry of kind {code!r}")
+                found = self._kind_refs(known).resolve(token)
+                if found is not None:
+                    entries.append(JournalEntry(when, known, found))
+        return entries
+
+    def _expand_listening(self, x: stored.Listening | None) -> ListeningProgress:
+        if x is None:
+            return ListeningProgress()
+        updated = 0 if x.updated is None else x.started + x.updated
+        return ListeningProgress(
+            exercise=self.index.exercises.resolve(x.exercise) or "" if x.exercise else "",
+            step=x.step,
+            part=x.part,
+            first=x.first,
+            paused=x.paused,
+            started=x.started,
+            updated=updated,
+            turn_ends=0 if x.turn_ends is None else updated + x.turn_ends,
+        )
+
+    def _expand_game(self, g: stored.Game | None, seed: int) -> GameProgress:
+        if g is None:
+            return GameProgress()
+        ix = self.index
+        game = ix.games.resolve(g.game) if g.game else None
+        question = ix.game_questions.resolve(g.question) if g.question else None
+        if isinstance(g.used, int):
+            used = _unstretch(ix.bank_order(seed, game or ""), question, g.used)
+        else:
+            used = ix.game_questions.unpack(g.used)
+        return GameProgress(
+            game=game or "",
+            rounds=g.rounds,
+            step=g.step,
+            first=g.first,
+            scores=list(g.scores),
+            together=g.together,
+            question=question or "",
+            used=used,
+            strikes=g.strikes,
+            done=g.done,
+        )
+
+    def _expand_record(self, g: stored.GameRecord, seed: int) -> GameRecord | None:
+        ix = self.index
+        game = ix.games.resolve(g.game)
+        if game is None:
+            return None
+        if isinstance(g.heard, int):
+            last = ix.game_questions.resolve(g.last) if g.last else None
+            heard = _unstretch(ix.bank_order(seed, game), last, g.heard)
+        else:
+            heard = ix.game_questions.unpack(g.heard)
+        return GameRecord(
+            game=game,
+            played=g.played,
+            best_short=g.best_short,
+            best_long=g.best_long,
+            heard=heard,
+        )
+
+    def _expand_gratitude(
+        self, a: stored.Gratitude | None, night: Any, seed: int
+    ) -> GratitudeProgress:
+        if a is None:
+            return GratitudeProgress()
+        ix = self.index
+        return GratitudeProgress(
+            cycle=a.cycle,
+            heard=seen.decode(a.heard, ix.gratitude_cells, seed),
+            night=night(a.night),
+            prompt=ix.gratitude.resolve(a.prompt) or "" if a.prompt else "",
+        )
+
+
+def _replace_seed(household: Household, seed: int) -> Household:
+    household.seed = seed
+    return household
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(night: str) -> int | None:
+    """A night ("YYYY-MM-DD") as a day number; None for an empty or malformed one."""
+    if len(night) != 10:
+        return None
+    try:
+        return date.fromisoformat(night).toordinal() - _EPOCH
+    except ValueError:
+        return None
+
+
+def _night(day: int) -> str:
+    return date.fromordinal(day + _EPOCH).isoformat()
+
+
+def _together(together: Together, rel: Any) -> tuple[int, int, int]:
+    when = rel(together.last_night)
+    return (0 if when is None else when, together.run, together.total)
+
+
+def _merged(held: set[tuple[str, str]], extras: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """History entries by night (one per night, an explicit entry winning), oldest first."""
+    by_night = dict(sorted(held))
+    by_night.update(extras)
+    return sorted(by_night.items())
+
+
+def _stretch(order: tuple[str, ...], items: list[str]) -> int | None:
+    """``len(items)`` when ``items`` are the stretch of ``order`` (going round) that ends
+    with the last of them, oldest first; None otherwise."""
+    if not items:
+        return 0
+    if len(items) > len(order):
+        return None
+    try:
+        end = order.index(items[-1])
+    except ValueError:
+        return None
+    count = len(items)
+    expected = [order[(end - count + 1 + k) % len(order)] for k in range(count)]
+    return count if expected == items else None
+
+
+def _unstretch(order: tuple[str, ...], last: str | None, count: int) -> list[str]:
+    if not count or last is None or last not in order:
+        return []
+    end = order.index(last)
+    count = min(count, len(order))
+    return [order[(end - count + 1 + k) % len(order)] for k in range(count)]

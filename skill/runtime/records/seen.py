@@ -1,0 +1,150 @@
+"""What a household has heard of one kind of content, stored as one threshold per cell.
+
+Draws follow the household's own order within each cell (``skill.runtime.draws``), so what
+was heard in a cell is the stretch of that order up to a threshold: the stored form keeps the
+cell's code and the shortest base-64 number that separates the last heard item from the next
+one (one or two characters for today's deck, three for a deck a hundred times larger). The
+few items heard out of order (a record migrated from random draws, a question skipped to
+avoid a repeat) are listed after a ``+`` as references; later draws fill the gaps in front of
+them and they fold into the threshold again.
+
+Thresholds are on ranks of stable ids, not positions: an item added to the content below a
+threshold counts as heard this cycle (it comes with the next), an item removed changes
+nothing for the others, and reordering the content files changes nothing at all.
+
+Format: cells joined by ``,``; each is ``CODE THRESHOLD [+ REFS]`` where ``CODE`` is three
+base-64 characters of the cell's name (or ``!name!`` when two cells share a code).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from collections.abc import Iterable, Mapping
+
+from skill.runtime.draws import RANK_BITS, RANK_MASK, rank, sort_key
+from skill.runtime.records.refs import ALPHABET, DIGIT, ESCAPE, RefIndex, digest
+
+DIGITS = RANK_BITS // 6
+CODE_CHARS = 3
+Ordered = tuple[tuple[int, str], ...]
+
+
+class Cells:
+    """The items of one kind of content grouped by cell, with a code per cell."""
+
+    def __init__(self, cell_of: Mapping[str, str], refs: RefIndex) -> None:
+        self.cell_of = dict(cell_of)
+        self.refs = refs
+        members: dict[str, list[str]] = {}
+        for item, cell in self.cell_of.items():
+            members.setdefault(cell, []).append(item)
+        self.members = {cell: tuple(items) for cell, items in members.items()}
+        codes: dict[str, list[str]] = {}
+        for cell in self.members:
+            codes.setdefault(digest(f"cell:{cell}", CODE_CHARS), []).append(cell)
+        self.code: dict[str, str] = {}
+        for code, cells in codes.items():
+            for cell in cells:
+                shared = len(cells) > 1 or ESCAPE in cell or "," in cell or "+" in cell
+                self.code[cell] = f"{ESCAPE}{cell}{ESCAPE}" if shared else code
+        self.by_code = {code: cell for cell, code in self.code.items()}
+        self._ordered = functools.lru_cache(maxsize=8)(self._order)
+        self._columns = functools.lru_cache(maxsize=8)(self._split)
+
+    def ordered(self, seed: int, cell: str) -> Ordered:
+        """The cell's items as (rank, id) in the household's order (cached per seed: one
+        household's turns follow each other in a session)."""
+        return self._ordered(seed).get(cell, ())
+
+    def columns(self, seed: int, cell: str) -> tuple[list[int], tuple[str, ...]]:
+        """The same order as two columns (ranks, ids), for slicing at a threshold."""
+        return self._columns(seed).get(cell, ([], ()))
+
+    def _split(self, seed: int) -> dict[str, tuple[list[int], tuple[str, ...]]]:
+        return {
+            cell: ([r for r, _ in ordered], tuple(i for _, i in ordered))
+            for cell, ordered in self._ordered(seed).items()
+        }
+
+    def _order(self, seed: int) -> dict[str, Ordered]:
+        return {
+            cell: tuple(sorted((rank(seed, item), item) for item in items))
+            for cell, items in self.members.items()
+        }
+
+
+def encode(heard: Iterable[str], cells: Cells, seed: int) -> str:
+    """The stored form of the set ``heard`` (ids unknown to the content are left out)."""
+    by_cell: dict[str, set[str]] = {}
+    for item in heard:
+        cell = cells.cell_of.get(item)
+        if cell is not None:
+            by_cell.setdefault(cell, set()).add(item)
+    parts: list[str] = []
+    for cell in sorted(by_cell, key=cells.code.__getitem__):
+        chosen = by_cell[cell]
+        ordered = cells.ordered(seed, cell)
+        prefix = 0
+        while prefix < len(ordered) and ordered[prefix][1] in chosen:
+            prefix += 1
+        # Items sharing a rank can't be split by a threshold: keep a tied pair out of it.
+        while 0 < prefix < len(ordered) and ordered[prefix - 1][0] == ordered[prefix][0]:
+            prefix -= 1
+        threshold = ""
+        if prefix:
+            upper = ordered[prefix][0] - 1 if prefix < len(ordered) else RANK_MASK
+            threshold = _shortest(ordered[prefix - 1][0], upper)
+        if len(chosen) > prefix:
+            inside = {item for _, item in ordered[:prefix]}
+            outside = [item for item in chosen if item not in inside]
+            extras = sorted(outside, key=lambda item: sort_key(seed, item))
+        else:
+            extras = []
+        part = cells.code[cell] + threshold
+        if extras:
+            part += "+" + cells.refs.pack(extras)
+        parts.append(part)
+    return ",".join(parts)
+
+
+def decode(text: str, cells: Cells, seed: int) -> list[str]:
+    """The ids a stored seen-set names, cell by cell in the household's order."""
+    heard: list[str] = []
+    if not text:
+        return heard
+    for part in text.split(","):
+        end = part.index(ESCAPE, 1) + 1 if part.startswith(ESCAPE) else CODE_CHARS
+        cell = cells.by_code.get(part[:end])
+        body, _, extras = part[end:].partition("+")
+        if cell is None:
+            continue  # a cell the content no longer has: nothing of it can be drawn
+        if body:
+            ranks, ids = cells.columns(seed, cell)
+            heard.extend(ids[: bisect.bisect_right(ranks, _value(body))])
+        if extras:
+            heard.extend(i for i in cells.refs.unpack(extras) if cells.cell_of.get(i) == cell)
+    return heard
+
+
+def _shortest(lower: int, upper: int) -> str:
+    """The shortest digit string whose value lies in [lower, upper]."""
+    for length in range(1, DIGITS + 1):
+        unit = 64 ** (DIGITS - length)
+        digit = (upper + 1) // unit - 1
+        if digit >= 0 and (digit + 1) * unit - 1 >= lower:
+            return "".join(ALPHABET[(digit >> (6 * i)) & 63] for i in reversed(range(length)))
+    raise AssertionError("a five-digit threshold always fits")
+
+
+def _value(digits: str) -> int:
+    """What a threshold stands for: every rank up to the largest number with these digits."""
+    if len(digits) > DIGITS:
+        raise ValueError(f"a threshold of {len(digits)} digits")
+    number = 0
+    for char in digits:
+        if char not in DIGIT:
+            raise ValueError(f"a threshold digit {char!r}")
+        number = number * 64 + DIGIT[char]
+    unit: int = 64 ** (DIGITS - len(digits))
+    return (number + 1) * unit - 1
