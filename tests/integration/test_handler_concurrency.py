@@ -224,7 +224,11 @@ def test_a_landed_sqlite_write_answered_late_is_applied_once(
     path = tmp_path / "heart.db"
     assert isinstance(catalog, Catalog)
     skills = [
-        build_skill(Settings(store_url=f"sqlite:///{path}"), LateAnswers(path), catalog)
+        build_skill(
+            Settings(store_url=f"sqlite:///{path}", key_salt=TEST_KEY_SALT),
+            LateAnswers(path),
+            catalog,
+        )
         for _ in range(2)
     ]
     senders = [lambda e, s=s: s.invoke(e) for s in skills]

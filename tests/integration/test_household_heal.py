@@ -160,7 +160,7 @@ def test_a_record_over_the_size_guard_is_compacted_never_refused(
         last_night="2026-11-30",
         heard=ids[:100],
         history=[NightEntry(f"2026-11-{d:02d}", ids[d]) for d in range(1, 31)],
-        favourites=ids * 20,
+        favourites=ids[:200] * 20,  # past the guard, within DynamoDB's 400 KB item
         journal=[
             JournalEntry(f"2026-11-{1 + n % 30:02d}", "question", ids[n % len(ids)])
             for n in range(3000)

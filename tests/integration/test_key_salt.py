@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from skill.runtime.records import read_household
 from skill.runtime.settings import MissingKeySalt
 from skill.runtime.turn import household_key
 from tests.support.chat_process import run_chat
+from tests.support.content import default_content
 from tests.support.dialog import ROOT, load_handler
 from tests.support.web_server import gunicorn_command, running_server, serve_command
 
@@ -57,11 +59,12 @@ def test_the_production_command_refuses_to_start_without_a_salt(tmp_path: Path) 
 
 
 def _visits(db: Path, user: str, salt: str) -> int:
+    key = household_key(user, salt)
     with sqlite3.connect(db) as conn:
-        row = conn.execute(
-            "SELECT data FROM households WHERE key = ?", (household_key(user, salt),)
-        ).fetchone()
-    return int(json.loads(row[0])["visits"]) if row else 0
+        row = conn.execute("SELECT data FROM households WHERE key = ?", (key,)).fetchone()
+    if not row:
+        return 0
+    return read_household(json.loads(row[0]), default_content(), key).visits
 
 
 def test_local_hosts_make_one_salt_per_install_and_keep_it(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
 from skill.hosts.web.app import WebOptions, create_app
 from skill.runtime.settings import Settings
+from tests.support.dialog import TEST_KEY_SALT
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -32,7 +33,8 @@ class _Server(BaseApplication):  # type: ignore[misc]
 
 def main() -> None:
     port, store_url, workers = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-    app = create_app(Settings(store_url=store_url), options=WebOptions(verify=False))
+    settings = Settings(store_url=store_url, key_salt=TEST_KEY_SALT)
+    app = create_app(settings, options=WebOptions(verify=False))
     _Server(
         app,
         {
