@@ -6,7 +6,6 @@ with unique ids in a temporary directory) to show how it grows.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import tempfile
 import time
@@ -16,34 +15,12 @@ from typing import Any
 from bench.harness import ROOT
 from bench.stats import Figure, Sample
 from skill.runtime.catalog import Catalog, ContentError
+from tests.support.decks import copy_id, renamed
 
 CONTENT_DIR = ROOT / "content"
-_NUMBERED = re.compile(r"^(.*?)(-\d+)$")
 #: Growth beyond linear (10x the content in more than 10x the time) would mean an index that
 #: scans; the schemas' fixed compile cost makes honest growth well under 10x.
 MAX_GROWTH = 10.0
-
-
-def _copy_id(value: str, copy: int) -> str:
-    """A new id for copy ``copy`` that keeps the id's shape (``dreams-03`` -> ``dreamsxb-03``,
-    ``daily-check-in`` -> ``daily-check-inxb``): lower-case letters only, no new separator,
-    so it matches every id pattern the schemas use."""
-    tag = "x" + "abcdefghijklmnopqrstuvwxyz"[copy % 26]
-    match = _NUMBERED.match(value)
-    if match:
-        return f"{match.group(1)}{tag}{match.group(2)}"
-    return f"{value}{tag}"
-
-
-def _renamed(node: Any, copy: int) -> Any:
-    if isinstance(node, dict):
-        return {
-            k: (_copy_id(v, copy) if k == "id" and isinstance(v, str) else _renamed(v, copy))
-            for k, v in node.items()
-        }
-    if isinstance(node, list):
-        return [_renamed(v, copy) for v in node]
-    return node
 
 
 def scale(data: Any, factor: int) -> Any:
@@ -59,11 +36,11 @@ def scale(data: Any, factor: int) -> Any:
             and value
             and all(isinstance(v, dict) and "id" in v for v in value)
         ):
-            out[key] = value + [_renamed(v, c) for c in range(1, factor) for v in value]
+            out[key] = value + [renamed(v, c) for c in range(1, factor) for v in value]
         elif key == "phrases" and isinstance(value, dict):
             grown = dict(value)
             for c in range(1, factor):
-                grown.update({_copy_id(k, c): v for k, v in value.items()})
+                grown.update({copy_id(k, c): v for k, v in value.items()})
             out[key] = grown
         else:
             out[key] = value

@@ -26,21 +26,24 @@ def _tag(copy: int) -> str:
     return "x" + letters[copy // 26] + letters[copy % 26]
 
 
-def _copy_id(value: str, copy: int) -> str:
+def copy_id(value: str, copy: int) -> str:
+    """A new id for copy ``copy`` in the id's own shape (lower-case letters, no new
+    separator), unique for up to 676 copies, so every schema's id pattern accepts it."""
     match = _NUMBERED.match(value)
     if match:
         return f"{match.group(1)}{_tag(copy)}{match.group(2)}"
     return f"{value}{_tag(copy)}"
 
 
-def _renamed(node: Any, copy: int) -> Any:
+def renamed(node: Any, copy: int) -> Any:
+    """``node`` with every ``id`` in it renamed for copy ``copy``."""
     if isinstance(node, dict):
         return {
-            k: (_copy_id(v, copy) if k == "id" and isinstance(v, str) else _renamed(v, copy))
+            k: (copy_id(v, copy) if k == "id" and isinstance(v, str) else renamed(v, copy))
             for k, v in node.items()
         }
     if isinstance(node, list):
-        return [_renamed(v, copy) for v in node]
+        return [renamed(v, copy) for v in node]
     return node
 
 
@@ -52,6 +55,6 @@ def scaled_content(target: Path, factor: int) -> Path:
         data = json.loads(path.read_text(encoding="utf-8"))
         for key, value in data.items():
             if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-                data[key] = value + [_renamed(v, c) for c in range(1, factor) for v in value]
+                data[key] = value + [renamed(v, c) for c in range(1, factor) for v in value]
         path.write_text(json.dumps(data), encoding="utf-8")
     return target
