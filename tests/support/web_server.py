@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO
@@ -42,6 +42,46 @@ def _pump(stream: IO[str], sink: queue.Queue[str] | list[str]) -> None:
             sink.put(line)
 
 
+def _await(
+    process: subprocess.Popen[str],
+    lines: queue.Queue[str],
+    errors: list[str],
+    startup_s: float,
+    name: str,
+    ready: Callable[[str], bool],
+) -> None:
+    """Read the server's output until ``ready`` says a line made it ready; fail with what it
+    printed if it exits or takes longer than ``startup_s``."""
+    deadline = time.monotonic() + startup_s
+    while True:
+        if process.poll() is not None:
+            time.sleep(0.2)
+            raise RuntimeError(f"{name} exited with {process.returncode}: {''.join(errors)}")
+        try:
+            line = lines.get(timeout=0.2)
+        except queue.Empty:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"{name} did not start: {''.join(errors)}") from None
+            continue
+        if ready(line):
+            return
+
+
+@contextmanager
+def _stopped(process: subprocess.Popen[str]) -> Iterator[None]:
+    """Stop ``process`` on the way out: SIGTERM, then a kill if it lingers."""
+    try:
+        yield
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
 def serve_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "skill.hosts.cli", "serve", *args]
 
@@ -65,32 +105,17 @@ def running_server(
     errors: list[str] = []
     threading.Thread(target=_pump, args=(process.stdout, lines), daemon=True).start()
     threading.Thread(target=_pump, args=(process.stderr, errors), daemon=True).start()
-    deadline = time.monotonic() + startup_s
     url = ""
-    while not url:
-        if process.poll() is not None:
-            time.sleep(0.2)
-            raise RuntimeError(f"server exited with {process.returncode}: {''.join(errors)}")
-        try:
-            line = lines.get(timeout=0.2)
-        except queue.Empty:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"server did not start: {''.join(errors)}") from None
-            continue
+
+    def heard(line: str) -> bool:
+        nonlocal url
         found = _LISTENING.search(line.strip())
-        if found:
-            url = found.group(1)
-    server = ServerProcess(url=url, process=process, stderr=errors)
-    try:
-        yield server
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        url = found.group(1) if found else url
+        return bool(url)
+
+    _await(process, lines, errors, startup_s, "server", heard)
+    with _stopped(process):
+        yield ServerProcess(url=url, process=process, stderr=errors)
 
 
 _GUNICORN_LISTENING = re.compile(r"Listening at: (http://\S+)")
@@ -133,32 +158,16 @@ def running_gunicorn(
             lines.put(line)
 
     threading.Thread(target=pump, args=(process.stderr,), daemon=True).start()
-    deadline = time.monotonic() + startup_s
     url = ""
     booted = 0
-    while not url or booted < workers:
-        if process.poll() is not None:
-            time.sleep(0.2)
-            raise RuntimeError(f"gunicorn exited with {process.returncode}: {''.join(errors)}")
-        try:
-            line = lines.get(timeout=0.2)
-        except queue.Empty:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"gunicorn did not start: {''.join(errors)}") from None
-            continue
+
+    def heard(line: str) -> bool:
+        nonlocal url, booted
         found = _GUNICORN_LISTENING.search(line)
-        if found:
-            url = found.group(1).rstrip("/")
-        if "Booting worker" in line:
-            booted += 1
-    server = ServerProcess(url=url, process=process, stderr=errors)
-    try:
-        yield server
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        url = found.group(1).rstrip("/") if found else url
+        booted += "Booting worker" in line
+        return bool(url) and booted >= workers
+
+    _await(process, lines, errors, startup_s, "gunicorn", heard)
+    with _stopped(process):
+        yield ServerProcess(url=url, process=process, stderr=errors)
