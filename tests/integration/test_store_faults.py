@@ -122,13 +122,14 @@ class Couple:
 
 
 def storage_failed(calls: list[Call]) -> bool:
-    """Whether a turn lost its storage: a failed read, or writes none of which succeeded
-    (every attempt failed or met a competing writer until the turn's budget ran out). The
-    injected faults never let a failed write land, so a write that succeeded is the save."""
-    if any(c.operation == "GetItem" and c.error for c in calls):
+    """Whether a turn lost its storage: a failed read, or writes none of which succeeded in
+    time (every attempt failed, met a competing writer, or was abandoned at the turn's
+    deadline). The injected faults never let a failed write land, so a write that succeeded
+    before the turn answered is the save."""
+    if any(c.operation == "GetItem" and (c.error or c.late) for c in calls):
         return True
     puts = [c for c in calls if c.operation == "PutItem"]
-    return bool(puts) and not any(c.error is None for c in puts)
+    return bool(puts) and not any(c.error is None and not c.late for c in puts)
 
 
 def stored_visits(client: DynamoDBClient, table: str) -> int:

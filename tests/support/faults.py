@@ -47,10 +47,20 @@ CONFLICT_CODE = "ConditionalCheckFailedException"
 
 @dataclass(frozen=True)
 class Call:
-    """One API call as the adapter saw it, after botocore's retries."""
+    """One API call as the adapter saw it, after botocore's retries.
+
+    ``late`` marks a call that finished after its turn had answered: the store gave up on it
+    at the turn's deadline and left it to run out in a worker thread, so even a success is
+    not a save the turn could count on."""
 
     operation: str
     error: str | None
+    late: bool = False
+
+
+#: How long the end of a turn waits for the calls it started and abandoned to finish
+#: (botocore's own timeouts end them sooner).
+SETTLE_S = 10.0
 
 
 class _Body:
@@ -94,7 +104,11 @@ class FaultInjector:
         self._competitor = competitor
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)
         self._calls: list[Call] = []
+        self._turn = 0
+        self._answered = False
+        self._in_flight = 0
         self.injected = 0
 
     def handlers(self) -> list[tuple[str, Callable[..., Any]]]:
@@ -106,9 +120,18 @@ class FaultInjector:
         ]
 
     def take_calls(self) -> list[Call]:
-        """The calls finished since the last take (one turn's worth, in a dialog)."""
-        with self._lock:
+        """The calls the turn that just answered started, once they have all finished.
+
+        Call it right after the handler returns. A call the store abandoned at the turn's
+        deadline still belongs to that turn, not to the next one: this waits for it, and
+        marks it ``late``."""
+        with self._settled:
+            self._answered = True
+            if not self._settled.wait_for(lambda: self._in_flight == 0, timeout=SETTLE_S):
+                raise AssertionError(f"{self._in_flight} DynamoDB calls still running")
             calls, self._calls = self._calls, []
+            self._turn += 1
+            self._answered = False
         return calls
 
     def _roll(self, operation: str) -> bool:
@@ -129,6 +152,9 @@ class FaultInjector:
             request = json.loads(body)
             key = (request.get("Key") or request.get("Item") or {}).get(PK_ATTR, {}).get("S")
             context["fault_key"] = key
+        with self._lock:
+            context["fault_turn"] = self._turn
+            self._in_flight += 1
 
     def _before_send(self, request: Any, event_name: str, **_: Any) -> AWSResponse | None:
         operation = self._operation(event_name)
@@ -156,12 +182,23 @@ class FaultInjector:
             key = context.get("fault_key") if isinstance(context, dict) else None
             if key:
                 self._compete(key)
-        with self._lock:
-            self._calls.append(Call(operation, error))
+        self._finish(context, Call(operation, error))
 
-    def _after_call_error(self, exception: Exception, event_name: str, **_: Any) -> None:
-        with self._lock:
-            self._calls.append(Call(self._operation(event_name), type(exception).__name__))
+    def _after_call_error(
+        self, exception: Exception, event_name: str, context: Any, **_: Any
+    ) -> None:
+        self._finish(context, Call(self._operation(event_name), type(exception).__name__))
+
+    def _finish(self, context: Any, call: Call) -> None:
+        started = context.get("fault_turn") if isinstance(context, dict) else None
+        with self._settled:
+            if started is None:
+                self._calls.append(call)
+                return
+            late = self._answered or started != self._turn
+            self._calls.append(Call(call.operation, call.error, late=late))
+            self._in_flight -= 1
+            self._settled.notify_all()
 
     def _compete(self, key: str) -> None:
         """Another device saves the household first: bump its version (or create it)."""
