@@ -171,9 +171,10 @@ class Household:
     #: Recognized voices a partner has named ("this is Sam"): voice id -> partner index. Never
     #: inferred from who spoke first.
     voice_names: dict[str, int] = field(default_factory=dict)
-    #: What an activity keeps between sessions beyond the fields above, by activity name: ids
-    #: and counters as small integers, never anything anyone said.
-    kept: dict[str, list[int]] = field(default_factory=dict)
+    #: What an activity keeps between sessions beyond the fields above, by activity name:
+    #: content ids, positions and counters (and a check-in's numbers), never anything anyone
+    #: said. An activity owns its own list and its layout.
+    kept: dict[str, list[int | str]] = field(default_factory=dict)
     #: The household's own order over content (``skill.runtime.draws``). Derived from the
     #: household key when the record is read, never stored: 0 for a household with no key.
     seed: int = 0
@@ -219,6 +220,9 @@ class Session:
     last_speech: list[list[Any]] = field(default_factory=list)
     last_reprompt: list[list[Any]] = field(default_factory=list)
     time_zone: str = ""
+    #: Where an activity is within this session, by activity name: content ids and positions
+    #: only, like ``Household.kept``, for what need not outlive the session.
+    progress: dict[str, list[int | str]] = field(default_factory=dict)
 
 
 @dataclass

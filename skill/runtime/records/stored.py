@@ -93,4 +93,4 @@ class StoredHousehold(msgspec.Struct, omit_defaults=True):
     p: str = ""
     i: int | None = None
     u: dict[str, int] = msgspec.field(default_factory=dict)
-    k: dict[str, list[int]] = msgspec.field(default_factory=dict)
+    k: dict[str, list[int | str]] = msgspec.field(default_factory=dict)
