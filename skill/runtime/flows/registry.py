@@ -37,8 +37,8 @@ ACTIVITIES: tuple[Activity, ...] = (
     evening.ACTIVITY,
     reminders.ACTIVITY,
     privacy.ACTIVITY,
-    thirtysix.ACTIVITY,
     repair.ACTIVITY,
+    thirtysix.ACTIVITY,
     home.ACTIVITY,
 )
 
