@@ -126,9 +126,7 @@ def test_talk_during_a_turn_gets_more_quiet_never_an_apology(
 ) -> None:
     dialog = named(handler)
     dialog.script("we had a fight", "yes", "ready")
-    sorry = tuple(
-        v for k, vs in content.phrases.items() if k.startswith("fallback.") for v in vs
-    )
+    sorry = tuple(v for k, vs in content.phrases.items() if k.startswith("fallback.") for v in vs)
     more = fits(dialog.say("I just felt like nobody heard me about the weekend"))
     assert more.session_open and "(silence" in more.speech and not said(more.speech, sorry)
     leave = fits(dialog.say("that's fair I get it"))

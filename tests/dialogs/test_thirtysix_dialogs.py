@@ -115,13 +115,14 @@ def test_three_shorter_evenings_one_set_a_night(
         end = fits(dialog.say("next"))
         assert not end.session_open
         if night < 2:
-            assert said(end.speech, content.variants("thirtysix.set_done_nightly"),
-                        set=night + 1, next=night + 2)  # fmt: skip
+            goodnight = content.variants("thirtysix.set_done_nightly")
+            assert said(end.speech, goodnight, set=night + 1, next=night + 2)
             assert household(db_path).kept["thirtysix"] == [12 * (night + 1), thirtysix.NIGHTLY]
             dialog.next_night()
             fits(dialog.say(OPENING))
             first = dialog.say("yes")
-    assert "(silence 1:00)" in end.speech and said(end.speech, content.variants("thirtysix.closing"))
+    assert "(silence 1:00)" in end.speech
+    assert said(end.speech, content.variants("thirtysix.closing"))
     assert "thirtysix" not in household(db_path).kept
 
 
