@@ -160,3 +160,24 @@ def test_without_names_the_partners_are_partner_one_and_two(
     question = thirtysix.questions(content)[0].text
     before, after = first.speech.split(question)
     assert "partner one" in before.lower() and "partner two" in after.lower()
+
+
+def test_no_to_carrying_on_at_launch_is_not_asked_again(
+    handler: Handler, content: LocaleContent, db_path: Path
+) -> None:
+    dialog = named(handler)
+    dialog.script(OPENING, "yes", "next", "stop")
+    dialog.next_night()
+    offer = dialog.say("open heart to heart")
+    assert said(offer.speech, content.variants("thirtysix.resume_offer"), set=1, question=3)
+    declined = fits(dialog.say("no"))
+    assert declined.session_open and said(declined.speech, content.variants("offer.tonight"))
+    dialog.next_night()
+    launch = fits(dialog.say("open heart to heart"))
+    assert not said(launch.speech, content.variants("thirtysix.resume_offer"), set=1, question=3)
+    dialog.end()
+    # Asked for, the kept place is still there.
+    asked_for = fits(dialog.say("ask heart to heart for the thirty six questions"))
+    assert said(asked_for.speech, content.variants("thirtysix.resume_offer"), set=1, question=3)
+    assert asked(fits(dialog.say("yes")), content) == 2
+    assert household(db_path).kept["thirtysix"] == [3, thirtysix.ALL_TONIGHT]

@@ -11,8 +11,9 @@ quiet, just looking at each other, chimed at the end.
 It can be done in one evening or as three shorter evenings, one set a night (the pace).
 The place is kept in ``Household.kept["thirtysix"]`` as ``[next, pace]``: ``next`` is the
 position (0-35) of the next question to ask (36: only the closing minute is left), ``pace``
-0 for all three sets in an evening, 1 for one set a night. Positions only, never what anyone
-said; a finished evening forgets it.
+0 for all three sets in an evening, 1 for one set a night; a third value, 1, once they said
+no to carrying on, so the launch stops offering it (asking for the thirty-six still picks it
+up). Positions only, never what anyone said; a finished evening forgets it.
 """
 
 from __future__ import annotations
@@ -91,28 +92,31 @@ def questions(content: LocaleContent) -> tuple[Question, ...]:
 
 @dataclass(frozen=True)
 class Place:
-    """Where a couple is in the thirty-six: the next question to ask, and the pace."""
+    """Where a couple is in the thirty-six: the next question to ask, the pace, and whether
+    the launch stays quiet about it (they said no to carrying on)."""
 
     next: int
     pace: int
+    quiet: int = 0
 
 
 def kept(household: Household) -> Place | None:
     """The kept place, or None when there is none (or it no longer makes sense)."""
     values = household.kept.get(NAME, [])
-    if len(values) != 2 or not all(isinstance(v, int) for v in values):
+    if len(values) not in (2, 3) or not all(isinstance(v, int) for v in values):
         return None
     position, pace = int(values[0]), int(values[1])
     if not 0 <= position <= TOTAL or pace not in (ALL_TONIGHT, NIGHTLY):
         return None
-    return Place(position, pace)
+    return Place(position, pace, 1 if values[2:] == [1] else 0)
 
 
 def _keep(state: State, place: Place | None) -> State:
     """``state`` with the place kept (or forgotten, for None)."""
     held = {k: v for k, v in state.household.kept.items() if k != NAME}
     if place is not None:
-        held[NAME] = [place.next, place.pace]
+        values: list[int | str] = [place.next, place.pace]
+        held[NAME] = [*values, 1] if place.quiet else values
     return State(dataclasses.replace(state.household, kept=held), state.session)
 
 
@@ -150,8 +154,9 @@ def _offer_resume(state: State, ctx: FlowContext) -> Answer:
 
 
 def offer_at_launch(state: State, event: Event, ctx: FlowContext) -> Offered | None:
-    """At launch, a kept place is offered back."""
-    if kept(state.household) is None:
+    """At launch, a kept place is offered back (until they once say no to it)."""
+    place = kept(state.household)
+    if place is None or place.quiet:
         return None
     offered, reply = _offer_resume(state, ctx)
     return Offered(offered, reply.speech, reply.reprompt)
@@ -205,7 +210,11 @@ def move_on(state: State, ctx: FlowContext) -> Answer:
         return ask(state, ctx, place.next)
     done = place.next // SET_SIZE
     if place.pace == NIGHTLY:
-        goodnight = (ctx.say("thirtysix.set_done_nightly", set=done, next=done + 1),)
+        goodnight = (
+            ctx.say("thirtysix.set_done_nightly", set=done, next=done + 1),
+            Pause(300),
+            ctx.say(talk.goodbye_key(ctx)),
+        )
         return places.home(state), Reply.tell(goodnight)
     speech = (
         ctx.say("thirtysix.set_done", set=done),
@@ -239,9 +248,10 @@ def closing(state: State, ctx: FlowContext) -> Answer:
 def stop_here(state: State, ctx: FlowContext) -> Answer:
     """ "Stop", "let's leave it there": the place is kept, and said, for another night."""
     place = kept(state.household)
+    goodbye = (Pause(300), ctx.say(talk.goodbye_key(ctx)))
     if place is None or place.next == TOTAL:
-        return places.home(state), Reply.tell((ctx.say("thirtysix.stopped_end"),))
-    speech = (ctx.say("thirtysix.stopped", **_numbers(place.next)),)
+        return places.home(state), Reply.tell((ctx.say("thirtysix.stopped_end"), *goodbye))
+    speech = (ctx.say("thirtysix.stopped", **_numbers(place.next)), *goodbye)
     return places.home(state), Reply.tell(speech)
 
 
@@ -288,11 +298,17 @@ def route(state: State, event: Event, ctx: FlowContext) -> Answer | Pass | None:
 
 
 def _not_now(state: State, event: Event, ctx: FlowContext) -> Answer | Pass:
-    """No to an offer to carry on: kindly, another night (the place stays kept); anything
-    else lets the offer lapse and is heard from the front door."""
-    if event.intent == intents.NO:
-        return places.home(state), Reply.tell((ctx.say("thirtysix.resume_declined"),))
-    return Pass(places.home(state))
+    """No to an offer to carry on: kindly, another night, and tonight's question instead.
+    The place stays kept, but the launch stops offering it (no nagging); anything else lets
+    the offer lapse and is heard from the front door."""
+    if event.intent != intents.NO:
+        return Pass(places.home(state))
+    place = kept(state.household)
+    if place is not None:
+        state = _keep(state, dataclasses.replace(place, quiet=1))
+    speech = (ctx.say("thirtysix.resume_declined"), Pause(300), ctx.say("offer.tonight"))
+    offered = places.home(state, places.TONIGHT_OFFER)
+    return offered, Reply.ask(speech, (ctx.say("launch.reprompt"),))
 
 
 def _carry_on(state: State, ctx: FlowContext, position: int) -> Answer:
