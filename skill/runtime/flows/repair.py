@@ -28,7 +28,7 @@ from skill.runtime.flows.kit import people, places, talk
 from skill.runtime.flows.kit.activity import Activity, Offered, Pass
 from skill.runtime.flows.kit.context import Answer, FlowContext
 from skill.runtime.flows.kit.events import Event
-from skill.runtime.reply import Pause, Reply, Say, Segment, Silence, Sound
+from skill.runtime.reply import Display, Pause, Reply, Say, Segment, Silence, Sound
 from skill.runtime.state import Household, State
 
 NAME = "repair"
@@ -171,7 +171,20 @@ def present(state: State, ctx: FlowContext, step: int, lead: tuple[Segment, ...]
         Pause(300),
         ctx.say("repair.swap" if step < TURNS else "repair.last_turn"),
     )
-    return _waiting(_keep(state, after), speech, "repair.reprompt", ctx)
+    waiting, reply = _waiting(_keep(state, after), speech, "repair.reprompt", ctx)
+    return waiting, reply.with_display(_floor_display(household, speaker, ctx))
+
+
+def _floor_display(household: Household, speaker: int, ctx: FlowContext) -> Display:
+    """Who has the floor and who listens, with the speaker's time for a countdown."""
+    name = people.partner_text(household, speaker, ctx.content, ctx.rng)
+    other = people.partner_text(household, 1 - speaker, ctx.content, ctx.rng)
+    return Display(
+        title=ctx.phrase("screen.repair.title"),
+        text=ctx.phrase("screen.repair.floor", person=name[:1].upper() + name[1:]),
+        footer=ctx.phrase("screen.repair.listens", person=other[:1].upper() + other[1:]),
+        seconds=SPEAK_SECONDS,
+    )
 
 
 def closing(state: State, ctx: FlowContext, lead: tuple[Segment, ...] = ()) -> Answer:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from random import Random
 from typing import Any
 
 from skill.runtime import intents
@@ -29,7 +30,7 @@ from skill.runtime.flows.kit import people, places, talk
 from skill.runtime.flows.kit.activity import Activity, Offered, Pass
 from skill.runtime.flows.kit.context import Answer, FlowContext
 from skill.runtime.flows.kit.events import Event
-from skill.runtime.reply import Pause, Reply, Say, Segment, Silence, Sound
+from skill.runtime.reply import Display, Pause, Reply, Say, Segment, Silence, Sound
 from skill.runtime.state import Household, State
 
 NAME = "thirtysix"
@@ -194,9 +195,27 @@ def ask(state: State, ctx: FlowContext, position: int, lead: tuple[Segment, ...]
         ctx.say("thirtysix.check_in"),
     )
     asked = places.at(_keep(state, Place(position + 1, pace)), NAME, OFFER_ASKING)
-    return asked, Reply.ask(speech, (ctx.say("thirtysix.reprompt"),)).with_card(
-        ctx.phrase("card.thirtysix_title"), question.text
+    title = ctx.phrase("card.thirtysix_title")
+    reply = Reply.ask(speech, (ctx.say("thirtysix.reprompt"),)).with_card(title, question.text)
+    shown = _question_display(ctx.content, ctx.rng, position)
+    return asked, reply.with_display(dataclasses.replace(shown, seconds=TALK_SECONDS))
+
+
+def _question_display(content: LocaleContent, rng: Random, position: int) -> Display:
+    """The question being talked over, and where it sits in the evening."""
+    return Display(
+        title=content.phrase("card.thirtysix_title", rng),
+        text=questions(content)[position].text,
+        footer=content.phrase("screen.thirtysix.footer", rng, **_numbers(position)),
     )
+
+
+def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
+    """Between responses at a question (after help, say), the screen keeps showing it."""
+    place = kept(state.household)
+    if state.session.place.offer != OFFER_ASKING or place is None or place.next == 0:
+        return None
+    return _question_display(content, rng, place.next - 1)
 
 
 def move_on(state: State, ctx: FlowContext) -> Answer:
@@ -361,5 +380,6 @@ ACTIVITY = Activity(
     name=NAME,
     intents={intents.THIRTY_SIX: start},
     router=route,
+    screen=screen,
     launch_offer=offer_at_launch,
 )
