@@ -78,13 +78,19 @@ def test_stopping_mid_set_keeps_the_place_for_the_next_night(
     stopped = fits(dialog.say("let's stop here for today"))
     assert not stopped.session_open
     assert said(stopped.speech, content.variants("thirtysix.stopped"), set=1, question=6)
-    assert household(db_path).kept["thirtysix"] == [5, thirtysix.ALL_TONIGHT]
+    stored = household(db_path)
+    assert stored.kept["thirtysix"] == [5, thirtysix.ALL_TONIGHT]
+    # The night counts as one together; the journal holds the set's id, nothing said.
+    assert [(e.kind, e.item) for e in stored.journal] == [("thirtysix", "light")]
+    assert stored.together.total == 1
     dialog.next_night()
     back = fits(dialog.say("open heart to heart"))
     assert said(back.speech, content.variants("thirtysix.resume_offer"), set=1, question=6)
     assert asked(fits(dialog.say("yes")), content) == 5
     assert asked(fits(dialog.say("next")), content) == 6
     assert household(db_path).kept["thirtysix"] == [7, thirtysix.ALL_TONIGHT]
+    recap = fits(dialog.say("what did we do this week"))
+    assert recap.session_open and household(db_path).together.total == 2
 
 
 def test_stopping_between_sets_starts_the_next_set_another_night(

@@ -26,14 +26,17 @@ from typing import Any
 
 from skill.runtime import intents
 from skill.runtime.catalog import LocaleContent
-from skill.runtime.flows.kit import people, places, talk
+from skill.runtime.flows.kit import journal, people, places, talk
 from skill.runtime.flows.kit.activity import Activity, Offered, Pass
 from skill.runtime.flows.kit.context import Answer, FlowContext
 from skill.runtime.flows.kit.events import Event
+from skill.runtime.nights import night_of
 from skill.runtime.reply import Display, Pause, Reply, Say, Segment, Silence, Sound
 from skill.runtime.state import Household, State
 
 NAME = "thirtysix"
+#: The journal kind of an evening of the thirty-six (its item is the set's id).
+JOURNAL_KIND = "thirtysix"
 #: Waiting at a question for "next" (after its talk time).
 OFFER_ASKING = "thirtysix_asking"
 #: "All three sets tonight?" (no: one set a night).
@@ -194,7 +197,11 @@ def ask(state: State, ctx: FlowContext, position: int, lead: tuple[Segment, ...]
         Pause(300),
         ctx.say("thirtysix.check_in"),
     )
-    asked = places.at(_keep(state, Place(position + 1, pace)), NAME, OFFER_ASKING)
+    # The evening counts as a night together; the journal keeps only the set's id.
+    set_id = question.id.split("-")[0]
+    recorded = journal.record(household, night_of(ctx.now), JOURNAL_KIND, set_id)
+    moved = _keep(State(recorded, state.session), Place(position + 1, pace))
+    asked = places.at(moved, NAME, OFFER_ASKING)
     title = ctx.phrase("card.thirtysix_title")
     reply = Reply.ask(speech, (ctx.say("thirtysix.reprompt"),)).with_card(title, question.text)
     shown = _question_display(ctx.content, ctx.rng, position)
