@@ -102,3 +102,9 @@ SLOT_STYLE = "style"
 
 #: The theme slot value that clears a theme preference ("any theme", "surprise us").
 ANY_THEME = "any"
+
+# The thirty-six (an evening of questions that climbs) and a repair talk after a disagreement
+THIRTY_SIX = "ThirtySixIntent"
+REPAIR = "RepairIntent"
+#: How the thirty-six is paced: ``all`` three sets tonight, or ``nightly``, one set a night.
+SLOT_PACE = "pace"

@@ -150,3 +150,21 @@ def test_a_game_turn_shows_the_question_and_the_score(
     assert second["footer"] == content.phrase(
         "screen.game.pair", Random(0), one="Sam", one_points=won, two="Alex", two_points=0
     )
+
+
+def test_the_thirty_six_and_a_repair_talk_on_a_screen(
+    handler: Handler, content: LocaleContent
+) -> None:
+    show = Dialog(handler, screen="landscape")
+    show.script("open heart to heart", "call us sam and alex")
+    show.say("let's do the thirty six questions")
+    asked = show.say("yes")
+    on_screen = check_screen(asked, content)
+    assert on_screen["text"] in asked.speech and on_screen["timer"] == "1:30"
+    assert on_screen["title"] in content.variants("card.thirtysix_title")
+    helped = check_screen(show.say("help"), content)
+    assert helped["text"] == on_screen["text"]  # still the question being talked over
+    show.end()
+    show.script("we had a fight", "yes")
+    floor = check_screen(show.say("ready"), content)
+    assert "Sam" in floor["text"] and "Alex" in floor["footer"] and floor["timer"] == "1:00"

@@ -68,6 +68,10 @@ def items() -> list[Item]:
             found.append(Item(bank, f"{bank}:{g['id']}", g["text"], g["id"], "item"))
     for p in _read("gratitude.json")["prompts"]:
         found.append(Item("gratitude", f"gratitude:{p['id']}", p["text"], p["id"], "prompt"))
+    for s in _read("thirtysix.json")["sets"]:
+        for q in s["questions"]:
+            qid = f"thirtysix:{q['id']}"
+            found.append(Item("thirtysix", qid, q["text"], q["id"], "question"))
     for ex in _read("exercises.json")["exercises"]:
         eid = ex["id"]
         for n, text in enumerate(ex["intro"]):

@@ -38,6 +38,7 @@ def content_patterns(content: LocaleContent) -> list[re.Pattern[str]]:
     texts += [p.text for p in prompts]
     exercises: tuple[Exercise, ...] = content.section("exercises")
     texts += [e.title for e in exercises]
+    texts += [q["text"] for s in content.section("thirtysix")["sets"] for q in s["questions"]]
     patterns = []
     for text in texts:
         head, *rest = re.split(r"\{\w+\}", text)

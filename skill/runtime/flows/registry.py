@@ -19,6 +19,8 @@ from skill.runtime.flows import (
     names,
     privacy,
     reminders,
+    repair,
+    thirtysix,
     tonight,
 )
 from skill.runtime.flows.kit.activity import Activity, Greeting, LaunchOffer, Router, TitleFn
@@ -35,6 +37,8 @@ ACTIVITIES: tuple[Activity, ...] = (
     evening.ACTIVITY,
     reminders.ACTIVITY,
     privacy.ACTIVITY,
+    repair.ACTIVITY,
+    thirtysix.ACTIVITY,
     home.ACTIVITY,
 )
 
