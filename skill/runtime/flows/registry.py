@@ -11,11 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from skill.runtime.flows import (
+    checkin,
     evening,
     games,
     gratitude,
     home,
     listening,
+    morning,
     names,
     privacy,
     reminders,
@@ -27,6 +29,8 @@ from skill.runtime.flows.kit.screens import ScreenFn
 
 #: Every activity, in the order their launch offers are tried (home's, always made, last).
 ACTIVITIES: tuple[Activity, ...] = (
+    # Before noon the parting ritual is the launch's offer, ahead of anything from last night.
+    morning.ACTIVITY,
     games.ACTIVITY,
     listening.ACTIVITY,
     names.ACTIVITY,
@@ -35,6 +39,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     evening.ACTIVITY,
     reminders.ACTIVITY,
     privacy.ACTIVITY,
+    checkin.ACTIVITY,
     home.ACTIVITY,
 )
 
