@@ -61,6 +61,8 @@ CHECK_IN_TREND = "CheckInTrendIntent"
 CLOSENESS = "ClosenessIntent"
 #: "Before we head out": the two-minute parting ritual.
 MORNING = "MorningRitualIntent"
+#: "Good morning", "good evening", "hello there": a greeting for the hour, and the offer.
+HELLO = "HelloIntent"
 
 # Closing the evening ("thanks, that was lovely"): a goodbye, not a stop mid-task
 GOODBYE = "GoodbyeIntent"

@@ -54,6 +54,19 @@ MONTH_WEEKS = 4
 #: How far apart (on the one-to-five scale) two stretches must be to count as a change.
 CHANGE = 0.5
 
+#: While a number is asked for, these are answers that aren't one ("pretty close" is heard
+#: as a game's "close"): asked again kindly, never routed elsewhere or answered with "sorry".
+NOT_A_NUMBER = (
+    intents.FALLBACK,
+    intents.CLOSE,
+    intents.YES,
+    intents.NEXT,
+    intents.CUE,
+    intents.MORE_TIME,
+    intents.PREVIOUS,
+    intents.RESUME,
+)
+
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "zero": 0}  # fmt: skip
 
@@ -86,7 +99,8 @@ def with_number(household: Household, week: int, index: int, number: int) -> Hou
 def heard_number(event: Event) -> int | None:
     """The number said for the closeness slot (Alexa sends digits; typed words count too), or
     None when no number was heard. Never a guess: "a lot" is no number."""
-    spoken = " ".join(event.spoken.get(intents.SLOT_CLOSENESS, "").lower().split())
+    said = event.spoken.get(intents.SLOT_CLOSENESS) or event.slots.get(intents.SLOT_CLOSENESS, "")
+    spoken = " ".join(said.lower().split())
     if re.fullmatch(r"\d{1,3}", spoken):
         return int(spoken)
     return _WORDS.get(spoken)
@@ -270,9 +284,9 @@ def route(state: State, event: Event, ctx: FlowContext) -> Answer | None:
     or, while a number is asked for, asked again kindly."""
     offer = state.session.place.offer
     if offer in OFFER_NUMBER:
-        if event.is_intent(intents.CLOSENESS, intents.FALLBACK):
+        if event.is_intent(intents.CLOSENESS, *NOT_A_NUMBER):
             return number(state, event, ctx)
-        if event.is_intent(intents.NO, intents.SKIP_STEP, intents.PASS):
+        if event.is_intent(intents.NO, intents.SKIP_STEP, intents.PASS, intents.ANOTHER):
             index = OFFER_NUMBER.index(offer)
             return _after_number(state, event, index, ctx, (ctx.say("checkin.number_skipped"),))
         if event.is_intent(intents.HELP):

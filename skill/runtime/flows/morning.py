@@ -11,7 +11,7 @@ Nothing is kept: the ritual leaves no trace but the visit.
 from __future__ import annotations
 
 from skill.runtime import intents
-from skill.runtime.flows.kit import people, places, talk
+from skill.runtime.flows.kit import offers, people, places, talk
 from skill.runtime.flows.kit.activity import Activity, Offered
 from skill.runtime.flows.kit.context import Answer, FlowContext
 from skill.runtime.flows.kit.events import Event
@@ -66,6 +66,26 @@ def parting(state: State, event: Event, ctx: FlowContext) -> Answer:
     return places.home(state), reply
 
 
+def hello(state: State, event: Event, ctx: FlowContext) -> Answer:
+    """ "Good morning", "good evening", "hello there": hello back for the couple's own hour
+    (a "good morning" at half past seven in the evening is met with a good evening), then
+    what a launch at this hour would offer."""
+    greeting = ctx.say(f"hello.{_part_of_day(ctx)}")
+    offer: Segment
+    if is_morning(ctx.now):
+        offered = places.at(state, NAME, OFFER_PARTING)
+        offer, reprompt = ctx.say("morning.offer"), ctx.say("morning.offer_reprompt")
+    else:
+        offered, offer = offers.next_offer(places.home(state), ctx)
+        reprompt = ctx.say("launch.reprompt")
+    return offered, Reply.ask((greeting, Pause(300), offer), (reprompt,))
+
+
+def _part_of_day(ctx: FlowContext) -> str:
+    """Morning, afternoon, evening or night, as the goodbyes tell them apart."""
+    return talk.goodbye_key(ctx).removeprefix("goodbye.")
+
+
 def route(state: State, event: Event, ctx: FlowContext) -> Answer | None:
     """At the morning's offer: no is a goodbye for the day (not "enjoy your evening")."""
     if state.session.place.offer == OFFER_PARTING and event.is_intent(intents.NO):
@@ -91,7 +111,7 @@ def _chime() -> tuple[Segment, ...]:
 
 ACTIVITY = Activity(
     name=NAME,
-    intents={intents.MORNING: parting},
+    intents={intents.MORNING: parting, intents.HELLO: hello},
     router=route,
     accepts={OFFER_PARTING: parting},
     launch_offer=offer_parting,
