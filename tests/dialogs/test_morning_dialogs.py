@@ -149,3 +149,19 @@ def test_good_morning_in_the_morning_offers_the_parting_ritual(
     assert said(turn.speech, content, "hello.morning")
     assert said(turn.speech, content, "morning.offer")
     assert said(dialog.say("yes").speech, content, "morning.intro")
+
+
+def test_an_exercise_left_last_night_is_offered_back_with_a_good_morning(
+    handler: Handler, content: LocaleContent
+) -> None:
+    evening = Dialog(handler, now=EVENING_BEFORE)
+    evening.say("open heart to heart")
+    evening.say("let's do the five minute check in")
+    assert evening.say("you choose").session_open
+    evening.end("EXCEEDED_MAX_REPROMPTS")
+    morning = Dialog(handler, now=MORNING).say("open heart to heart")
+    assert said(morning.speech, content, "listening.offer_resume")
+    assert said(morning.speech, content, "launch.returning_morning") or said(
+        morning.speech, content, "greet.person_morning"
+    )
+    assert not said(morning.speech, content, "morning.offer")

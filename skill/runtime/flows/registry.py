@@ -29,10 +29,11 @@ from skill.runtime.flows.kit.screens import ScreenFn
 
 #: Every activity, in the order their launch offers are tried (home's, always made, last).
 ACTIVITIES: tuple[Activity, ...] = (
-    # Before noon the parting ritual is the launch's offer, ahead of anything from last night.
-    morning.ACTIVITY,
     games.ACTIVITY,
     listening.ACTIVITY,
+    # Before noon the parting ritual is the launch's offer, after what offers an unfinished
+    # game or exercise back and ahead of everything that belongs to the evening.
+    morning.ACTIVITY,
     names.ACTIVITY,
     tonight.ACTIVITY,
     gratitude.ACTIVITY,
