@@ -86,6 +86,8 @@ class ChatSession:
         self._silences = 0
         self._last_reprompt = ""
         self._on_exchange = on_exchange
+        #: The (intent, slot) the last response elicited (``Dialog.ElicitSlot``), if any.
+        self._eliciting: tuple[str, str] | None = None
         #: Move the clock on by how long each response plays (its timed silences, sounds
         #: and speech), so a twenty-minute exercise takes twenty simulated minutes.
         self.fast_clock = False
@@ -101,6 +103,9 @@ class ChatSession:
         if resolution.kind == "launch":
             request = conv.launch(now)
         else:
+            if self._eliciting is not None and conv.in_session:
+                # Alexa hears a bare value as the slot it was asked to elicit.
+                resolution = self.resolver.elicited(*self._eliciting, text) or resolution
             request = conv.intent(
                 resolution.intent,
                 now,
@@ -135,6 +140,7 @@ class ChatSession:
             played = playing_seconds(parse_ssml(body.get("outputSpeech", {}).get("ssml", "")))
             self.clock.advance(timedelta(seconds=played))
         self._last_reprompt = reprompt if session_open else ""
+        self._eliciting = _elicited_slot(body) if session_open else None
         turn = ChatTurn(text, speech, reprompt, session_open, request, response)
         if self._on_exchange:
             self._on_exchange(turn)
@@ -179,4 +185,13 @@ def _permission_request(body: dict[str, Any]) -> dict[str, Any] | None:
     for directive in body.get("directives") or []:
         if directive.get("type") == "Connections.SendRequest" and directive.get("name") == "AskFor":
             return dict(directive)
+    return None
+
+
+def _elicited_slot(body: dict[str, Any]) -> tuple[str, str] | None:
+    """The intent and slot a ``Dialog.ElicitSlot`` directive in a response body asks for."""
+    for directive in body.get("directives") or []:
+        if directive.get("type") == "Dialog.ElicitSlot":
+            intent = str((directive.get("updatedIntent") or {}).get("name", ""))
+            return (intent, str(directive.get("slotToElicit", ""))) if intent else None
     return None

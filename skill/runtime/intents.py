@@ -52,6 +52,18 @@ YOU_CHOOSE = "YouChooseIntent"
 #: How the couple likes to be left to talk after a question: held open, or closed.
 TALK_TIME = "TalkTimeIntent"
 
+# The weekly check-in and mornings
+#: "How are we doing?": the weekly check-in (a game in play hears it as the score).
+CHECK_IN = "WeeklyCheckInIntent"
+#: "How have we been doing?": the closeness trend over the weeks, together.
+CHECK_IN_TREND = "CheckInTrendIntent"
+#: A closeness number from one to five ("about a four"), asked for during the check-in.
+CLOSENESS = "ClosenessIntent"
+#: "Before we head out": the two-minute parting ritual.
+MORNING = "MorningRitualIntent"
+#: "Good morning", "good evening", "hello there": a greeting for the hour, and the offer.
+HELLO = "HelloIntent"
+
 # Closing the evening ("thanks, that was lovely"): a goodbye, not a stop mid-task
 GOODBYE = "GoodbyeIntent"
 
@@ -99,6 +111,7 @@ SLOT_GAME = "game"
 SLOT_LENGTH = "length"
 SLOT_NAME = "name"
 SLOT_STYLE = "style"
+SLOT_CLOSENESS = "closeness"
 
 #: The theme slot value that clears a theme preference ("any theme", "surprise us").
 ANY_THEME = "any"

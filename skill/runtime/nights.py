@@ -10,11 +10,26 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 NIGHT_TURNS_OVER_AT_HOUR = 4
+#: A morning runs from this hour (earlier is still the night before) until noon.
+MORNING_FROM_HOUR = 5
+NOON = 12
 
 
 def night_of(local_now: datetime) -> str:
     """The ISO date naming the night that ``local_now`` (already in local time) belongs to."""
     return (local_now - timedelta(hours=NIGHT_TURNS_OVER_AT_HOUR)).date().isoformat()
+
+
+def is_morning(local_now: datetime) -> bool:
+    """Whether ``local_now`` (already local) is morning: the parting ritual's time of day."""
+    return MORNING_FROM_HOUR <= local_now.hour < NOON
+
+
+def week_of(local_now: datetime) -> int:
+    """The ISO week the night of ``local_now`` falls in, as one number (2026-W49 is 202649),
+    so a check-in at half past midnight counts for the evening it belongs to."""
+    year, week, _ = date.fromisoformat(night_of(local_now)).isocalendar()
+    return year * 100 + week
 
 
 def previous_night(night: str) -> str:

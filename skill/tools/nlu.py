@@ -45,6 +45,8 @@ from skill.runtime.times import spoken_to_slot
 
 FALLBACK = "AMAZON.FallbackIntent"
 NAME_TYPE = "AMAZON.FirstName"
+#: Alexa sends a number slot as digits ("four" arrives as "4").
+NUMBER_TYPE = "AMAZON.NUMBER"
 #: A typed line this close to a sample utterance, letter by letter (0..1), is that sample.
 FUZZY_THRESHOLD = 0.82
 #: A line whose weighted word overlap with a sample (an F1 score, 0..1) reaches this is it.
@@ -160,6 +162,17 @@ def number_words(value: int) -> str:
     return _TENS[tens - 2] + (f" {_NUMBERS[units]}" if units else "")
 
 
+def spoken_number(words: list[str]) -> int | None:
+    """A whole number below a hundred said as words ("four", "forty two"), else None."""
+    if len(words) == 1 and words[0] in _NUMBERS:
+        return _NUMBERS.index(words[0])
+    if len(words) == 1 and words[0] in _TENS:
+        return 20 + 10 * _TENS.index(words[0])
+    if len(words) == 2 and words[0] in _TENS and words[1] in _NUMBERS[1:10]:
+        return 20 + 10 * _TENS.index(words[0]) + _NUMBERS.index(words[1])
+    return None
+
+
 def spoken_words(text: str) -> list[str]:
     """``normalise``, then what a speaker says for what was typed: "5" is "five", "9pm" is
     "nine pm", "favorite" is "favourite"."""
@@ -269,6 +282,26 @@ class Resolver:
         if scored:
             return max(scored, key=lambda pair: pair[0])[1]
         return self._named(spoken_words(said)) or Resolution("intent", FALLBACK, {})
+
+    def elicited(self, intent: str, slot: str, said: str) -> Resolution | None:
+        """What Alexa hears while the skill elicits ``slot`` of ``intent``
+        (``Dialog.ElicitSlot``): a line that is only a value of that slot ("four", "um,
+        five") fills it; anything else (None) is understood as usual."""
+        slot_type = next(
+            (
+                s.slot_types[slot]
+                for s in self._samples
+                if s.intent == intent and slot in s.slot_types
+            ),
+            None,
+        )
+        if slot_type is None:
+            return None
+        for words in self._peeled(spoken_words(said)):
+            value = self._slot_value(slot_type, " ".join(words))
+            if value is not None and value.value_id is not None:
+                return Resolution("intent", intent, {slot: value})
+        return None
 
     def _leading(self, words: list[str]) -> Resolution | None:
         """A sample of two or more words said first, then a short tail that only says how
@@ -408,6 +441,9 @@ class Resolver:
             # they are and count as unresolved, so the flow can re-ask.
             value = spoken_to_slot(spoken)
             return SlotValue(value, None if value == spoken else value, value)
+        if slot_type == NUMBER_TYPE:
+            number = spoken_number(spoken.split())
+            return None if number is None else SlotValue(str(number), str(number), str(number))
         table = self._types.get(slot_type)
         if table is None:
             # A first name is one or two words, and not words the skill itself uses.
@@ -487,7 +523,7 @@ class Resolver:
             if isinstance(part, str):
                 continue
             name, slot_type = part
-            if slot_type not in self._types and slot_type != "AMAZON.TIME":
+            if slot_type not in self._types and slot_type not in ("AMAZON.TIME", NUMBER_TYPE):
                 return None
             found = self._find_value(slot_type, line)
             if found is not None:
@@ -506,6 +542,12 @@ class Resolver:
                     value = spoken_to_slot(spoken)
                     if re.fullmatch(r"\d\d:\d\d", value):
                         return start, start + size, SlotValue(spoken, value, value)
+                    continue
+                if slot_type == NUMBER_TYPE:
+                    number = spoken_number(line[start : start + size])
+                    if number is not None:
+                        digits = str(number)
+                        return start, start + size, SlotValue(digits, digits, digits)
                     continue
                 found = self._types[slot_type].get(spoken)
                 if found is not None:

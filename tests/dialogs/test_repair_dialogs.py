@@ -72,7 +72,7 @@ def test_a_time_out_and_its_return_the_next_day(
     dialog.end()
     dialog.clock.advance(timedelta(hours=20))
     back = fits(dialog.say("open heart to heart"))
-    assert said(back.speech, content.variants("repair.resume_offer"))
+    assert said(back.speech, content.variants("repair.resume_offer")), back.speech
     picked = dialog.say("let's pick up where we left off")
     assert said(picked.speech, content.variants("repair.welcome_back"))
     floor_turn(picked, 1)

@@ -15,7 +15,8 @@ The rules, kept deliberately narrow:
 - every other word must equal a sample's word, in order;
 - a ``{slot}`` of a custom type matches one of its values or synonyms exactly (its id is the
   slot's value); ``AMAZON.FirstName`` matches any one or two words; ``AMAZON.TIME`` matches
-  a simple clock time ("nine", "nine pm", "nine thirty", "ten o'clock");
+  a simple clock time ("nine", "nine pm", "nine thirty", "ten o'clock"); ``AMAZON.NUMBER``
+  one number word up to ten ("four" is "4");
 - when several samples match, the one with the most literal words wins (a slot is the
   weakest evidence), then the first in the model.
 """
@@ -99,6 +100,22 @@ class _Sample:
     literals: int
 
 
+#: The numbers a number slot is filled with here, said as one word ("four" is "4").
+_NUMBER_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+)
+
+
 class ExactMatcher:
     """Match phrases against one interaction model's samples, word for word."""
 
@@ -172,4 +189,10 @@ class ExactMatcher:
             return " ".join(words) if len(words) <= 2 else None
         if slot_type == "AMAZON.TIME":
             return simple_time(words)
+        if slot_type == "AMAZON.NUMBER":
+            return (
+                str(_NUMBER_WORDS.index(words[0]))
+                if words and words[0] in _NUMBER_WORDS and len(words) == 1
+                else None
+            )
         return self._values.get(slot_type, {}).get(words)

@@ -1,14 +1,20 @@
-"""Helpers for the thirty-six and repair dialog tests: what every reply must respect (the
-platform's limits and the two-breath budget), and the household the skill stored."""
+"""Helpers for the rituals' dialog tests (the thirty-six, the repair talk, the weekly check-in,
+mornings): what every reply must respect (the platform's limits and the two-breath budget, the
+rule of ``tests/unit/test_breath_budget.py`` applied to the chat's text), and what the store
+holds."""
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 from skill.hosts.chat import ChatTurn
 from skill.runtime.state import Household
-from tests.support.dialog import Dialog, Handler
+from skill.runtime.turn import household_key
+from tests.support.dialog import TEST_KEY_SALT, Dialog, Handler
 from tests.support.listening import ssml_problems, stored_household
 
 #: Two breaths (as tests/unit/test_breath_budget.py measures them) before an ask or hand-over.
@@ -51,6 +57,32 @@ def words_before_the_floor(speech: str) -> int:
             count = len(" ".join(sentences).split())
         most = max(most, count)
     return most
+
+
+def problems(turn: ChatTurn) -> list[str]:
+    """What in one turn breaks the platform's limits or the breath budget."""
+    found: list[str] = []
+    if turn.response is not None:
+        body = turn.response.get("response", {})
+        for speech in (body.get("outputSpeech"), body.get("reprompt", {}).get("outputSpeech")):
+            if speech:
+                found += ssml_problems(speech.get("ssml", ""))
+    count = words_before_the_floor(turn.speech)
+    if count > BREATHS_WORDS:
+        found.append(f"{count} words before the ask: {turn.speech[:60]}")
+    return found
+
+
+def raw_record(db: Path, user: str, salt: str = TEST_KEY_SALT) -> dict[str, Any] | None:
+    """The household item exactly as the SQLite store holds it, before any decoding."""
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(
+            "SELECT data FROM households WHERE key = ?", (household_key(user, salt),)
+        ).fetchone()
+    if row is None:
+        return None
+    record: dict[str, Any] = json.loads(row[0])
+    return record
 
 
 def fits(turn: ChatTurn) -> ChatTurn:

@@ -16,7 +16,7 @@ from skill.runtime.flows.kit import offers, people, places, talk
 from skill.runtime.flows.kit.activity import Activity, Offered
 from skill.runtime.flows.kit.context import Answer, FlowContext
 from skill.runtime.flows.kit.events import Event
-from skill.runtime.nights import night_of
+from skill.runtime.nights import is_morning, night_of
 from skill.runtime.reply import Pause, Reply, Segment, segments_from_json
 from skill.runtime.state import HOME, Place, Session, State
 
@@ -25,7 +25,7 @@ def greet(
     state: State, event: Event, ctx: FlowContext, returning: bool
 ) -> tuple[State, tuple[Segment, ...]]:
     """The launch's bookkeeping and greeting: the full welcome once, a short one after (and
-    whenever something is being offered back)."""
+    whenever something is being offered back); before noon, a good morning."""
     night = night_of(ctx.now)
     household = state.household
     first_time = household.visits == 0 and not returning
@@ -35,10 +35,13 @@ def greet(
         first_night=household.first_night or night,
         last_night=night,
     )
+    morning = is_morning(ctx.now)
     if first_time:
-        greeting: tuple[Segment, ...] = (ctx.say("launch.first"),)
+        greeting: tuple[Segment, ...] = (
+            ctx.say("launch.first_morning" if morning else "launch.first"),
+        )
     else:
-        greeting = people.greeting(household, event.person_id, ctx.content, ctx.rng)
+        greeting = people.greeting(household, event.person_id, ctx.content, ctx.rng, morning)
     return State(household, state.session), greeting
 
 

@@ -11,11 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from skill.runtime.flows import (
+    checkin,
     evening,
     games,
     gratitude,
     home,
     listening,
+    morning,
     names,
     privacy,
     reminders,
@@ -31,14 +33,19 @@ from skill.runtime.flows.kit.screens import ScreenFn
 ACTIVITIES: tuple[Activity, ...] = (
     games.ACTIVITY,
     listening.ACTIVITY,
+    # A talk paused with a time-out is unfinished business too: offered back before anything new.
+    repair.ACTIVITY,
+    # Before noon the parting ritual is the launch's offer, after what offers an unfinished
+    # game or exercise back and ahead of everything that belongs to the evening.
+    morning.ACTIVITY,
     names.ACTIVITY,
     tonight.ACTIVITY,
     gratitude.ACTIVITY,
     evening.ACTIVITY,
     reminders.ACTIVITY,
     privacy.ACTIVITY,
-    repair.ACTIVITY,
     thirtysix.ACTIVITY,
+    checkin.ACTIVITY,
     home.ACTIVITY,
 )
 

@@ -9,6 +9,7 @@ as usual.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from random import Random
 
@@ -40,6 +41,9 @@ def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] |
     """Every intent while the game context is active; None lets it route as usual."""
     base = state.session.place.offer
     retried = state.session.place.retries > 0
+    if event.is_intent(intents.CHECK_IN) and base in (PLAYING, AGAIN, RESUME, RESUME_NEW):
+        # Mid-game, "how are we doing?" asks for the score, not the weekly check-in.
+        event = dataclasses.replace(event, intent=intents.SCORE)
     if base == PLAYING:
         game = in_progress(state.household, ctx.content)
         return None if game is None else in_play(state, event, game, ctx.content, ctx.rng)

@@ -77,23 +77,25 @@ def without_names(household: Household) -> tuple[Household, str]:
 
 
 def greeting(
-    household: Household, person_id: str, content: LocaleContent, rng: Random
+    household: Household, person_id: str, content: LocaleContent, rng: Random, morning: bool = False
 ) -> tuple[Segment, ...]:
     """A returning couple's greeting, to whoever spoke by name when Alexa knows their voice:
-    the name they chose if that voice told us which partner it is, else Alexa's own."""
+    the name they chose if that voice told us which partner it is, else Alexa's own. In the
+    morning it says good morning (its ``_morning`` phrases)."""
+    suffix = "_morning" if morning else ""
     index = named_by_voice(household, person_id)
     if index is not None:
         return (
-            content.say("greet.person", rng),
+            content.say(f"greet.person{suffix}", rng),
             Say(household.names[index]),
             Pause(200),
             content.say("greet.person_after", rng),
         )
     if person_id:
         return (
-            content.say("greet.person", rng),
+            content.say(f"greet.person{suffix}", rng),
             PersonName(person_id),
             Pause(200),
             content.say("greet.person_after", rng),
         )
-    return (content.say("launch.returning", rng),)
+    return (content.say(f"launch.returning{suffix}", rng),)
