@@ -102,3 +102,12 @@ SLOT_STYLE = "style"
 
 #: The theme slot value that clears a theme preference ("any theme", "surprise us").
 ANY_THEME = "any"
+
+# Multi-night journeys: one step a night (a question and a small practice)
+START_JOURNEY = "StartJourneyIntent"
+LIST_JOURNEYS = "ListJourneysIntent"
+#: "Where are we in our journey": says the night reached, never changes it.
+JOURNEY_STATUS = "JourneyStatusIntent"
+RESTART_JOURNEY = "RestartJourneyIntent"
+STOP_JOURNEY = "StopJourneyIntent"
+SLOT_JOURNEY = "journey"
