@@ -38,6 +38,9 @@ def content_patterns(content: LocaleContent) -> list[re.Pattern[str]]:
     texts += [p.text for p in prompts]
     exercises: tuple[Exercise, ...] = content.section("exercises")
     texts += [e.title for e in exercises]
+    for journey in content.section("journeys")["journeys"]:
+        for step in journey["steps"]:
+            texts += [step["title"], step["question"], step["practice"]]
     patterns = []
     for text in texts:
         head, *rest = re.split(r"\{\w+\}", text)
