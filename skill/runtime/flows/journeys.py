@@ -257,8 +257,8 @@ def take_step(state: State, event: Event, ctx: FlowContext) -> Answer:
     if where.asked_night == night:
         # Just offered the practice, a "yes" needs no reminder that the question was heard.
         offered = state.session.place.offer in (OFFER_STEP, OFFER_PRACTICE)
-        lead = ctx.say("journeys.practice_intro" if offered else "journeys.practice_next")
-        return do_practice(state, journey, where, lead, ctx)
+        intro = ctx.say("journeys.practice_intro" if offered else "journeys.practice_next")
+        return do_practice(state, journey, where, intro, ctx)
     key = "journeys.pick_up" if where.asked_night else "journeys.night"
     lead = (ctx.say(key, night=where.done + 1, journey=journey.title),)
     return ask_question(state, journey, where, lead, ctx)
