@@ -280,6 +280,37 @@ def test_tonights_question_gives_way_to_tonights_step(
     assert kept(db_path)[1] == 1
 
 
+def test_asking_for_tonights_question_offers_the_step_once_a_session(
+    handler: Handler, content: LocaleContent, db_path: Path
+) -> None:
+    j = journey(content, "closer")
+    dialog = settled(handler)
+    say(dialog, "open heart to heart")
+    say(dialog, "closer in three weeks")
+    say(dialog, "yes")
+    dialog.next_night()
+    offered = say(dialog, "ask heart to heart for tonight's question")
+    assert said(offered, content, "journeys.offer_step", night=2, journey=j.title)
+    assert offered.session_open and not any(q.text in offered.speech for q in content.questions)
+    declined = say(dialog, "no")
+    assert said(declined, content, "journeys.offer_declined")
+    question = say(dialog, "yes")
+    assert any(q.text in question.speech for q in content.questions)
+    assert kept(db_path)[1] == 1
+    dialog.end()
+    # A new session: the launch offers the step; choosing something else lets it go for now.
+    launched = say(dialog, "open heart to heart")
+    assert said(launched, content, "journeys.offer_step", night=2, journey=j.title)
+    say(dialog, "a gratitude prompt")
+    again = say(dialog, "tonight's question")
+    assert not said(again, content, "journeys.offer_step", night=2, journey=j.title)
+    assert any(q.text in again.speech for q in content.questions)
+    # Once tonight's question has been had, asking for it again just repeats it.
+    dialog.end()
+    repeat = say(dialog, "ask heart to heart for tonight's question")
+    assert any(v in repeat.speech for v in content.variants("tonight.still"))
+
+
 def test_listing_choosing_and_switching_journeys(
     handler: Handler, content: LocaleContent, db_path: Path
 ) -> None:

@@ -16,8 +16,11 @@ so; "let's stop the journey" removes it.
 
 Tonight's question gives way: at launch, with a step waiting tonight, the journey is offered
 instead of the question ("it's night three of the appreciation week, shall we?"), through the
-launch offer the registry tries before home's own. Asking for tonight's question at that offer
-gets the question, with a word that the step will keep. Nothing here imports another activity.
+launch offer the registry tries before home's own; asking for tonight's question (before it
+has been drawn tonight) offers the step too (``Activity.instead_of_tonight``). Saying no, or
+asking for the question at that offer, gets the question, with a word that the step will
+keep, and the step isn't offered again in that session. Nothing here imports another
+activity.
 """
 
 from __future__ import annotations
@@ -407,17 +410,35 @@ def _then_offer(
     return offered, Reply.ask((*speech, Pause(400), offer), (offer,))
 
 
-def _pending(state: State, journey_id: str) -> State:
-    """The journey a "shall I start ... instead?" waits on, for this session only."""
+def _session(state: State) -> tuple[str, int]:
+    """This session's two notes: the journey a "shall I start ... instead?" waits on, and
+    whether tonight's step was declined for the question (1), so it isn't offered again."""
+    kept = state.session.progress.get(NAME, [])
+    pending = kept[0] if kept and isinstance(kept[0], str) else ""
+    declined = kept[1] if len(kept) > 1 and isinstance(kept[1], int) else 0
+    return pending, declined
+
+
+def _noted(state: State, pending: str, declined: int) -> State:
     progress = {k: v for k, v in state.session.progress.items() if k != NAME}
-    if journey_id:
-        progress[NAME] = [journey_id]
+    if pending or declined:
+        progress[NAME] = [pending, declined]
     return State(state.household, dataclasses.replace(state.session, progress=progress))
 
 
+def _pending(state: State, journey_id: str) -> State:
+    """``state`` with the journey a "shall I start ... instead?" waits on ("" for none)."""
+    return _noted(state, journey_id, _session(state)[1])
+
+
 def _pending_journey(state: State, ctx: FlowContext) -> Journey | None:
-    pending = state.session.progress.get(NAME, [])
-    return journey_by_id(ctx.content, str(pending[0])) if pending else None
+    pending, _ = _session(state)
+    return journey_by_id(ctx.content, pending) if pending else None
+
+
+def _declining(state: State) -> State:
+    """``state`` noting that tonight's step was passed over for now, in this session."""
+    return _noted(state, _session(state)[0], 1)
 
 
 # --- the offers' answers ----------------------------------------------------------------------
@@ -425,13 +446,13 @@ def _pending_journey(state: State, ctx: FlowContext) -> Journey | None:
 
 def _tonight_instead(state: State, event: Event, ctx: FlowContext) -> Answer:
     """Tonight's question, asked for at the journey's offer: it is theirs, and the step keeps."""
-    asked, reply = ctx.route(places.home(state), event, intents.TONIGHT)
+    asked, reply = ctx.route(places.home(_declining(state)), event, intents.TONIGHT)
     lead = (ctx.say("journeys.question_instead"), Pause(300))
     return asked, dataclasses.replace(reply, speech=(*lead, *reply.speech))
 
 
 def _declined(state: State, event: Event, ctx: FlowContext) -> Answer:
-    return _then_offer(state, (ctx.say("journeys.offer_declined"),), event, ctx)
+    return _then_offer(_declining(state), (ctx.say("journeys.offer_declined"),), event, ctx)
 
 
 def route(state: State, event: Event, ctx: FlowContext) -> Answer | Pass | None:
@@ -448,7 +469,10 @@ def route(state: State, event: Event, ctx: FlowContext) -> Answer | Pass | None:
             (ctx.say("journeys.offer_reprompt"),),
         )
     answered = _answer(state, event, ctx, offer, yes, no)
-    return answered if answered is not None else Pass(places.home(state))
+    if answered is not None:
+        return answered
+    # Something else chosen over the step just offered: it isn't offered again this session.
+    return Pass(places.home(_declining(state) if offer == OFFER_STEP else state))
 
 
 def _answer(
@@ -509,6 +533,14 @@ def offer_step(state: State, event: Event, ctx: FlowContext) -> Offered | None:
     return Offered(placed, (line,), (ctx.say("journeys.offer_reprompt"),))
 
 
+def offer_instead(state: State, event: Event, ctx: FlowContext) -> Offered | None:
+    """Asked for tonight's question with tonight's step waiting: offer the step first, unless
+    it was already passed over for the question in this session."""
+    if _session(state)[1] or state.session.place.offer == OFFER_STEP:
+        return None
+    return offer_step(state, event, ctx)
+
+
 def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
     """While a journey holds the floor: the journey, the night in play (the next one, or the
     last once finished) and that step's title. A reply saying a step shows its own."""
@@ -557,6 +589,7 @@ ACTIVITY = Activity(
     router=route,
     screen=screen,
     launch_offer=offer_step,
+    instead_of_tonight=offer_instead,
     journal_kind=journal.JOURNEY,
     title=title_of,
 )

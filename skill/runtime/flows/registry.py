@@ -62,6 +62,7 @@ class Registry:
     titles: Mapping[str, TitleFn] = field(init=False)
     surprises: Mapping[str, Flow] = field(init=False)
     greeting: Greeting = field(init=False)
+    instead_of_tonight: tuple[LaunchOffer, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         tables: dict[str, dict[str, str]] = {
@@ -110,6 +111,11 @@ class Registry:
         put(self, "events", {k: f for a in self.activities for k, f in a.events.items()})
         put(self, "titles", {a.journal_kind: a.title for a in self.activities if a.title})
         put(self, "surprises", {a.journal_kind: a.surprise for a in self.activities if a.surprise})
+        put(
+            self,
+            "instead_of_tonight",
+            tuple(a.instead_of_tonight for a in self.activities if a.instead_of_tonight),
+        )
         greeting = greeters[0].greeting
         assert greeting is not None
         put(self, "greeting", greeting)
