@@ -25,6 +25,7 @@ SLOTS = {
     intents.PLAY_GAME: [{"game": "know_me"}, {"game": "truths_dream"}, {}],
     intents.LISTENING: [{"exercise": "daily-check-in"}, {"exercise": "deep-listening"}, {}],
     intents.TALK_TIME: [{"style": "hold"}, {"style": "close"}],
+    intents.START_JOURNEY: [{"journey": "appreciation"}, {"journey": "hard_season"}, {}],
 }
 ALL = sorted(
     {

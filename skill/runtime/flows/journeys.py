@@ -466,7 +466,7 @@ def route(state: State, event: Event, ctx: FlowContext) -> Answer | Pass | None:
     if event.is_intent(intents.HELP):
         return places.offering(state, offer), Reply.ask(
             (ctx.say("help.journeys"), Pause(300), ctx.say("help.ask")),
-            (ctx.say("journeys.offer_reprompt"),),
+            (ctx.say("help.reprompt"),),
         )
     answered = _answer(state, event, ctx, offer, yes, no)
     if answered is not None:
