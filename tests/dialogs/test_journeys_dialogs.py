@@ -219,6 +219,9 @@ def test_starting_over_goes_back_to_night_one_one_step_a_night_still(
     over = say(dialog, "let's start the journey over")
     assert said(over, content, "journeys.restarted_tomorrow", journey=j.title)
     assert kept(db_path)[:2] == [j.id, 0]
+    eager = say(dialog, "let's do tonight's step")
+    assert said(eager, content, "journeys.restarted_tomorrow", journey=j.title)
+    assert kept(db_path)[:2] == [j.id, 0], "night one waits for tomorrow"
     dialog.next_night()
     do_night(dialog, content, j, 0)
     dialog.next_night()

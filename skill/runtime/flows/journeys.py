@@ -255,6 +255,9 @@ def take_step(state: State, event: Event, ctx: FlowContext) -> Answer:
         return status(state, event, ctx) if finished else list_journeys(state, event, ctx)
     journey, where = found
     night = night_of(ctx.now)
+    if where.done_night == night and where.done == 0:  # started over tonight, after a step
+        line = ctx.say("journeys.restarted_tomorrow", journey=journey.title)
+        return _then_offer(state, (line,), event, ctx)
     if where.done_night == night:
         return _done_tonight(state, journey, where, ctx)
     if where.asked_night == night:
