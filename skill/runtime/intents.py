@@ -121,3 +121,11 @@ THIRTY_SIX = "ThirtySixIntent"
 REPAIR = "RepairIntent"
 #: How the thirty-six is paced: ``all`` three sets tonight, or ``nightly``, one set a night.
 SLOT_PACE = "pace"
+# Multi-night journeys: one step a night (a question and a small practice)
+START_JOURNEY = "StartJourneyIntent"
+LIST_JOURNEYS = "ListJourneysIntent"
+#: "Where are we in our journey": says the night reached, never changes it.
+JOURNEY_STATUS = "JourneyStatusIntent"
+RESTART_JOURNEY = "RestartJourneyIntent"
+STOP_JOURNEY = "StopJourneyIntent"
+SLOT_JOURNEY = "journey"

@@ -72,6 +72,16 @@ def items() -> list[Item]:
         for q in s["questions"]:
             qid = f"thirtysix:{q['id']}"
             found.append(Item("thirtysix", qid, q["text"], q["id"], "question"))
+    for journey in _read("journeys.json")["journeys"]:
+        where = f"journeys:{journey['id']}.about"
+        found.append(Item("journeys", where, journey["about"], journey["id"], "about"))
+        for step in journey["steps"]:
+            # A night's question and its practice are heard together, as a question and its
+            # follow-up are: one unit, each half measured on its own.
+            sid = step["id"]
+            found.append(Item("journeys", f"journeys:{sid}", step["question"], sid, "question"))
+            where = f"journeys:{sid}.practice"
+            found.append(Item("journeys", where, step["practice"], sid, "follow_up"))
     for ex in _read("exercises.json")["exercises"]:
         eid = ex["id"]
         for n, text in enumerate(ex["intro"]):

@@ -39,6 +39,9 @@ def content_patterns(content: LocaleContent) -> list[re.Pattern[str]]:
     exercises: tuple[Exercise, ...] = content.section("exercises")
     texts += [e.title for e in exercises]
     texts += [q["text"] for s in content.section("thirtysix")["sets"] for q in s["questions"]]
+    for journey in content.section("journeys")["journeys"]:
+        for step in journey["steps"]:
+            texts += [step["title"], step["question"], step["practice"]]
     patterns = []
     for text in texts:
         head, *rest = re.split(r"\{\w+\}", text)

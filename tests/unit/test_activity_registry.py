@@ -12,11 +12,11 @@ import pytest
 from skill.runtime import intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.flows import dialog
-from skill.runtime.flows.kit.activity import Activity
+from skill.runtime.flows.kit.activity import Activity, Offered
 from skill.runtime.flows.kit.events import INTENT, LAUNCH, SESSION_ENDED, Event
 from skill.runtime.flows.registry import ACTIVITIES, REGISTRY, Registry, RegistryError
 from skill.runtime.reply import Display, Say
-from skill.runtime.state import Household, Session, State
+from skill.runtime.state import Household, Place, Session, State
 from tests.support import toy
 
 NOW = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
@@ -79,3 +79,26 @@ def test_every_table_comes_from_the_declarations() -> None:
         assert owner.intents[intent] is flow
     assert set(REGISTRY.screens) <= set(names) and set(REGISTRY.routers) <= set(names)
     assert REGISTRY.launch_offers[-1] is ACTIVITIES[-1].launch_offer, "home's offer is last"
+
+
+def test_an_activity_can_offer_something_in_place_of_tonights_question(
+    content: LocaleContent,
+) -> None:
+    """``Activity.instead_of_tonight``: asked for tonight's question before it is drawn, the
+    first activity with an offer makes it; once tonight's question is had, it is asked."""
+
+    def offer(state: State, event: Event, ctx: object) -> Offered | None:
+        placed = dataclasses.replace(state.session, place=Place("instead", "instead_offer"))
+        return Offered(State(state.household, placed), (Say("Toy instead?"),), (Say("Toy?"),))
+
+    instead = Activity(name="instead", instead_of_tonight=offer)
+    giving_way = dialog.Dialog(REGISTRY.adding(instead))
+    asked = Event(INTENT, intent=intents.TONIGHT)
+    fresh = State(Household(visits=3, names_offered=True), Session())
+    state, reply = dialog.handle(fresh, asked, content, NOW, Random(1), dialog=giving_way)
+    assert said(reply) == ["Toy instead?"] and state.session.place.offer == "instead_offer"
+    assert state.household.tonight.night == "", "no question was drawn"
+    had, _ = dialog.handle(fresh, asked, content, NOW, Random(1))
+    assert had.household.tonight.night
+    _, again = dialog.handle(had, asked, content, NOW, Random(1), dialog=giving_way)
+    assert any(q.text in said(again) for q in content.questions)

@@ -26,6 +26,7 @@ SLOTS = {
     intents.LISTENING: [{"exercise": "daily-check-in"}, {"exercise": "deep-listening"}, {}],
     intents.TALK_TIME: [{"style": "hold"}, {"style": "close"}],
     intents.CLOSENESS: [{"closeness": "4"}, {"closeness": "7"}, {}],
+    intents.START_JOURNEY: [{"journey": "appreciation"}, {"journey": "hard_season"}, {}],
 }
 ALL = sorted(
     {

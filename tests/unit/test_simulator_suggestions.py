@@ -63,6 +63,17 @@ SCENARIOS: dict[str, tuple[str, ...]] = {
     "reminder_time": REMINDER,
     "reminder_confirm": (*REMINDER, "at nine p.m."),
     "privacy_confirm": (OPEN, "forget everything"),
+    "journey_choose": (OPEN, "which journeys are there"),
+    "journey_practice": (OPEN, "the appreciation week"),
+    # Offered at a launch on a later night, once names were given (no names offer first).
+    "journey_offer": (
+        OPEN,
+        "call us sam and alex",
+        "the appreciation week",
+        "yes",
+        NEXT_NIGHT,
+        OPEN,
+    ),
 }
 
 #: The skill's lines for words it can't place where the couple is: a suggestion answered

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from skill.runtime.catalog import Catalog, Game
-from skill.runtime.flows import gratitude, names, privacy, reminders, tonight
+from skill.runtime.flows import gratitude, journeys, names, privacy, reminders, tonight
 from skill.runtime.flows.games import offers as game_offers
 from skill.runtime.flows.kit import places, scoring
 from skill.runtime.flows.listening import context as listening
@@ -62,6 +62,9 @@ PLACES: dict[tuple[str, str], str] = {
     (reminders.NAME, reminders.OFFER_TIME): "reminder_time",
     (reminders.NAME, reminders.OFFER_CONFIRM): "reminder_confirm",
     (privacy.NAME, privacy.OFFER_CONFIRM): "privacy_confirm",
+    (journeys.NAME, journeys.OFFER_CHOOSE): "journey_choose",
+    (journeys.NAME, journeys.OFFER_STEP): "journey_offer",
+    (journeys.NAME, journeys.OFFER_PRACTICE): "journey_practice",
 }
 
 #: Every context a page can be in; the content file has phrases for each, and no others.

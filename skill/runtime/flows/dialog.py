@@ -68,6 +68,13 @@ class Dialog:
     def surprises(self) -> dict[str, Flow]:
         return dict(self.registry.surprises)
 
+    def instead_of_tonight(self, state: State, event: Event, ctx: FlowContext) -> Answer | None:
+        for offer in self.registry.instead_of_tonight:
+            offered = offer(state, event, ctx)
+            if offered is not None:
+                return offered.state, Reply.ask(offered.speech, offered.reprompt)
+        return None
+
     def _launch(self, state: State, event: Event, ctx: FlowContext) -> Answer:
         """The first launch offer an activity makes, greeted (home always makes one)."""
         for offer in self.registry.launch_offers:

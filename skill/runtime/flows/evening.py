@@ -3,8 +3,8 @@
 "Surprise us" picks across every activity that declares a ``surprise`` (by journal kind),
 preferring one they haven't done tonight. "Five minutes" offers
 what fits: tonight's question if they haven't had it, else one gratitude round each.
-"What did we talk about this week" names the week's questions, exercises and games by their
-text or title from the journal, never anything anyone said.
+"What did we talk about this week" names the week's questions, exercises, games and the
+journey step reached by their text or title from the journal, never anything anyone said.
 """
 
 from __future__ import annotations
@@ -90,7 +90,21 @@ def _recap_lines(entries: list[JournalEntry], nights: int, ctx: FlowContext) -> 
         if names:
             lines += [content.say(key, rng, titles=journal.say_list(names, content, rng).text)]
             lines += [Pause(300)]
+    lines += _journey_lines(entries, named(journal.JOURNEY), ctx)
     return tuple(lines[:-1] if isinstance(lines[-1], Pause) else lines)
+
+
+def _journey_lines(
+    entries: list[JournalEntry], steps: list[str], ctx: FlowContext
+) -> list[Segment]:
+    """A journey's week in one line: the step reached, by title (which names the journey and
+    the night), and how many nights of it there were. Never the nights that were skipped."""
+    if not steps:
+        return []
+    count = sum(1 for e in entries if e.kind == journal.JOURNEY)
+    if count == 1:
+        return [ctx.say("recap.journey", reached=steps[0]), Pause(300)]
+    return [ctx.say("recap.journey_nights", count=count, reached=steps[0]), Pause(300)]
 
 
 ACTIVITY = Activity(

@@ -16,6 +16,7 @@ from skill.runtime.flows import (
     games,
     gratitude,
     home,
+    journeys,
     listening,
     morning,
     names,
@@ -39,6 +40,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     # game or exercise back and ahead of everything that belongs to the evening.
     morning.ACTIVITY,
     names.ACTIVITY,
+    journeys.ACTIVITY,
     tonight.ACTIVITY,
     gratitude.ACTIVITY,
     evening.ACTIVITY,
@@ -71,6 +73,7 @@ class Registry:
     titles: Mapping[str, TitleFn] = field(init=False)
     surprises: Mapping[str, Flow] = field(init=False)
     greeting: Greeting = field(init=False)
+    instead_of_tonight: tuple[LaunchOffer, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         tables: dict[str, dict[str, str]] = {
@@ -119,6 +122,11 @@ class Registry:
         put(self, "events", {k: f for a in self.activities for k, f in a.events.items()})
         put(self, "titles", {a.journal_kind: a.title for a in self.activities if a.title})
         put(self, "surprises", {a.journal_kind: a.surprise for a in self.activities if a.surprise})
+        put(
+            self,
+            "instead_of_tonight",
+            tuple(a.instead_of_tonight for a in self.activities if a.instead_of_tonight),
+        )
         greeting = greeters[0].greeting
         assert greeting is not None
         put(self, "greeting", greeting)

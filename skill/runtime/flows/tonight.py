@@ -144,12 +144,17 @@ def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
 
 
 def ask_tonight(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
-    """Tonight's question: the same one all evening; a fresh one once the night turns over."""
+    """Tonight's question: the same one all evening; a fresh one once the night turns over.
+    Before a fresh one is drawn, an activity may offer something in its place (a journey's
+    step waiting tonight, ``Activity.instead_of_tonight``); nothing here names it."""
     night = night_of(ctx.now)
     household = state.household
     existing = ctx.content.question(household.tonight.question_id)
     if household.tonight.night == night and existing is not None:
         return present(state, existing, (ctx.say("tonight.still"),), event, ctx)
+    instead = ctx.elsewhere.instead_of_tonight(state, event, ctx)
+    if instead is not None:
+        return instead  # tonight's question gives way (a journey's step is waiting)
     household, question, new_cycle = draw(household, ctx.content, ctx.rng, night=night)
     household = record_tonight(household, night, question.id)
     lead = (

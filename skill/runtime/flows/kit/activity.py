@@ -71,3 +71,6 @@ class Activity:
     title: TitleFn | None = None
     surprise: Flow | None = None
     greeting: Greeting | None = None
+    #: Offered in place of tonight's question, when it is asked for and not yet had tonight
+    #: (a journey's step waiting): the first activity that makes an offer makes it.
+    instead_of_tonight: LaunchOffer | None = None

@@ -44,6 +44,10 @@ class Elsewhere(Protocol):
         """What "surprise us" may start, by journal kind."""
         ...
 
+    def instead_of_tonight(self, state: State, event: Event, ctx: FlowContext) -> Answer | None:
+        """What an activity offers in place of tonight's question, or None (ask it)."""
+        ...
+
 
 @dataclass(frozen=True)
 class FlowContext:

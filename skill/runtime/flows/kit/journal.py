@@ -26,6 +26,8 @@ QUESTION = "question"
 GRATITUDE = "gratitude"
 LISTENING = "listening"
 GAME = "game"
+#: A night of a multi-night journey (its step id).
+JOURNEY = "journey"
 
 MAX_ENTRIES = 60
 #: The recap and the streak look at this many nights, tonight included.
