@@ -67,9 +67,12 @@ bench: $(STAMP) $(NODE_STAMP)
 lambda-zip: $(STAMP)
 	$(BIN)/heart-to-heart build-lambda --out build/lambda.zip
 
-# skill-package/ (skill.json + interaction models) for `ask deploy`; pass ENDPOINT=<function ARN>.
+# skill-package/ (skill.json, interaction models with name-free phrases, custom tasks) and the
+# ASK CLI v2 project (ask-resources.json, infrastructure/cfn-deployer/skill-stack.json), so that
+# `ask deploy` deploys skill, code (hooks/build.sh) and stack. ENDPOINT=<function ARN> writes the
+# endpoint into skill.json; without it, ask deploy fills it in from the stack.
 skill-package: $(STAMP)
-	$(BIN)/heart-to-heart export-skill-package --out skill-package $(if $(ENDPOINT),--endpoint $(ENDPOINT))
+	$(BIN)/heart-to-heart export-skill-package --out skill-package --ask-resources $(if $(ENDPOINT),--endpoint $(ENDPOINT))
 
 clean:
 	rm -rf $(VENV) node_modules build dist var .mypy_cache .ruff_cache .pytest_cache

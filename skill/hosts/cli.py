@@ -139,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--ask-resources",
         action="store_true",
-        help="also write ask-resources.json beside the folder, for ask deploy",
+        help="also write ask-resources.json and the stack template beside it, for ask deploy",
     )
     return parser
 
