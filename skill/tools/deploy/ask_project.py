@@ -45,9 +45,8 @@ CODE_SRC = "./lambda"
 BUILD_HOOK = Path("hooks") / "build.sh"
 FUNCTION = "SkillFunction"
 SALT_SECRET = "KeySaltSecret"
-#: What the deployer passes to every stack, and the output it reads the endpoint from.
-DEPLOYER_PARAMETERS = ("SkillId", "LambdaRuntime", "LambdaHandler", "CodeBucket", "CodeKey")
 CODE_VERSION = "CodeVersion"
+#: The output the deployer reads the endpoint from.
 ENDPOINT_OUTPUT = "SkillEndpoint"
 CAPABILITIES = ("CAPABILITY_AUTO_EXPAND",)
 
