@@ -250,6 +250,20 @@ def test_a_task_the_skill_cannot_run_says_so_then_launches_as_usual(
     assert not questions_in(said, content), "nothing was started on a guess"
 
 
+def test_a_refused_task_stays_within_two_breaths_before_the_launch_asks(
+    dialog: Dialog, content: LocaleContent
+) -> None:
+    """The kind word comes before the usual launch, which still asks within 40 words for a
+    couple who has been here before (a routine is set up by a couple who has)."""
+    dialog.say("open heart to heart")
+    dialog.say("stop")
+    for case, (task, _) in _bad_tasks(dialog).items():
+        said = speech(launch_task(dialog, task))
+        before_the_ask = said.split("?")[0]
+        assert len(before_the_ask.split()) <= 40, (case, said)
+        dialog.next_night()
+
+
 @pytest.mark.parametrize("task", [None, "TonightsQuestion", [], {"version": "1"}, {"name": 7}])
 def test_a_launch_without_a_readable_task_is_the_ordinary_launch(
     dialog: Dialog, content: LocaleContent, task: Any

@@ -123,6 +123,7 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     refused = launch_task(envelope, table)
     if isinstance(refused, tasks.Refused) and reply.speech:
         # A routine's task this skill can't run: say so kindly, then the ordinary launch.
+        log.info("task_refused key=%s reason=%s", key, refused.reason)
         why = content.say(f"task.{refused.reason}", Random(seed))
         reply = dataclasses.replace(reply, speech=(why, Pause(300), *reply.speech))
     log.info(
