@@ -328,3 +328,54 @@ def test_name_free_phrases_are_for_english_locales_only(tmp_path: Path) -> None:
     (root / "interaction_models" / "de-DE.json").write_text(json.dumps(model), encoding="utf-8")
     with pytest.raises(ExportError, match=r"de-DE.namefree\.json"):
         export_skill_package(tmp_path / "out", root=root)
+
+
+# --- more locales drop in ------------------------------------------------------------------
+
+
+def _with_locale(root: Path, locale: str, retitle: str) -> None:
+    """Give ``root`` a second locale: its model, store text and task titles."""
+    shutil.copyfile(
+        root / "interaction_models" / "en-US.json", root / "interaction_models" / f"{locale}.json"
+    )
+    folder = root / "content" / locale
+    folder.mkdir()
+    for name in ("manifest.json", "tasks.json"):
+        data = json.loads((root / "content" / "en-US" / name).read_text(encoding="utf-8"))
+        data["locale"] = locale
+        if name == "tasks.json":
+            for entry in data["tasks"]:
+                entry["title"] = f"{retitle} {entry['title']}"
+                for spec in entry["inputs"]:
+                    spec["title"] = f"{retitle} {spec['title']}"
+        (folder / name).write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_another_locales_titles_join_each_task_definition(tmp_path: Path) -> None:
+    root = _checkout(tmp_path)
+    _with_locale(root, "en-GB", "British")
+    out = tmp_path / "out"
+    export_skill_package(out, root=root)
+    for entry in ENTRIES:
+        name = f"{entry['name']}.{entry['version']}.json"
+        doc = json.loads((out / "tasks" / name).read_text(encoding="utf-8"))
+        validate(doc)
+        assert task_definitions.problems(name, doc) == []
+        details = doc["info"]["x-amzn-display-details"]
+        assert details["en-US"]["title"] == entry["title"]
+        assert details["en-GB"]["title"] == f"British {entry['title']}"
+        for spec in entry["inputs"]:
+            prop = doc["components"]["schemas"]["Input"]["properties"][spec["name"]]
+            assert prop["x-amzn-display-details"]["en-GB"]["title"] == f"British {spec['title']}"
+    assert (out / "interactionModels" / "custom" / "en-GB.json").is_file()
+
+
+def test_another_locale_may_not_change_what_a_task_does(tmp_path: Path) -> None:
+    root = _checkout(tmp_path)
+    _with_locale(root, "en-GB", "British")
+    path = root / "content" / "en-GB" / "tasks.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["tasks"][0]["version"] += 1
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ExportError, match=r"en-GB/tasks\.json"):
+        export_skill_package(tmp_path / "out", root=root)
