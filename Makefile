@@ -7,6 +7,8 @@ NODE_STAMP := node_modules/.installed
 SYSTEM_STAMP := $(VENV)/.system-packages
 STORE ?= sqlite:///$(CURDIR)/var/heart.db
 PORT ?= 8000
+# Where `make skill-package` writes the package; ask-resources.json goes beside it.
+PACKAGE ?= skill-package
 
 .PHONY: run chat serve test lint typecheck unit bench lambda-zip skill-package clean install system-packages lock
 
@@ -67,9 +69,12 @@ bench: $(STAMP) $(NODE_STAMP)
 lambda-zip: $(STAMP)
 	$(BIN)/heart-to-heart build-lambda --out build/lambda.zip
 
-# skill-package/ (skill.json + interaction models) for `ask deploy`; pass ENDPOINT=<function ARN>.
+# skill-package/ (skill.json, interaction models with name-free phrases, custom tasks) and the
+# ASK CLI v2 project (ask-resources.json, infrastructure/cfn-deployer/skill-stack.json), so that
+# `ask deploy` deploys skill, code (hooks/build.sh) and stack. ENDPOINT=<function ARN> writes the
+# endpoint into skill.json; without it, ask deploy fills it in from the stack.
 skill-package: $(STAMP)
-	$(BIN)/heart-to-heart export-skill-package --out skill-package $(if $(ENDPOINT),--endpoint $(ENDPOINT))
+	$(BIN)/heart-to-heart export-skill-package --out $(PACKAGE) --ask-resources $(if $(ENDPOINT),--endpoint $(ENDPOINT))
 
 clean:
 	rm -rf $(VENV) node_modules build dist var .mypy_cache .ruff_cache .pytest_cache

@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--include-boto3", action="store_true", help="ship boto3 instead of the runtime's"
     )
     export = sub.add_parser(
-        "export-skill-package", help="write skill-package/ (skill.json and models) for ask deploy"
+        "export-skill-package", help="write skill-package/ and its tasks for ask deploy"
     )
     export.add_argument("--out", default="skill-package", help="the skill package folder")
     export.add_argument(
@@ -139,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--ask-resources",
         action="store_true",
-        help="also write ask-resources.json beside the folder, for ask deploy",
+        help="also write ask-resources.json and the stack template beside it, for ask deploy",
     )
     return parser
 

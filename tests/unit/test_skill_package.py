@@ -38,13 +38,26 @@ def manifest(exported: Path) -> dict[str, Any]:
     return data["manifest"]
 
 
-def test_the_package_has_the_manifest_and_every_model_copied_verbatim(exported: Path) -> None:
+def test_the_package_has_the_manifest_every_model_and_every_task(exported: Path) -> None:
     files = sorted(p.relative_to(exported).as_posix() for p in exported.rglob("*") if p.is_file())
     models = sorted((ROOT / "interaction_models").glob("*.json"))
-    assert files == sorted(["skill.json", *(f"interactionModels/custom/{m.name}" for m in models)])
-    for model in models:
-        copied = exported / "interactionModels" / "custom" / model.name
-        assert copied.read_bytes() == model.read_bytes()
+    tasks = json.loads((ROOT / "content" / "en-US" / "tasks.json").read_text(encoding="utf-8"))
+    assert files == sorted(
+        [
+            "skill.json",
+            *(f"interactionModels/custom/{m.name}" for m in models),
+            *(f"tasks/{t['name']}.{t['version']}.json" for t in tasks["tasks"]),
+        ]
+    )
+
+
+def test_each_model_is_exported_as_written_plus_its_name_free_phrases(exported: Path) -> None:
+    for model in sorted((ROOT / "interaction_models").glob("*.json")):
+        source = json.loads(model.read_text(encoding="utf-8"))
+        copied = json.loads((exported / "interactionModels" / "custom" / model.name).read_text())
+        extra = copied["interactionModel"].pop("_nameFreeInteraction", None)
+        assert copied == source, "the language model itself is exported unchanged"
+        assert (extra is not None) == model.stem.startswith("en-"), model.name
 
 
 def test_the_store_text_comes_from_the_content_file(
@@ -148,6 +161,12 @@ def test_the_command_writes_the_package_and_ask_resources(
     resources = json.loads((tmp_path / "ask-resources.json").read_text())
     source = resources["profiles"]["default"]["skillMetadata"]["src"]
     assert (tmp_path / source / "skill.json").is_file()
+    config = resources["profiles"]["default"]["skillInfrastructure"]["userConfig"]
+    assert (tmp_path / config["templatePath"]).is_file()
+    assert str(tmp_path / "ask-resources.json") in printed
+    # ask deploy fills in the endpoint: the package names none rather than a placeholder.
+    manifest = json.loads((out / "skill.json").read_text())["manifest"]
+    assert "endpoint" not in manifest["apis"]["custom"] and "events" not in manifest
 
 
 def test_a_failed_export_says_why_and_exits_non_zero(

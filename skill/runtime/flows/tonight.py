@@ -24,6 +24,7 @@ from skill.runtime.state import (
     MAX_FAVOURITES,
     Household,
     NightEntry,
+    QuestionPrefs,
     State,
     Tonight,
 )
@@ -145,24 +146,63 @@ def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
 
 def ask_tonight(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
     """Tonight's question: the same one all evening; a fresh one once the night turns over.
+
     Before a fresh one is drawn, an activity may offer something in its place (a journey's
-    step waiting tonight, ``Activity.instead_of_tonight``); nothing here names it."""
+    step waiting tonight, ``Activity.instead_of_tonight``); nothing here names it.
+
+    A Routine's task may ask for a depth and a theme (as the ``depth`` and ``theme`` slots):
+    they choose tonight's question without changing the couple's own preferences, and a
+    question already drawn tonight stays if it fits them. A question asked for that precisely
+    is what the couple wants, so nothing is offered in its place.
+    """
     night = night_of(ctx.now)
     household = state.household
+    asked = _asked_prefs(household, event, ctx.content)
     existing = ctx.content.question(household.tonight.question_id)
-    if household.tonight.night == night and existing is not None:
+    if household.tonight.night == night and existing is not None and _fits(existing, asked):
         return present(state, existing, (ctx.say("tonight.still"),), event, ctx)
-    instead = ctx.elsewhere.instead_of_tonight(state, event, ctx)
-    if instead is not None:
-        return instead  # tonight's question gives way (a journey's step is waiting)
-    household, question, new_cycle = draw(household, ctx.content, ctx.rng, night=night)
-    household = record_tonight(household, night, question.id)
+    if asked is None:
+        instead = ctx.elsewhere.instead_of_tonight(state, event, ctx)
+        if instead is not None:
+            return instead  # tonight's question gives way (a journey's step is waiting)
+    chooser = household if asked is None else dataclasses.replace(household, prefs=asked)
+    drawn, question, new_cycle = draw(chooser, ctx.content, ctx.rng, night=night)
+    household = record_tonight(
+        dataclasses.replace(drawn, prefs=household.prefs), night, question.id
+    )
     lead = (
         *journal.streak_note(state.household, household, night, ctx.content, ctx.rng),
         *_cycle_lead(new_cycle, ctx.content, ctx.rng),
         ctx.say("tonight.intro"),
     )
     return present(State(household, state.session), question, lead, event, ctx)
+
+
+def _asked_prefs(
+    household: Household, event: Event, content: LocaleContent
+) -> QuestionPrefs | None:
+    """The preferences a task's ``depth`` and ``theme`` ask for tonight, or None if neither."""
+    depth = DEPTH_BY_SLOT.get(event.slots.get(intents.SLOT_DEPTH, ""))
+    theme = event.slots.get(intents.SLOT_THEME, "")
+    if theme not in {q.theme for q in content.questions}:
+        theme = ""
+    if depth is None and not theme:
+        return None
+    prefs = household.prefs
+    if depth is not None:
+        prefs = dataclasses.replace(prefs, depth=depth, deeper_night="")
+    if theme:
+        prefs = dataclasses.replace(prefs, theme=theme)
+    return prefs
+
+
+def _fits(question: Question, asked: QuestionPrefs | None) -> bool:
+    """Whether tonight's question already matches what a task asked for."""
+    if asked is None:
+        return True
+    if asked.theme is not None and question.theme != asked.theme:
+        return False
+    return asked.depth is None or question.depth == asked.depth
 
 
 def ask_another(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from skill.runtime.tasks import MALFORMED, TaskRequest
+
 #: Longest id the skill accepts (user, device, person, request, session, application ids).
 #: Real ids are a few hundred characters at most; anything longer reads as absent.
 MAX_ID_CHARS = 512
@@ -28,6 +30,8 @@ MAX_SLOT_CHARS = 500
 MAX_SHORT_CHARS = 200
 #: Alexa's endpoint and token for its APIs: the token is a JWT, longer than an id.
 MAX_TOKEN_CHARS = 8192
+#: Most inputs a task launch may carry; a routine's tasks take one or two.
+MAX_TASK_INPUTS = 16
 
 APL_INTERFACE = "Alexa.Presentation.APL"
 #: A personId the skill will use: Alexa's are ``amzn1.ask.person.`` and letters and digits.
@@ -76,6 +80,8 @@ class Envelope:
     api_token: str = ""
     #: The device reports APL among its supported interfaces.
     screen: bool = False
+    #: ``LaunchRequest.task``: a custom task started from a Routine; None when absent.
+    task: TaskRequest | None = None
 
 
 def _obj(value: Any) -> Mapping[str, Any]:
@@ -129,6 +135,37 @@ def _slots(raw: Any) -> dict[str, Slot]:
     return slots
 
 
+def _task(raw: Any) -> TaskRequest | None:
+    """``request.task``: a name is required; a version may come as a string or a number.
+
+    Input values that are strings are kept (capped), a null is an input left unset, and any
+    other value is kept as ``MALFORMED`` so the launch is refused rather than run with an input
+    silently dropped. Too many inputs read as one malformed input.
+    """
+    if not isinstance(raw, dict):
+        return None
+    name = _id(raw.get("name"))
+    if not name:
+        return None
+    version = raw.get("version")
+    if isinstance(version, bool):
+        version = ""
+    elif isinstance(version, int):
+        version = str(version)
+    given = raw.get("input")
+    given = given if isinstance(given, dict) else {}
+    inputs: dict[str, str] = {}
+    for key, value in list(given.items())[:MAX_TASK_INPUTS]:
+        if not isinstance(key, str) or len(key) > MAX_SHORT_CHARS or value is None:
+            continue
+        inputs[key] = (
+            value if isinstance(value, str) and len(value) <= MAX_SHORT_CHARS else MALFORMED
+        )
+    if len(given) > MAX_TASK_INPUTS:
+        inputs["\x00"] = MALFORMED
+    return TaskRequest(name=name, version=_str(version), input=inputs)
+
+
 def read_envelope(event: Any) -> Envelope:
     """Read ``event`` (parsed JSON of any shape); never raises."""
     event = _obj(event)
@@ -167,6 +204,7 @@ def read_envelope(event: Any) -> Envelope:
         api_endpoint=_str(system.get("apiEndpoint"), MAX_ID_CHARS),
         api_token=_str(system.get("apiAccessToken"), MAX_TOKEN_CHARS),
         screen=APL_INTERFACE in interfaces,
+        task=_task(request.get("task")),
     )
 
 

@@ -11,15 +11,15 @@ from typing import Any
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.runtime import apl, effects
-from skill.runtime.catalog import Catalog
+from skill.runtime import apl, effects, tasks
+from skill.runtime.catalog import Catalog, LocaleContent
 from skill.runtime.deadline import Deadline
 from skill.runtime.effects import ForgetHousehold, ReminderCall
 from skill.runtime.flows import dialog
 from skill.runtime.flows.kit.events import EFFECT_DONE, Event
 from skill.runtime.handlers.envelope import envelope_of
 from skill.runtime.handlers.render import build_response
-from skill.runtime.handlers.translate import event_for, facts, session_attributes
+from skill.runtime.handlers.translate import event_for, facts, launch_task, session_attributes
 from skill.runtime.nights import zone
 from skill.runtime.records import codec_for
 from skill.runtime.reminders import ReminderResult, RemindersClient
@@ -49,13 +49,14 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     envelope = handler_input.request_envelope
     deadline = services.runner.deadline()
     request = facts(envelope)
-    event = event or event_for(envelope)
+    content = services.catalog.for_locale(request.locale)
+    table = _task_table(content) if envelope_of(envelope).task else ()
+    event = event or event_for(envelope, table)
     # Flows see a recognized voice only as its salted key; the raw id stays here, to be
     # spoken for this speaker alone (``voices.speak_names``).
     person_id = event.person_id
     speaker = voice_key(person_id, services.settings.key_salt) if person_id else ""
     event = dataclasses.replace(event, person_id=speaker)
-    content = services.catalog.for_locale(request.locale)
     session = session_from_json(session_attributes(envelope))
     if not session.time_zone:
         looked_up = services.time_zones.lookup(
@@ -119,6 +120,12 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     elif result.notice and reply.speech:
         notice = content.say(result.notice, Random(seed))
         reply = dataclasses.replace(reply, speech=(notice, Pause(300), *reply.speech), effect=None)
+    refused = launch_task(envelope, table)
+    if isinstance(refused, tasks.Refused) and reply.speech:
+        # A routine's task this skill can't run: say so kindly, then the ordinary launch.
+        log.info("task_refused key=%s reason=%s", key, refused.reason)
+        why = content.say(f"task.{refused.reason}", Random(seed))
+        reply = dataclasses.replace(reply, speech=(why, Pause(300), *reply.speech))
     log.info(
         "turn key=%s type=%s intent=%s degraded=%s reads=%d writes=%d",
         key,
@@ -137,6 +144,15 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     screen = apl.document(content) if request.screen else None
     reply = reply_with_names(reply, speaker, person_id)
     return build_response(handler_input.response_builder, reply, screen)
+
+
+def _task_table(content: LocaleContent) -> tuple[tasks.Task, ...]:
+    """The locale's custom tasks (none when its content has no task table)."""
+    try:
+        section = content.section(tasks.SECTION)
+    except KeyError:
+        return ()
+    return tasks.parse(section)
 
 
 def _reminder_done(call: ReminderCall, result: ReminderResult, cause: Event) -> Event:

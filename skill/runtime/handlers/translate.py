@@ -20,6 +20,7 @@ from skill.runtime.flows.kit.events import (
     Event,
 )
 from skill.runtime.handlers.envelope import Envelope, envelope_of
+from skill.runtime.tasks import Refused, Routed, Task, route
 
 
 @dataclass(frozen=True)
@@ -64,12 +65,35 @@ def session_attributes(envelope: Envelope | Any) -> dict[str, Any]:
     return dict(envelope_of(envelope).session_attributes)
 
 
-def event_for(envelope: Envelope | Any) -> Event:
-    """The flow event for a Launch, Intent, SessionEnded or skill-disabled request."""
+def launch_task(envelope: Envelope | Any, tasks: tuple[Task, ...]) -> Routed | Refused | None:
+    """The custom task a LaunchRequest carries, routed through ``tasks``; None when it carries
+    none (an ordinary launch)."""
+    ours = envelope_of(envelope)
+    if ours.request_type != "LaunchRequest" or ours.task is None:
+        return None
+    return route(ours.task, tasks)
+
+
+def event_for(envelope: Envelope | Any, tasks: tuple[Task, ...] = ()) -> Event:
+    """The flow event for a Launch, Intent, SessionEnded or skill-disabled request.
+
+    A launch that starts one of ``tasks`` (from a Routine) becomes that task's intent with its
+    inputs as resolved slots, as if the couple had asked for it in one breath; a task that
+    can't run is an ordinary launch (``launch_task`` says why).
+    """
     ours = envelope_of(envelope)
     kind = ours.request_type
     new_session = is_new_session(ours)
     if kind == "LaunchRequest":
+        launched = launch_task(ours, tasks)
+        if isinstance(launched, Routed):
+            return Event(
+                INTENT,
+                intent=launched.intent,
+                slots=dict(launched.slots),
+                new_session=new_session,
+                person_id=ours.person_id,
+            )
         return Event(LAUNCH, new_session=new_session, person_id=ours.person_id)
     if kind == "SessionEndedRequest":
         return Event(SESSION_ENDED, reason=ours.reason)

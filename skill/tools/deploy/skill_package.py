@@ -3,24 +3,34 @@
 ``skill-package/skill.json`` is assembled from each locale's ``content/<locale>/manifest.json``
 (the store text: name, summary, description, example phrases, keywords, privacy policy and
 terms of use URLs) and the settings below (category, permissions, the ``SKILL_DISABLED``
-subscription, the endpoint). ``skill-package/interactionModels/custom/<locale>.json`` is a
-copy of ``interaction_models/<locale>.json``, the single source of truth for the model.
+subscription, the endpoint), and lists the custom tasks in ``apis.custom.tasks``.
+``skill-package/interactionModels/custom/<locale>.json`` is ``interaction_models/<locale>.json``,
+the single source of truth for the model, with the locale's name-free phrases
+(``content/<locale>/namefree.json``, en-* only) added as its ``_nameFreeInteraction``
+container (``name_free``). ``skill-package/tasks/{TaskName}.{Version}.json`` holds one OpenAPI
+document per entry of the task table (``content/<locale>/tasks.json``, ``task_definitions``).
 
 Every example phrase must be a real sample utterance of its locale's model, spoken with the
-wake word, a launch verb and the invocation name, as certification requires; the export
-refuses the package otherwise.
+wake word, a launch verb and the invocation name, as certification requires; name-free phrases
+and task definitions are checked likewise; the export refuses the package otherwise.
+
+With ``ask_resources`` the ASK CLI project is written beside the package (``ask_project``):
+``ask-resources.json`` and the stack template the CloudFormation deployer creates. Without an
+endpoint, skill.json then names none: ``ask deploy`` fills it in from the stack's output.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from skill.runtime import tasks as task_table
 from skill.runtime.catalog import Catalog, ContentError
+from skill.runtime.flows.registry import REGISTRY
+from skill.tools.deploy import ask_project, name_free, task_definitions
 from skill.tools.nlu import (
     FALLBACK,
     LAUNCH_VERBS,
@@ -86,7 +96,7 @@ INTERFACES = ({"type": "ALEXA_PRESENTATION_APL", "supportedViewports": list(APL_
 EVENT_SUBSCRIPTIONS = ("SKILL_DISABLED",)
 #: Stands in for the function's ARN (the template's ``SkillFunctionArn`` output) until given.
 PLACEHOLDER_ENDPOINT = "arn:aws:lambda:REGION:ACCOUNT_ID:function:FUNCTION_NAME"
-ASK_RESOURCES_VERSION = "2020-03-31"
+ASK_RESOURCES_VERSION = ask_project.ASK_RESOURCES_VERSION
 #: Words Alexa accepts between the invocation name and the utterance of a one-shot request.
 CONNECTORS = ("and", "to", "for", "about", "if", "whether")
 _ARN = re.compile(r"arn:aws[a-z-]*:lambda:[^:]+:[^:]+:function:[^:]+(:[^:]+)?")
@@ -158,8 +168,16 @@ def example_phrase_problem(model: dict[str, Any], phrase: str) -> str | None:
     return f"{utterance!r} is not a sample utterance of {resolution.intent}"
 
 
-def build_manifest(locales: dict[str, dict[str, Any]], endpoint: str) -> dict[str, Any]:
-    """skill.json for these locales' store text (locale -> manifest content)."""
+def build_manifest(
+    locales: dict[str, dict[str, Any]],
+    endpoint: str | None,
+    tasks: tuple[task_table.Task, ...] = (),
+) -> dict[str, Any]:
+    """skill.json for these locales' store text (locale -> manifest content) and tasks.
+
+    Without an endpoint there is no ``apis.custom.endpoint`` and no ``events`` block: the ASK
+    CLI's deployer writes both from the stack it deploys.
+    """
     default = locales.get("en-US") or locales[sorted(locales)[0]]
     publishing: dict[str, Any] = {
         "locales": {
@@ -179,6 +197,16 @@ def build_manifest(locales: dict[str, dict[str, Any]], endpoint: str) -> dict[st
     }
     if default.get("testingInstructions"):
         publishing["testingInstructions"] = default["testingInstructions"]
+    custom: dict[str, Any] = {"interfaces": list(INTERFACES)}
+    events: dict[str, Any] = {}
+    if endpoint is not None:
+        custom = {"endpoint": {"uri": endpoint}, **custom}
+        events["events"] = {
+            "endpoint": {"uri": endpoint},
+            "subscriptions": [{"eventName": name} for name in EVENT_SUBSCRIPTIONS],
+        }
+    if tasks:
+        custom["tasks"] = [{"name": t.name, "version": str(t.version)} for t in tasks]
     return {
         "manifest": {
             "manifestVersion": MANIFEST_VERSION,
@@ -198,12 +226,9 @@ def build_manifest(locales: dict[str, dict[str, Any]], endpoint: str) -> dict[st
                     for locale, text in sorted(locales.items())
                 },
             },
-            "apis": {"custom": {"endpoint": {"uri": endpoint}, "interfaces": list(INTERFACES)}},
+            "apis": {"custom": custom},
             "permissions": [{"name": name} for name in PERMISSIONS],
-            "events": {
-                "endpoint": {"uri": endpoint},
-                "subscriptions": [{"eventName": name} for name in EVENT_SUBSCRIPTIONS],
-            },
+            **events,
         }
     }
 
@@ -213,21 +238,92 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def _raw_section(catalog: Catalog, locale: str, kind: str) -> Any:
+    """A locale's own content file of this kind (no fallback to the default locale), or None."""
+    if locale not in catalog.locales:
+        return None
+    return catalog.for_locale(locale).sections.get(kind)
+
+
+def _task_texts(
+    catalog: Catalog, locales: list[str]
+) -> tuple[tuple[task_table.Task, ...], dict[str, dict[str, dict[str, Any]]]]:
+    """The task table and each task's text by locale. The default locale's table is the
+    truth; another locale's table must name the same tasks, intents and inputs."""
+    default = catalog.default
+    section = _raw_section(catalog, default, task_table.SECTION)
+    if section is None:
+        return (), {}
+    tasks = task_table.parse(section)
+    texts: dict[str, dict[str, dict[str, Any]]] = {t.name: {} for t in tasks}
+    for locale in sorted({default, *locales}):
+        own = _raw_section(catalog, locale, task_table.SECTION)
+        if own is None:
+            continue
+        if task_table.parse(own) != tasks:
+            raise ExportError(
+                f"content/{locale}/tasks.json: its tasks, versions, intents or inputs differ "
+                f"from content/{default}/tasks.json"
+            )
+        for entry in own["tasks"]:
+            texts[entry["name"]][locale] = entry
+    names = [t.name for t in tasks]
+    if len(set(names)) != len(names):
+        raise ExportError(f"content/{default}/tasks.json: a task name appears twice")
+    return tasks, texts
+
+
+def _task_model_problems(task: task_table.Task, model: dict[str, Any]) -> list[str]:
+    """A task must run an intent the model and the dialog know, and each input's values must be
+    ids of the slot type the model gives a slot of that name."""
+    language = model["interactionModel"]["languageModel"]
+    intents = {i["name"] for i in language["intents"]}
+    found = []
+    if task.intent not in intents or task.intent not in REGISTRY.intent_flows:
+        found.append(f"{task.name}: {task.intent} is not an intent the skill answers")
+    slot_types = {
+        slot["name"]: slot["type"] for i in language["intents"] for slot in i.get("slots", [])
+    }
+    ids = {
+        t["name"]: {v.get("id") or v["name"]["value"] for v in t.get("values", [])}
+        for t in language.get("types", [])
+    }
+    for spec in task.inputs:
+        kind = slot_types.get(spec.slot)
+        if kind is None:
+            found.append(f"{task.name}: no intent of the model has a slot {spec.slot!r}")
+            continue
+        unknown = sorted(set(spec.values) - ids.get(kind, set()))
+        if unknown:
+            found.append(f"{task.name}: {spec.name} values {unknown} are not {kind} ids")
+    return found
+
+
+def _clear(folder: Path, keep: set[str]) -> None:
+    """Remove files a previous export left in ``folder`` that this one doesn't write."""
+    if folder.is_dir():
+        for stale in folder.glob("*.json"):
+            if stale.name not in keep:
+                stale.unlink()
+
+
 def export_skill_package(
     out: Path = DEFAULT_OUT,
     root: Path = REPO_ROOT,
     endpoint: str | None = None,
     ask_resources: bool = False,
 ) -> ExportResult:
-    """Write ``out/skill.json`` and ``out/interactionModels/custom/<locale>.json``.
+    """Write ``out/skill.json``, ``out/interactionModels/custom/<locale>.json`` and
+    ``out/tasks/{TaskName}.{Version}.json``.
 
     Every locale with an interaction model is exported and must have store text. With
-    ``ask_resources``, ``ask-resources.json`` is written beside ``out`` so that ``ask deploy``
-    run there deploys the package (the code is deployed with the SAM template).
+    ``ask_resources``, ``ask-resources.json`` and the stack template are written beside
+    ``out`` so that ``ask deploy`` run there deploys the skill, its code and its stack.
     """
-    endpoint = endpoint or PLACEHOLDER_ENDPOINT
-    if endpoint != PLACEHOLDER_ENDPOINT and not _ARN.fullmatch(endpoint):
+    if endpoint is not None and not _ARN.fullmatch(endpoint):
         raise ExportError(f"endpoint {endpoint!r} is not a Lambda function ARN")
+    if endpoint is None and not ask_resources:
+        endpoint = PLACEHOLDER_ENDPOINT
     try:
         catalog = Catalog.load(root / "content")
     except ContentError as error:
@@ -237,43 +333,75 @@ def export_skill_package(
     if not model_paths:
         raise ExportError(f"{models_dir}: no interaction models")
     texts: dict[str, dict[str, Any]] = {}
+    models: dict[str, dict[str, Any]] = {}
     for path in model_paths:
         locale = path.stem
         model = _load_model(path)
-        text = (
-            catalog.for_locale(locale).sections.get("manifest")
-            if locale in catalog.locales
-            else None
-        )
+        text = _raw_section(catalog, locale, "manifest")
         if text is None:
             raise ExportError(f"content/{locale}/manifest.json is missing: {path} needs store text")
         for phrase in text["examplePhrases"]:
             problem = example_phrase_problem(model, phrase)
             if problem:
                 raise ExportError(f"content/{locale}/manifest.json: {phrase!r} {problem}")
+        phrases = _raw_section(catalog, locale, "namefree")
+        if phrases is not None:
+            if not name_free.applies_to(locale):
+                raise ExportError(f"content/{locale}/namefree.json: name-free is for en-* only")
+            problems = name_free.problems(model, phrases, REGISTRY.intent_flows)
+            if problems:
+                raise ExportError(f"content/{locale}/namefree.json: {problems[0]}")
+            model = {
+                **model,
+                "interactionModel": {
+                    **model["interactionModel"],
+                    name_free.CONTAINER: name_free.container(phrases),
+                },
+            }
         texts[locale] = text
+        models[locale] = model
+    tasks, task_texts = _task_texts(catalog, list(models))
+    for task in tasks:
+        for locale, model in models.items():
+            problems = _task_model_problems(task, model)
+            if problems:
+                raise ExportError(f"content/{catalog.default}/tasks.json ({locale}): {problems[0]}")
     written: list[Path] = []
     models_out = out / "interactionModels" / "custom"
-    if models_out.is_dir():
-        for stale in models_out.glob("*.json"):
-            if stale.stem not in texts:
-                stale.unlink()
-    models_out.mkdir(parents=True, exist_ok=True)
-    for path in model_paths:
-        target = models_out / path.name
-        shutil.copyfile(path, target)
+    _clear(models_out, {f"{locale}.json" for locale in models})
+    for locale, model in models.items():
+        target = models_out / f"{locale}.json"
+        _write_json(target, model)
         written.append(target)
+    tasks_out = out / "tasks"
+    _clear(tasks_out, {task_definitions.file_name(t) for t in tasks})
+    for task in tasks:
+        name = task_definitions.file_name(task)
+        document = task_definitions.definition(task, task_texts[task.name], catalog.default)
+        problems = task_definitions.problems(name, document)
+        if problems:
+            raise ExportError(f"tasks/{name}: {problems[0]}")
+        _write_json(tasks_out / name, document)
+        written.append(tasks_out / name)
     manifest_path = out / "skill.json"
-    _write_json(manifest_path, build_manifest(texts, endpoint))
+    _write_json(manifest_path, build_manifest(texts, endpoint, tasks))
     written.insert(0, manifest_path)
     if ask_resources:
-        resources = out.resolve().parent / "ask-resources.json"
-        _write_json(
-            resources,
-            {
-                "askcliResourcesVersion": ASK_RESOURCES_VERSION,
-                "profiles": {"default": {"skillMetadata": {"src": f"./{out.resolve().name}"}}},
-            },
-        )
-        written.append(resources)
+        written += _write_ask_project(out, root)
     return ExportResult(out, tuple(sorted(texts)), tuple(written))
+
+
+def _write_ask_project(out: Path, root: Path) -> list[Path]:
+    """``ask-resources.json`` and the deployer's stack template, beside ``out``."""
+    project = out.resolve().parent
+    try:
+        stack = ask_project.stack_template(ask_project.load_sam_template(root))
+    except ask_project.ProjectError as error:
+        raise ExportError(str(error)) from None
+    template = project / ask_project.STACK_TEMPLATE
+    _write_json(template, stack)
+    resources = project / "ask-resources.json"
+    _write_json(
+        resources, ask_project.ask_resources(f"./{out.resolve().name}", EVENT_SUBSCRIPTIONS)
+    )
+    return [resources, template]
