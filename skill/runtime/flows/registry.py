@@ -19,9 +19,17 @@ from skill.runtime.flows import (
     names,
     privacy,
     reminders,
+    routine,
     tonight,
 )
-from skill.runtime.flows.kit.activity import Activity, Greeting, LaunchOffer, Router, TitleFn
+from skill.runtime.flows.kit.activity import (
+    Activity,
+    Closer,
+    Greeting,
+    LaunchOffer,
+    Router,
+    TitleFn,
+)
 from skill.runtime.flows.kit.context import Flow
 from skill.runtime.flows.kit.screens import ScreenFn
 
@@ -35,6 +43,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     evening.ACTIVITY,
     reminders.ACTIVITY,
     privacy.ACTIVITY,
+    routine.ACTIVITY,
     home.ACTIVITY,
 )
 
@@ -60,6 +69,7 @@ class Registry:
     titles: Mapping[str, TitleFn] = field(init=False)
     surprises: Mapping[str, Flow] = field(init=False)
     greeting: Greeting = field(init=False)
+    closers: tuple[Closer, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         tables: dict[str, dict[str, str]] = {
@@ -108,6 +118,7 @@ class Registry:
         put(self, "events", {k: f for a in self.activities for k, f in a.events.items()})
         put(self, "titles", {a.journal_kind: a.title for a in self.activities if a.title})
         put(self, "surprises", {a.journal_kind: a.surprise for a in self.activities if a.surprise})
+        put(self, "closers", tuple(a.closer for a in self.activities if a.closer))
         greeting = greeters[0].greeting
         assert greeting is not None
         put(self, "greeting", greeting)

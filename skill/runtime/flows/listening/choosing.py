@@ -11,7 +11,7 @@ import dataclasses
 
 from skill.runtime import exercises, intents
 from skill.runtime.exercises import Exercise
-from skill.runtime.flows.kit import journal, people, places, talk
+from skill.runtime.flows.kit import cards, journal, people, places, talk
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
 from skill.runtime.flows.listening.context import GO_ON, Here, epoch
@@ -46,7 +46,8 @@ def _introduce(here: Here, ex: Exercise, lead: tuple[Segment, ...]) -> tuple[Sta
     progress = ListeningProgress(exercise=ex.id, first=-1, started=epoch(here.now))
     question = _who_first(here)
     speech = (*lead, Say(here.rng.choice(ex.intro)), Pause(500), *question)
-    return _choosing(here, progress, speech)
+    state, reply = _choosing(here, progress, speech)
+    return state, reply.with_card_of(cards.exercise(here.ctx, ex.title))
 
 
 def _who_first(here: Here) -> tuple[Segment, ...]:
