@@ -14,7 +14,9 @@ What the docs say, and what this module does with it:
   ``send`` refuses any other request type, and the turn calls it before the slow call;
 - the speech is SSML inside ``<speak>``: the line comes from content phrases, rendered by
   ``speech.to_ssml`` like every other reply;
-- at most five progressive responses per request: ``MAX_PER_REQUEST``, counted per request id.
+- at most five progressive responses per request (the limit as the task was briefed; the
+  excerpts of Amazon's pages read for this work don't state it): ``MAX_PER_REQUEST``,
+  counted per request id.
 
 What is assumed: a line is worth sending only before a call that can take more than a
 second (the Reminders API, erasing a household), so a turn sends one at most. The call has

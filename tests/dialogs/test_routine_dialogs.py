@@ -24,7 +24,10 @@ OFFER_URI = "connection://AMAZON.OfferAutomation/1"
 
 @pytest.fixture
 def couple(handler: Handler) -> Dialog:
-    return Dialog(handler, now=EVENING)
+    """A couple whose chat shows Alexa's hand-over as it is (the test answers for Alexa)."""
+    couple = Dialog(handler, now=EVENING)
+    couple.chat.routine_answer = None
+    return couple
 
 
 def directives(response: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -255,6 +258,23 @@ def test_a_request_from_no_device_is_never_sent_the_offer(
     # The same close from the device makes it.
     couple.next_night()
     assert offer_in(an_evening(couple)) is not None
+
+
+def test_the_local_chat_plays_alexas_side_of_the_offer(
+    handler: Handler, content: LocaleContent
+) -> None:
+    couple = Dialog(handler, now=EVENING)
+    for _ in range(2):
+        an_evening(couple)
+        couple.next_night()
+    couple.say("open heart to heart")
+    couple.say("tonight's question")
+    closed = couple.say("goodnight")
+    assert any(v in closed.speech for v in content.variants("routine.accepted"))
+    assert not closed.session_open
+    couple.chat.routine_answer = "204"
+    couple.next_night()
+    assert offer_in(an_evening(couple)) is None
 
 
 def test_the_offer_and_its_answer_carry_nothing_anyone_said(couple: Dialog) -> None:

@@ -25,13 +25,15 @@ task ``TonightQuestion`` version 1 (its task file is exported with the skill pac
 Alexa speaks the offer itself. The skill says nothing before handing over, so the couple
 hears one voice asking one question, and it says goodbye when the session comes back.
 
-**The answer.** Alexa hands the session back with a ``SessionResumedRequest``. Its
+**The answer.** Alexa hands the session back with a ``SessionResumedRequest``; its
 ``cause.status.code`` and, when no routine was made, ``cause.result`` reason say how it
-went. What Amazon documents, as read for this work, is 200 for a routine created. The rest
-is assumed from public skills that use it: 204 with ``REJECTED_BY_CUSTOMER`` (they said no)
-or ``AUTOMATION_ALREADY_ENABLED``, and error codes otherwise. A 4xx (other than 429) is read
-as "this device or account can't do it" and never retried; anything else (5xx, 429, no
-code) is an error worth one more try another night. An unknown 204 reason counts as a no.
+went. Amazon's pages, as far as they could be read for this work, document the directive
+and that the answer is a ``SessionResumedRequest``, not its codes. The codes are taken from
+a public skill that uses the offer: 200 for a routine created, 204 with
+``REJECTED_BY_CUSTOMER`` (they said no) or ``AUTOMATION_ALREADY_ENABLED``, anything else an
+error. Assumed here: a 4xx (other than 429) means "this device or account can't do it" and
+is never retried; anything else (5xx, 429, no code) is an error worth one more try another
+night; an unknown 204 reason counts as a no, the less intrusive reading.
 """
 
 from __future__ import annotations

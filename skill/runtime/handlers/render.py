@@ -88,9 +88,12 @@ def routine_directive(offer: RoutineOffer, skill_id: str) -> dict[str, Any]:
     """The ``Connections.StartConnection`` directive for ``AMAZON.OfferAutomation``: a routine
     whose trigger is a phrase the couple says and whose one action starts ``offer.task``.
 
-    ``onCompletion`` must be ``RESUME_SESSION``: Alexa hands the session back with a
-    ``SessionResumedRequest`` carrying ``token``. ``renderingData`` gives Alexa the words
-    it uses to describe the action when it makes the offer.
+    From Amazon's reference: ``uri``, ``input.automation``, the optional ``renderingData``,
+    ``onCompletion`` (which must be ``RESUME_SESSION``: Alexa hands the session back with a
+    ``SessionResumedRequest`` carrying ``token``) and the custom-utterance trigger. The
+    operation's type, its ``connectionRequest`` URI for a custom task and the
+    ``renderingData.operations`` key by ``operationId`` follow a public skill that offers
+    routines, since the reference's operation tables could not be read here.
     """
     operation_id = f"{offer.task}_{offer.version}"
     return {
