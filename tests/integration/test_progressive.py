@@ -177,3 +177,19 @@ def test_a_directive_service_that_never_answers_leaves_the_turn_in_time(
     expected = {v.format(time="9 p.m.") for v in content.variants("card.reminder_text")}
     assert card["content"] in expected
     assert "tok" not in json.dumps(card)
+
+
+def test_erasing_the_household_says_its_line_first_and_a_plain_turn_none(
+    handler: Handler, apis: AlexaApis, content: LocaleContent
+) -> None:
+    couple = couple_with(handler, apis)
+    couple.say("open heart to heart")
+    couple.say("tonight's question")
+    assert DIRECTIVES not in apis.paths()
+    couple.say("delete our data")
+    erased = couple.say("yes")
+    (progressive,) = [r for r in apis.api.requests if r.path == DIRECTIVES]
+    assert erased.request is not None
+    assert progressive.json()["header"]["requestId"] == erased.request["request"]["requestId"]
+    spoken = progressive.json()["directive"]["speech"]
+    assert spoken in {f"<speak>{v}</speak>" for v in content.variants("progressive.forget")}
