@@ -74,6 +74,7 @@ class ChatSession:
         clock: Clock,
         on_exchange: Callable[[ChatTurn], None] | None = None,
         permission_answer: str | None = "ACCEPTED",
+        routine_answer: str | None = "200",
     ) -> None:
         self.invoke = invoke
         self.resolver = resolver
@@ -82,6 +83,9 @@ class ChatSession:
         #: How to answer Alexa's permission questions (ACCEPTED, DENIED, NOT_ANSWERED), or
         #: None to leave them unanswered.
         self.permission_answer = permission_answer
+        #: How Alexa's routine offer ends (the ``SessionResumedRequest`` status code: "200"
+        #: created, "204" declined, "500" an error), or None to leave the hand-over as it is.
+        self.routine_answer = routine_answer
         self._answering = False
         self._silences = 0
         self._last_reprompt = ""
@@ -144,6 +148,13 @@ class ChatSession:
         turn = ChatTurn(text, speech, reprompt, session_open, request, response)
         if self._on_exchange:
             self._on_exchange(turn)
+        offered = _routine_offer(body)
+        if offered is not None and self.routine_answer and not self._answering:
+            self._answering = True
+            try:
+                return self._answer_routine(text, offered)
+            finally:
+                self._answering = False
         asked = _permission_request(body)
         if asked is not None and self.permission_answer and not self._answering:
             self._answering = True  # Alexa asks once per request; never loop
@@ -152,6 +163,15 @@ class ChatSession:
             finally:
                 self._answering = False
         return turn
+
+    def _answer_routine(self, text: str, directive: dict[str, Any]) -> ChatTurn:
+        """Play Alexa's routine offer: the couple answers it, and Alexa hands back the session
+        with the outcome (``routine_answer``: 204 means they declined)."""
+        code = self.routine_answer or "500"
+        reason = "REJECTED_BY_CUSTOMER" if code == "204" else ""
+        token = str(directive.get("token", ""))
+        request = self.conversation.session_resumed(self.clock.tick(), token, code, reason)
+        return self._send(text, request)
 
     def _answer_permission(self, text: str, directive: dict[str, Any]) -> ChatTurn:
         """Play Alexa's permission dialog: answer for the couple, then send Alexa's result."""
@@ -178,6 +198,16 @@ class ChatSession:
             turn.silent_turn,
             permission=answer,
         )
+
+
+def _routine_offer(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``AMAZON.OfferAutomation`` connection in a response body, if there is one."""
+    for directive in body.get("directives") or []:
+        if directive.get("type") == "Connections.StartConnection" and "OfferAutomation" in str(
+            directive.get("uri", "")
+        ):
+            return dict(directive)
+    return None
 
 
 def _permission_request(body: dict[str, Any]) -> dict[str, Any] | None:

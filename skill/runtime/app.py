@@ -23,6 +23,7 @@ from skill.runtime.handlers.envelope import read_envelope, sdk_envelope
 from skill.runtime.handlers.errors import SPOKEN_REQUESTS, SpeakingExceptionHandler
 from skill.runtime.handlers.permissions import PermissionResponseHandler
 from skill.runtime.handlers.pipeline import Services
+from skill.runtime.handlers.resumed import SessionResumedHandler
 from skill.runtime.handlers.spoken import (
     IntentHandler,
     LaunchHandler,
@@ -30,6 +31,7 @@ from skill.runtime.handlers.spoken import (
     SkillDisabledHandler,
 )
 from skill.runtime.handlers.system import CanFulfillHandler, QuietHandler
+from skill.runtime.progressive import ProgressiveClient
 from skill.runtime.reminders import RemindersClient
 from skill.runtime.reply import Say
 from skill.runtime.settings import Settings
@@ -98,6 +100,7 @@ def build_skill(
     clock: Callable[[], float] = time.monotonic,
     time_zones: TimeZoneLookup | None = None,
     reminders: RemindersClient | None = None,
+    progressive: ProgressiveClient | None = None,
 ) -> HeartSkill:
     """Wire handlers, flows, store and content into one skill."""
     services = Services(
@@ -111,6 +114,7 @@ def build_skill(
         ),
         time_zones=time_zones or TimeZoneLookup(timeout_s=settings.settings_api_timeout_s),
         reminders=reminders or RemindersClient(timeout_s=settings.reminders_api_timeout_s),
+        progressive=progressive or ProgressiveClient(),
     )
     default = catalog.for_locale(catalog.default)
     apology = default.variants("error.general")[0]
@@ -122,6 +126,7 @@ def build_skill(
     builder.add_request_handler(SessionEndedHandler(services))
     builder.add_request_handler(SkillDisabledHandler(services))
     builder.add_request_handler(PermissionResponseHandler(services))
+    builder.add_request_handler(SessionResumedHandler(services))
     builder.add_request_handler(CanFulfillHandler(intents))
     builder.add_request_handler(QuietHandler())
     builder.add_exception_handler(SpeakingExceptionHandler(apology, reprompt))

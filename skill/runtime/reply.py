@@ -74,6 +74,44 @@ class Display:
     seconds: int = 0
 
 
+#: Alexa's limit on a card: title and content together at most 8,000 characters ("Include a
+#: Card in Your Skill's Response"). Ours are a title and one question or title, far inside it;
+#: rendering clips anything longer rather than let Alexa refuse the whole response.
+CARD_MAX_CHARS = 8000
+
+
+@dataclass(frozen=True)
+class Card:
+    """A card for the Alexa app (and a screen without APL): a title and one line of content.
+
+    Only content goes on a card: a phrase, a question, an exercise or step title, a time.
+    Never anything a partner said; ``flows/kit/cards.py`` builds the ones activities attach.
+    """
+
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RoutineOffer:
+    """Ask Alexa to offer the couple a routine that runs one of this skill's custom tasks.
+
+    Flows state what to offer; the renderer (``handlers/render.py``) turns it into the
+    ``Connections.StartConnection`` directive for ``AMAZON.OfferAutomation``, with the skill's
+    own id in the task's connection URI (flows never know it). ``utterances`` are the voice
+    triggers in order of preference (Alexa takes the first one the couple isn't already
+    using), ``description`` is how Alexa describes the routine's action, and ``token`` comes
+    back unchanged in the ``SessionResumedRequest`` that answers it.
+    """
+
+    task: str
+    version: int
+    utterances: tuple[str, ...]
+    locale: str
+    description: str
+    token: str
+
+
 @dataclass(frozen=True)
 class Reply:
     """One response: speech, and either a reprompt (the session stays open) or an end.
@@ -85,12 +123,14 @@ class Reply:
     speech: tuple[Segment, ...] = ()
     reprompt: tuple[Segment, ...] = ()
     end_session: bool | None = True
-    card: tuple[str, str] | None = None
+    card: Card | None = None
     directives: tuple[dict[str, Any], ...] = field(default=())
     #: Something the turn must do outside the flow (see ``skill/runtime/effects.py``).
     effect: Effect | None = None
     #: What a device with a screen shows (``flows/kit/screens.py`` has the defaults).
     display: Display | None = None
+    #: A routine Alexa should offer; the response then hands the session to Alexa.
+    routine: RoutineOffer | None = None
 
     @staticmethod
     def ask(speech: tuple[Segment, ...], reprompt: tuple[Segment, ...]) -> Reply:
@@ -109,7 +149,16 @@ class Reply:
 
     def with_card(self, title: str, text: str) -> Reply:
         """The same reply with a simple card for the Alexa app or a screen."""
-        return dataclasses.replace(self, card=(title, text))
+        return dataclasses.replace(self, card=Card(title, text))
+
+    def with_card_of(self, card: Card | None) -> Reply:
+        """The same reply carrying ``card`` (None leaves the reply as it is)."""
+        return self if card is None else dataclasses.replace(self, card=card)
+
+    def offering_routine(self, offer: RoutineOffer) -> Reply:
+        """The same reply, handing the session to Alexa to offer ``offer`` (no end, no
+        reprompt: Alexa speaks the offer and answers with a ``SessionResumedRequest``)."""
+        return dataclasses.replace(self, routine=offer, reprompt=(), end_session=None)
 
     def with_display(self, display: Display) -> Reply:
         """The same reply with what a screen should show while it plays."""

@@ -117,15 +117,34 @@ class Conversation:
         request["payload"] = {**payload, "status": status}
         return self._base(request, new=False)
 
+    def session_resumed(
+        self, now: datetime, token: str, code: str, reason: str = ""
+    ) -> dict[str, Any]:
+        """Alexa handing the session back after a ``Connections.StartConnection`` (a routine
+        offer): ``code`` is ``cause.status.code``, ``reason`` why no routine was made."""
+        request = _request("SessionResumedRequest", now, self.locale)
+        result: dict[str, Any] = {}
+        if reason:
+            result = {"offerAutomationResponse": {"reason": reason}}
+        request["cause"] = {
+            "type": "ConnectionCompleted",
+            "token": token,
+            "status": {"code": code, "message": "OK" if code.startswith("2") else "Error"},
+            "result": result,
+        }
+        return self._base(request, new=False)
+
     def absorb(self, response: dict[str, Any]) -> bool:
         """Take the response's session attributes; return whether the session stays open.
 
-        A response that hands over to Alexa (a ``Connections.SendRequest`` with no
-        ``shouldEndSession``) pauses the session rather than ending it.
+        A response that hands over to Alexa (a ``Connections.SendRequest`` or
+        ``StartConnection`` with no ``shouldEndSession``) pauses the session rather than
+        ending it.
         """
         body = response.get("response", {})
         handed_over = "shouldEndSession" not in body and any(
-            d.get("type") == "Connections.SendRequest" for d in body.get("directives") or []
+            d.get("type") in ("Connections.SendRequest", "Connections.StartConnection")
+            for d in body.get("directives") or []
         )
         open_ = body.get("shouldEndSession") is False or handed_over
         if open_:

@@ -40,7 +40,7 @@ class Dialog:
             for on_end in self.registry.on_session_end:
                 new_state, _ = on_end(new_state, event, ctx)
         elif event.kind == INTENT:
-            new_state, reply = self._intent(state, event, ctx)
+            new_state, reply = self._close(state, *self._intent(state, event, ctx), event, ctx)
         elif event.kind == EFFECT_DONE and event.intent in self.registry.effects:
             new_state, reply = self.registry.effects[event.intent](state, event, ctx)
         elif event.kind in self.registry.events:
@@ -87,6 +87,17 @@ class Dialog:
                 return greeted, Reply.ask(speech, offered.reprompt)
         greeted, greeting = self.registry.greeting(state, event, ctx, False)
         return greeted, Reply.ask(greeting, (ctx.say("launch.reprompt"),))
+
+    def _close(
+        self, before: State, after: State, reply: Reply, event: Event, ctx: FlowContext
+    ) -> Answer:
+        """A reply that closes the session is a natural end: a closer may add to it."""
+        if reply.end_session is True:
+            for closer in self.registry.closers:
+                closed = closer(before, after, event, reply, ctx)
+                if closed is not None:
+                    return closed
+        return after, reply
 
     def _intent(self, state: State, event: Event, ctx: FlowContext) -> Answer:
         if event.person_id:

@@ -18,7 +18,7 @@ from random import Random
 
 from skill.runtime import draws, intents
 from skill.runtime.catalog import GratitudePrompt, LocaleContent
-from skill.runtime.flows.kit import journal, people, places, talk
+from skill.runtime.flows.kit import cards, journal, people, places, talk
 from skill.runtime.flows.kit.activity import Activity
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
@@ -109,14 +109,15 @@ def give_prompt(
     streak = journal.streak_note(before, household, night, ctx.content, ctx.rng)
     opening: tuple[Segment, ...] = (*lead, *_cycle_lead(new_cycle, ctx.content, ctx.rng))
     opening += (ctx.say("gratitude.intro"), Pause(400), Say(prompt.text), Pause(700))
-    card = (ctx.phrase("card.gratitude_title"), prompt.text)
+    card = cards.gratitude(ctx, prompt.text)
     if event.new_session:
         if prompt.swap:
             turns = _floor(state.household, 0, "gratitude.one_shot_turns", ctx.content, ctx.rng)
         else:
             turns = (ctx.say("gratitude.together_one_shot"),)
         speech = (*opening, *turns, Pause(500), *streak, ctx.say("gratitude.close"))
-        return places.at(State(household, state.session), NAME), Reply.tell(speech).with_card(*card)
+        told = Reply.tell(speech).with_card_of(card)
+        return places.at(State(household, state.session), NAME), told
     if prompt.swap:
         turn = _floor(state.household, 0, "gratitude.first_turn", ctx.content, ctx.rng)
         speech = (*opening, *turn, Silence(TURN_SECONDS), *_respond(ctx), *streak)
@@ -130,7 +131,7 @@ def give_prompt(
         reprompt = (ctx.say("gratitude.more_reprompt"),)
         offer = OFFER_MORE
     given = places.at(State(household, state.session), NAME, offer)
-    return given, Reply.ask(speech, reprompt).with_card(*card)
+    return given, Reply.ask(speech, reprompt).with_card_of(card)
 
 
 def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:

@@ -23,10 +23,18 @@ from skill.runtime.flows import (
     privacy,
     reminders,
     repair,
+    routine,
     thirtysix,
     tonight,
 )
-from skill.runtime.flows.kit.activity import Activity, Greeting, LaunchOffer, Router, TitleFn
+from skill.runtime.flows.kit.activity import (
+    Activity,
+    Closer,
+    Greeting,
+    LaunchOffer,
+    Router,
+    TitleFn,
+)
 from skill.runtime.flows.kit.context import Flow
 from skill.runtime.flows.kit.screens import ScreenFn
 
@@ -48,6 +56,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     privacy.ACTIVITY,
     thirtysix.ACTIVITY,
     checkin.ACTIVITY,
+    routine.ACTIVITY,
     home.ACTIVITY,
 )
 
@@ -74,6 +83,7 @@ class Registry:
     surprises: Mapping[str, Flow] = field(init=False)
     greeting: Greeting = field(init=False)
     instead_of_tonight: tuple[LaunchOffer, ...] = field(init=False)
+    closers: tuple[Closer, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         tables: dict[str, dict[str, str]] = {
@@ -127,6 +137,7 @@ class Registry:
             "instead_of_tonight",
             tuple(a.instead_of_tonight for a in self.activities if a.instead_of_tonight),
         )
+        put(self, "closers", tuple(a.closer for a in self.activities if a.closer))
         greeting = greeters[0].greeting
         assert greeting is not None
         put(self, "greeting", greeting)

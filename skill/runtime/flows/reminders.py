@@ -27,7 +27,7 @@ from typing import Any
 from skill.runtime import effects, intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.effects import ReminderCall
-from skill.runtime.flows.kit import places
+from skill.runtime.flows.kit import cards, places
 from skill.runtime.flows.kit.activity import Activity
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import PERMISSION, Event
@@ -135,7 +135,8 @@ def reminder_done(state: State, event: Event, ctx: FlowContext) -> tuple[State, 
         key = "reminder.moved" if action == effects.UPDATE else "reminder.set"
         key += "_night" if _is_evening(time) else "_day"
         lines = (ctx.say(key, time=spoken),)
-        return _finish(State(household, state.session), lines, event, ctx.content, ctx.rng)
+        done = _finish(State(household, state.session), lines, event, ctx.content, ctx.rng)
+        return done[0], done[1].with_card_of(cards.reminder(ctx, spoken))
     if outcome == effects.FORBIDDEN and action != effects.DELETE:
         if event.slots.get("after_permission") != "yes":
             return state, ask_permission(action, time)

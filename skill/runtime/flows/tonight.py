@@ -13,7 +13,7 @@ from random import Random
 
 from skill.runtime import draws, intents
 from skill.runtime.catalog import LocaleContent, Question
-from skill.runtime.flows.kit import journal, places, talk
+from skill.runtime.flows.kit import cards, journal, places, talk
 from skill.runtime.flows.kit.activity import Activity
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
@@ -128,12 +128,11 @@ def present(
     asked = State(state.household, dataclasses.replace(state.session, question_id=question.id))
     state = places.at(asked, NAME, ANOTHER_OFFER)
     speech: tuple[Segment, ...] = (*lead, Pause(400), Say(question.text))
-    card = (ctx.phrase("card.tonight_title"), question.text)
     if event.new_session:
         reply = Reply.tell((*speech, Pause(600), ctx.say("tonight.one_shot_close")))
     else:
         reply = talk.after_question(state.household, speech, ctx)
-    return state, reply.with_card(*card)
+    return state, reply.with_card_of(cards.question(ctx, question.text))
 
 
 def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:

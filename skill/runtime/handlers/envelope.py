@@ -82,6 +82,14 @@ class Envelope:
     screen: bool = False
     #: ``LaunchRequest.task``: a custom task started from a Routine; None when absent.
     task: TaskRequest | None = None
+    #: The envelope names a device (``context.System.device`` with its interfaces): a real
+    #: Echo, app or simulator, rather than a request from no device at all.
+    has_device: bool = False
+    #: ``SessionResumedRequest``: ``cause.type``, and why a connection didn't complete
+    #: (``cause.result.reason``, or ``cause.result.offerAutomationResponse.reason``). Its
+    #: ``cause.token`` and ``cause.status.code`` read as ``token`` and ``status_code``.
+    cause_type: str = ""
+    result_reason: str = ""
 
 
 def _obj(value: Any) -> Mapping[str, Any]:
@@ -90,6 +98,13 @@ def _obj(value: Any) -> Mapping[str, Any]:
 
 def _str(value: Any, limit: int = MAX_SHORT_CHARS) -> str:
     return value if isinstance(value, str) and len(value) <= limit else ""
+
+
+def _code(value: Any) -> str:
+    """A status code sent as a string ("200") or, tolerated, as a number."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1000:
+        return str(value)
+    return _str(value, 8)
 
 
 def _id(value: Any) -> str:
@@ -176,6 +191,8 @@ def read_envelope(event: Any) -> Envelope:
     device = _obj(system.get("device"))
     interfaces = _obj(device.get("supportedInterfaces"))
     intent = _obj(request.get("intent"))
+    cause = _obj(request.get("cause"))
+    result = _obj(cause.get("result"))
     new = session.get("new")
     attributes = session.get("attributes")
     application_id = _id(_obj(system.get("application")).get("applicationId")) or _id(
@@ -190,9 +207,10 @@ def read_envelope(event: Any) -> Envelope:
         slots=_slots(intent.get("slots")),
         reason=_str(request.get("reason")),
         name=_str(request.get("name")),
-        token=_str(request.get("token"), MAX_ID_CHARS),
+        token=_str(request.get("token"), MAX_ID_CHARS) or _str(cause.get("token"), MAX_ID_CHARS),
         payload_status=_str(_obj(request.get("payload")).get("status")),
-        status_code=_str(_obj(request.get("status")).get("code")),
+        status_code=_str(_obj(request.get("status")).get("code"))
+        or _code(_obj(cause.get("status")).get("code")),
         has_session=isinstance(raw_session, dict),
         session_new=new if isinstance(new, bool) else None,
         session_attributes=dict(attributes) if isinstance(attributes, dict) else {},
@@ -205,6 +223,10 @@ def read_envelope(event: Any) -> Envelope:
         api_token=_str(system.get("apiAccessToken"), MAX_TOKEN_CHARS),
         screen=APL_INTERFACE in interfaces,
         task=_task(request.get("task")),
+        has_device=isinstance(device.get("supportedInterfaces"), dict),
+        cause_type=_str(cause.get("type")),
+        result_reason=_str(result.get("reason"))
+        or _str(_obj(result.get("offerAutomationResponse")).get("reason")),
     )
 
 

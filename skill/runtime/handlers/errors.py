@@ -19,7 +19,9 @@ from skill.runtime.reply import Reply, Say
 log = logging.getLogger(__name__)
 
 #: Request types that may carry speech; the rest must be answered silently.
-SPOKEN_REQUESTS = frozenset({"LaunchRequest", "IntentRequest", "Connections.Response"})
+SPOKEN_REQUESTS = frozenset(
+    {"LaunchRequest", "IntentRequest", "Connections.Response", "SessionResumedRequest"}
+)
 
 
 class SpeakingExceptionHandler(AbstractExceptionHandler):  # type: ignore[misc]

@@ -21,8 +21,9 @@ from skill.runtime.handlers.envelope import envelope_of
 from skill.runtime.handlers.render import build_response
 from skill.runtime.handlers.translate import event_for, facts, launch_task, session_attributes
 from skill.runtime.nights import zone
+from skill.runtime.progressive import ProgressiveClient
 from skill.runtime.records import codec_for
-from skill.runtime.reminders import ReminderResult, RemindersClient
+from skill.runtime.reminders import KEEP_S, ReminderResult, RemindersClient
 from skill.runtime.reply import Pause, Reply
 from skill.runtime.settings import Settings
 from skill.runtime.state import Household, State, session_from_json, to_dict
@@ -31,6 +32,13 @@ from skill.runtime.turn import TurnRunner, household_key
 from skill.runtime.voices import reply_with_names, stored_voices, voice_key
 
 log = logging.getLogger(__name__)
+
+#: What a progressive line leaves of the deadline for the slow call after it and the save:
+#: the Reminders API's own reserve plus half a second for the call itself.
+PROGRESSIVE_KEEP_S = KEEP_S + 0.5
+#: Content keys of the progressive lines said before each slow effect.
+PROGRESSIVE_REMINDER = "progressive.reminder"
+PROGRESSIVE_FORGET = "progressive.forget"
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ class Services:
     runner: TurnRunner
     time_zones: TimeZoneLookup
     reminders: RemindersClient = field(default_factory=RemindersClient)
+    progressive: ProgressiveClient = field(default_factory=ProgressiveClient)
 
 
 def answer(services: Services, handler_input: HandlerInput, event: Event | None = None) -> Response:
@@ -69,6 +78,21 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     outcome: dict[str, Any] = {}
     performed: dict[ReminderCall, ReminderResult] = {}
 
+    def progress(key: str) -> None:
+        """Say ``key``'s line now, once a turn, before a call that can take a while."""
+        if outcome.get("progressive"):
+            return
+        outcome["progressive"] = True
+        services.progressive.send(
+            content.phrase(key, Random(f"{seed}|progressive")),
+            request.request_type,
+            request.request_id,
+            request.api_endpoint,
+            request.api_token,
+            deadline,
+            keep=PROGRESSIVE_KEEP_S,
+        )
+
     def apply(household: Household) -> tuple[Household, Reply]:
         if household.voices or household.voice_names:
             salt = services.settings.key_salt
@@ -95,6 +119,7 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
             # Performed once; a turn re-applied after a storage conflict reuses the result.
             call = reply.effect
             if call not in performed:
+                progress(PROGRESSIVE_REMINDER)
                 performed[call] = services.reminders.perform(
                     call, request.api_endpoint, request.api_token, deadline
                 )
@@ -109,6 +134,7 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     reply = result.reply
     forget = outcome.get("forget")
     if isinstance(forget, ForgetHousehold):
+        progress(PROGRESSIVE_FORGET)
         reply = _forget(services, request, key, forget, reply, deadline)
         if not reply.speech:
             failed = Event(
@@ -136,14 +162,15 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
         result.writes,
     )
     # A session paused for Alexa's permission dialog (a directive, no end) keeps its place too.
-    paused = reply.end_session is None and bool(reply.directives)
+    paused = reply.end_session is None and (bool(reply.directives) or reply.routine is not None)
     # Without a session in the request (a one-shot event) there is nothing to keep it in.
     in_session = envelope_of(envelope).has_session
     if (reply.end_session is False or paused) and "session" in outcome and in_session:
         handler_input.attributes_manager.session_attributes = to_dict(outcome["session"])
     screen = apl.document(content) if request.screen else None
     reply = reply_with_names(reply, speaker, person_id)
-    return build_response(handler_input.response_builder, reply, screen)
+    skill_id = envelope_of(envelope).application_id or ""
+    return build_response(handler_input.response_builder, reply, screen, skill_id)
 
 
 def _task_table(content: LocaleContent) -> tuple[tasks.Task, ...]:

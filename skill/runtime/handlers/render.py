@@ -11,17 +11,31 @@ from ask_sdk_model.directive import Directive
 from ask_sdk_model.ui import SimpleCard
 
 from skill.runtime import apl
-from skill.runtime.reply import Reply
+from skill.runtime.reply import CARD_MAX_CHARS, Card, Reply, RoutineOffer
 from skill.runtime.speech import to_ssml
+
+#: Alexa's managed task that offers a pre-built routine ("Pre-Built Routine API Reference").
+OFFER_AUTOMATION_URI = "connection://AMAZON.OfferAutomation/1"
+#: The routine's one action: start one of this skill's custom tasks (a skill connection).
+START_TASK_OPERATION = "Alexa.Automation.Operation.Skill.StartConnection"
+VOICE_TRIGGER = "Alexa.Automation.Trigger.Voice.CustomUtterance"
+#: "You can provide up to five utterances in order of preference" (Pre-Built Routine
+#: Primitives, custom utterance trigger).
+MAX_UTTERANCES = 5
 
 
 def build_response(
-    response_builder: Any, reply: Reply, screen: dict[str, Any] | None = None
+    response_builder: Any,
+    reply: Reply,
+    screen: dict[str, Any] | None = None,
+    skill_id: str = "",
 ) -> Response:
     """Render speech and reprompt as SSML and set whether the session stays open.
 
     ``screen`` is the APL document to show the reply's display with, given only when the
-    device supports APL; a reply that says nothing shows nothing.
+    device supports APL; a reply that says nothing shows nothing. ``skill_id`` (this skill's
+    application id, from the request) names the custom task a routine offer starts; without
+    one no offer is rendered.
     """
     if reply.speech:
         response_builder.speak(to_ssml(reply.speech))
@@ -30,10 +44,12 @@ def build_response(
     if reply.reprompt and reply.end_session is False:
         response_builder.ask(to_ssml(reply.reprompt))
     if reply.card:
-        title, text = reply.card
+        title, text = card_fields(reply.card)
         response_builder.set_card(SimpleCard(title=title, content=text))
     for directive in reply.directives:
         response_builder.add_directive(_directive(directive))
+    if reply.routine is not None and skill_id:
+        response_builder.add_directive(_directive(routine_directive(reply.routine, skill_id)))
     if reply.end_session is not None:
         response_builder.set_should_end_session(reply.end_session)
     response: Response = response_builder.response
@@ -49,5 +65,72 @@ def _directive(data: dict[str, Any]) -> Any:
 
 
 def _hands_over(reply: Reply) -> bool:
-    """A reply handing the session to Alexa (a permission dialog) carries nothing else."""
-    return any(str(d.get("type", "")).startswith("Connections.") for d in reply.directives)
+    """A reply handing the session to Alexa (a permission dialog, a routine offer) carries
+    nothing else."""
+    return reply.routine is not None or any(
+        str(d.get("type", "")).startswith("Connections.") for d in reply.directives
+    )
+
+
+def card_fields(card: Card) -> tuple[str, str]:
+    """A card's title and content within Alexa's limit (together ``CARD_MAX_CHARS``): the
+    content is clipped, never the title, and never to nothing."""
+    title = card.title[: CARD_MAX_CHARS // 2]
+    return title, card.text[: CARD_MAX_CHARS - len(title)]
+
+
+def task_uri(skill_id: str, task: str, version: int) -> str:
+    """The connection URI of one of this skill's own custom tasks, provided by itself."""
+    return f"connection://{skill_id}.{task}/{version}?provider={skill_id}"
+
+
+def routine_directive(offer: RoutineOffer, skill_id: str) -> dict[str, Any]:
+    """The ``Connections.StartConnection`` directive for ``AMAZON.OfferAutomation``: a routine
+    whose trigger is a phrase the couple says and whose one action starts ``offer.task``.
+
+    From Amazon's reference: ``uri``, ``input.automation``, the optional ``renderingData``,
+    ``onCompletion`` (which must be ``RESUME_SESSION``: Alexa hands the session back with a
+    ``SessionResumedRequest`` carrying ``token``) and the custom-utterance trigger. The
+    operation's type, its ``connectionRequest`` URI for a custom task and the
+    ``renderingData.operations`` key by ``operationId`` follow a public skill that offers
+    routines, since the reference's operation tables could not be read here.
+    """
+    operation_id = f"{offer.task}_{offer.version}"
+    return {
+        "type": "Connections.StartConnection",
+        "uri": OFFER_AUTOMATION_URI,
+        "input": {
+            "automation": {
+                "trigger": {
+                    "type": VOICE_TRIGGER,
+                    "version": "1.0",
+                    "payload": {
+                        "utterances": list(offer.utterances[:MAX_UTTERANCES]),
+                        "locale": offer.locale,
+                    },
+                },
+                "operations": {
+                    "serial": [
+                        {
+                            "operation": {
+                                "type": START_TASK_OPERATION,
+                                "version": "1.0",
+                                "operationId": operation_id,
+                                "payload": {
+                                    "connectionRequest": {
+                                        "uri": task_uri(skill_id, offer.task, offer.version),
+                                        "input": {},
+                                    }
+                                },
+                            }
+                        }
+                    ]
+                },
+            },
+            "renderingData": {
+                "operations": {operation_id: {"descriptionPrompt": offer.description}}
+            },
+        },
+        "onCompletion": "RESUME_SESSION",
+        "token": offer.token,
+    }

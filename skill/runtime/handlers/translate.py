@@ -15,6 +15,7 @@ from skill.runtime.flows.kit.events import (
     INTENT,
     LAUNCH,
     PERMISSION,
+    RESUMED,
     SESSION_ENDED,
     SKILL_DISABLED,
     Event,
@@ -74,6 +75,24 @@ def launch_task(envelope: Envelope | Any, tasks: tuple[Task, ...]) -> Routed | R
     return route(ours.task, tasks)
 
 
+def can_connect(envelope: Envelope | Any) -> bool:
+    """Whether Alexa can take this session over for a skill connection and hand it back.
+
+    A skill connection with ``RESUME_SESSION`` needs a session to resume, and a device to
+    hold the conversation; the task it starts is named by this skill's id. A request
+    without any of them (a one-shot with no session, no device, no application id) is never
+    sent one. Amazon's pages read for this work name no device interface to check for, so
+    what a device cannot do is learned from its answer (``routine.resumed``).
+    """
+    ours = envelope_of(envelope)
+    return (
+        ours.has_session
+        and ours.has_device
+        and bool(ours.application_id)
+        and ours.request_type in ("LaunchRequest", "IntentRequest")
+    )
+
+
 def event_for(envelope: Envelope | Any, tasks: tuple[Task, ...] = ()) -> Event:
     """The flow event for a Launch, Intent, SessionEnded or skill-disabled request.
 
@@ -93,8 +112,14 @@ def event_for(envelope: Envelope | Any, tasks: tuple[Task, ...] = ()) -> Event:
                 slots=dict(launched.slots),
                 new_session=new_session,
                 person_id=ours.person_id,
+                can_connect=can_connect(ours),
             )
-        return Event(LAUNCH, new_session=new_session, person_id=ours.person_id)
+        return Event(
+            LAUNCH,
+            new_session=new_session,
+            person_id=ours.person_id,
+            can_connect=can_connect(ours),
+        )
     if kind == "SessionEndedRequest":
         return Event(SESSION_ENDED, reason=ours.reason)
     if kind == "AlexaSkillEvent.SkillDisabled":
@@ -107,6 +132,20 @@ def event_for(envelope: Envelope | Any, tasks: tuple[Task, ...] = ()) -> Event:
         slots=resolved,
         spoken=spoken,
         new_session=new_session,
+        person_id=ours.person_id,
+        can_connect=can_connect(ours),
+    )
+
+
+def resumed_event(envelope: Envelope | Any) -> Event:
+    """A ``SessionResumedRequest`` (Alexa handing the session back after a connection) as a
+    ``RESUMED`` event: ``slots`` holds the status ``code`` ("" when absent), the ``reason``
+    a connection didn't complete and the ``token`` the skill sent with it."""
+    ours = envelope_of(envelope)
+    return Event(
+        RESUMED,
+        slots={"code": ours.status_code, "reason": ours.result_reason, "token": ours.token},
+        new_session=is_new_session(ours),
         person_id=ours.person_id,
     )
 

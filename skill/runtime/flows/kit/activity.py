@@ -17,7 +17,7 @@ from skill.runtime.catalog import LocaleContent
 from skill.runtime.flows.kit.context import Answer, Flow, FlowContext
 from skill.runtime.flows.kit.events import Event
 from skill.runtime.flows.kit.screens import ScreenFn
-from skill.runtime.reply import Segment
+from skill.runtime.reply import Reply, Segment
 from skill.runtime.state import State
 
 
@@ -46,6 +46,10 @@ class Offered:
     returning: bool = True
 
 
+#: At a natural end (an intent whose reply closes the session): given the state before the
+#: turn, the state and reply after it, make the close into something more (a routine offer),
+#: or None to leave it. The first closer that answers wins.
+Closer = Callable[[State, State, Event, Reply, FlowContext], Answer | None]
 #: At launch: make the offer said after the greeting, or None to leave it to the next one.
 LaunchOffer = Callable[[State, Event, FlowContext], Offered | None]
 #: The launch's bookkeeping and its greeting (one activity, home, greets); the flag says the
@@ -74,3 +78,4 @@ class Activity:
     #: Offered in place of tonight's question, when it is asked for and not yet had tonight
     #: (a journey's step waiting): the first activity that makes an offer makes it.
     instead_of_tonight: LaunchOffer | None = None
+    closer: Closer | None = None

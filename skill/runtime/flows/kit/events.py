@@ -15,6 +15,9 @@ PERMISSION = "permission"
 #: How an effect the flow asked for turned out (see ``skill/runtime/effects.py``): ``intent`` names
 #: the effect kind, ``slots`` holds ``outcome`` and effect details such as ``alert_token``.
 EFFECT_DONE = "effect_done"
+#: Alexa handing the session back after a skill connection (``SessionResumedRequest``):
+#: ``slots`` holds ``code`` (``cause.status.code``), ``reason`` and the ``token`` the skill sent.
+RESUMED = "resumed"
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,9 @@ class Event:
     new_session: bool = False
     person_id: str = ""
     reason: str = ""
+    #: Alexa can take this session over for a skill connection and hand it back (a routine
+    #: offer): the request is in a session, from a device, for a skill with an id.
+    can_connect: bool = False
 
     def is_intent(self, *names: str) -> bool:
         return self.kind == INTENT and self.intent in names

@@ -42,8 +42,7 @@ def attach(
     if not reply.speech or reply.display is not None:
         return reply
     if reply.card is not None:
-        title, text = reply.card
-        return reply.with_display(Display(title=title, text=text))
+        return reply.with_display(Display(title=reply.card.title, text=reply.card.text))
     screen = screens.get(state.session.place.activity)
     shown = screen(state, content, rng) if screen is not None else None
     return reply.with_display(shown if shown is not None else home(content, rng))

@@ -11,10 +11,11 @@ import dataclasses
 
 from skill.runtime import exercises, intents
 from skill.runtime.exercises import Exercise
-from skill.runtime.flows.kit import journal, people, places, talk
+from skill.runtime.flows.kit import cards, journal, people, places, talk
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
 from skill.runtime.flows.listening.context import GO_ON, Here, epoch
+from skill.runtime.flows.listening.display import screen
 from skill.runtime.flows.listening.library import catalogue, suggest
 from skill.runtime.flows.listening.steps import present
 from skill.runtime.nights import night_of
@@ -46,7 +47,11 @@ def _introduce(here: Here, ex: Exercise, lead: tuple[Segment, ...]) -> tuple[Sta
     progress = ListeningProgress(exercise=ex.id, first=-1, started=epoch(here.now))
     question = _who_first(here)
     speech = (*lead, Say(here.rng.choice(ex.intro)), Pause(500), *question)
-    return _choosing(here, progress, speech)
+    state, reply = _choosing(here, progress, speech)
+    # The card is for the Alexa app; a screen keeps showing where the exercise is.
+    shown = screen(state, here.content, here.rng)
+    carded = reply.with_card_of(cards.exercise(here.ctx, ex.title))
+    return state, carded if shown is None else carded.with_display(shown)
 
 
 def _who_first(here: Here) -> tuple[Segment, ...]:
