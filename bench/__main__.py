@@ -36,6 +36,8 @@ class Plan:
     web_seconds: float
     #: Nights of everything lived on 1x, 10x and 100x decks for the household's size.
     deck_nights: int = 1000
+    #: Measured evenings of each turn kind on 1x, 10x and 100x content.
+    scale_nights: int = 300
 
 
 FULL = Plan(
@@ -56,6 +58,7 @@ QUICK = Plan(
     web_runs=1,
     web_seconds=1.0,
     deck_nights=3,
+    scale_nights=3,
 )
 SECTIONS = ("turns", "cold", "content", "web", "sizes")
 
@@ -142,7 +145,12 @@ def run(plan: Plan, quick: bool, only: tuple[str, ...], out: Path) -> dict[str, 
             from bench import turns as section_turns
 
             found, turn_notes, sizes = section_turns.run(
-                plan.nights_sqlite, plan.nights_dynalite, plan.warmup, endpoint, dynalite_reason
+                plan.nights_sqlite,
+                plan.nights_dynalite,
+                plan.warmup,
+                endpoint,
+                dynalite_reason,
+                plan.scale_nights,
             )
             figures.extend(found)
             notes["turns"] = turn_notes
