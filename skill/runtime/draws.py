@@ -19,9 +19,10 @@ from __future__ import annotations
 import functools
 import threading
 import zlib
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from random import Random
-from typing import TypeVar
+from typing import Generic, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -96,6 +97,79 @@ def next_fresh(
             best, best_rank, best_id = item, found, item_id
     assert best is not None
     return best
+
+
+@dataclass(frozen=True)
+class Pool(Generic[T]):
+    """A filtered deck built once per content and filter (``records.index.ContentIndex.pool``):
+    its items in deck order and each id's position, so a draw never rescans the deck."""
+
+    items: tuple[T, ...]
+    position: dict[str, int]
+
+    @classmethod
+    def of(cls, items: Iterable[T], ident: Callable[[T], str]) -> Pool[T]:
+        kept = tuple(items)
+        return cls(kept, {ident(item): i for i, item in enumerate(kept)})
+
+
+class FreshView(Sequence[T]):
+    """The pool's items not in ``heard``, in pool order, without listing them: as long as
+    the list ``[i for i in pool.items if ident(i) not in heard]`` and indexed the same, so
+    ``rng.choice`` draws the very item it would draw from that list."""
+
+    def __init__(self, pool: Pool[T], heard: Iterable[str]) -> None:
+        self.pool = pool
+        self.heard_at = sorted({pool.position[i] for i in heard if i in pool.position})
+
+    def __len__(self) -> int:
+        return len(self.pool.items) - len(self.heard_at)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        at = index
+        for heard in self.heard_at:  # heard positions in ascending order
+            if heard > at:
+                break
+            at += 1
+        return self.pool.items[at]
+
+
+def first_fresh(
+    fresh: FreshView[T],
+    heard: Iterable[str] | set[str],
+    rng: Random,
+    cell: Callable[[T], Hashable],
+    cell_order: Callable[[Hashable], Iterable[str]],
+) -> T:
+    """``next_fresh`` over a ``FreshView``, at a cost that doesn't grow with the deck.
+
+    ``cell_order(c)`` lists every id of cell ``c`` in the household's order (rank, then id;
+    ``records.seen.Cells.ordered``): what was heard is mostly that order's prefix, so the
+    walk is as long as the cell's heard stretch, and its first item in the pool and not
+    heard is the one ``next_fresh`` would pick from the listed fresh items.
+    """
+    picked = cell(rng.choice(fresh))
+    seen = heard if isinstance(heard, set | frozenset) else set(heard)
+    position = fresh.pool.position
+    for item_id in cell_order(picked):
+        if item_id in seen:
+            continue
+        at = position.get(item_id)
+        if at is not None:
+            return fresh.pool.items[at]
+    raise AssertionError("the picked cell has a fresh item: the one rng.choice drew")
 
 
 def next_after(items: Sequence[T], seed: int, last: str, ident: Callable[[T], str]) -> T:
