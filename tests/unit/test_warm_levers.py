@@ -1,4 +1,4 @@
-"""Draws from pools built once per content pick exactly what listing the fresh items picked.
+"""Speed levers that must change nothing: draws from pools built once per content pick exactly what listing the fresh items picked; a record's size and the session attributes are handled once.
 
 ``draws.FreshView`` and ``draws.first_fresh`` replace listing a deck's unheard items on every
 draw (a deck a hundred times today's made a gratitude prompt cost 12 ms). The household hears
@@ -173,3 +173,40 @@ def test_gratitude_draws_are_the_listed_draws_through_two_cycles(content: Locale
         assert progress == reference
         cycles += new_cycle
     assert cycles >= 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"v": 2},
+        {"h": "q1b+AbC", "n": [1, 2, 3], "j": {"a": "é and “quotes”"}, "x": None},
+        {"~": "AAAAAA", "v": 2},
+    ],
+)
+def test_a_sealed_records_size_is_counted_without_encoding_it_again(
+    body: dict[str, object],
+) -> None:
+    from skill.runtime.records import tokens
+    from skill.runtime.turn import record_bytes, sealed_bytes
+
+    key = "k" * 32
+    for ring in ([], [tokens.new_token()], [tokens.new_token() for _ in range(tokens.WRITERS)]):
+        record = tokens.sealed(body, ring[:-1], ring[-1] if ring else tokens.new_token())
+        assert sealed_bytes(key, record_bytes(key, body), body, record) == record_bytes(key, record)
+
+
+def test_the_sdk_shares_the_session_attributes_it_would_deep_copy() -> None:
+    """The SDK's attributes manager keeps the very mapping (no per-turn deep copy), and the
+    response a turn that leaves the session alone sends is what came in."""
+    import copy
+
+    from skill.runtime.handlers.envelope import SharedAttributes, read_envelope, sdk_envelope
+
+    event = {"session": {"new": False, "attributes": {"place": {"activity": "games", "n": [1]}}}}
+    sdk = sdk_envelope(read_envelope(event))
+    attributes = sdk.session.attributes
+    assert isinstance(attributes, SharedAttributes)
+    assert copy.deepcopy(attributes) is attributes
+    assert attributes == event["session"]["attributes"]
+    assert attributes is not event["session"]["attributes"]
