@@ -64,6 +64,8 @@ KIND_CODES = {"question": "q", "gratitude": "p", "listening": "l", "game": "g"}
 _KINDS_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
 _OTHER_KIND = "*"
 _EPOCH = date(2000, 1, 1).toordinal()
+#: Journal nights whose expansion each content's index remembers (forgotten all at once).
+JOURNAL_MEMO = 512
 
 
 class NewerRecord(ValueError):
@@ -208,13 +210,7 @@ class HouseholdCodec:
         return f"{_OTHER_KIND}{ESCAPE}{entry.kind}|{entry.item}{ESCAPE}"
 
     def _kind_refs(self, kind: str) -> Any:
-        ix = self.index
-        return {
-            "question": ix.questions,
-            "gratitude": ix.gratitude,
-            "listening": ix.exercises,
-            "game": ix.games,
-        }.get(kind)
+        return self.index.refs_by_kind.get(kind)
 
     def _listening(self, progress: ListeningProgress) -> stored.Listening | None:
         if progress == ListeningProgress():
@@ -334,23 +330,37 @@ class HouseholdCodec:
 
     def _expand_journal(self, nights: list[tuple[int, str]], night: Any) -> list[JournalEntry]:
         entries: list[JournalEntry] = []
+        memo = self.index.journal_nights
         for offset, text in nights:
             when = night(offset)
-            at = 0
-            while at < len(text):
-                code = text[at]
-                token, at = take_token(text, at + 1)
-                if code == _OTHER_KIND:
-                    kind, _, item = token[1:-1].partition("|")
-                    entries.append(JournalEntry(when, kind, item))
-                    continue
-                known = _KINDS_BY_CODE.get(code)
-                if known is None:
-                    raise ValueError(f"a journal entry of kind {code!r}")
-                found = self._kind_refs(known).resolve(token)
-                if found is not None:
-                    entries.append(JournalEntry(when, known, found))
+            found = memo.get(text)
+            if found is None:
+                found = self._journal_night(text)
+                if len(memo) >= JOURNAL_MEMO:
+                    memo.clear()
+                memo[text] = found
+            entries.extend(JournalEntry(when, kind, item) for kind, item in found)
         return entries
+
+    def _journal_night(self, text: str) -> tuple[tuple[str, str], ...]:
+        """One night's journal string as (kind, id) pairs (remembered per content by
+        ``_expand_journal``: a week's nights are read again on every turn)."""
+        pairs: list[tuple[str, str]] = []
+        at = 0
+        while at < len(text):
+            code = text[at]
+            token, at = take_token(text, at + 1)
+            if code == _OTHER_KIND:
+                kind, _, item = token[1:-1].partition("|")
+                pairs.append((kind, item))
+                continue
+            known = _KINDS_BY_CODE.get(code)
+            if known is None:
+                raise ValueError(f"a journal entry of kind {code!r}")
+            found = self._kind_refs(known).resolve(token)
+            if found is not None:
+                pairs.append((known, found))
+        return tuple(pairs)
 
     def _expand_listening(self, x: stored.Listening | None) -> ListeningProgress:
         if x is None:

@@ -6,6 +6,7 @@ to turn lists of ids into references and thresholds and back.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -45,6 +46,18 @@ class ContentIndex:
     banks: dict[str, tuple[str, ...]]
     _orders: dict[tuple[int, str], tuple[str, ...]] = field(default_factory=dict)
     _pools: dict[Hashable, Pool[Any]] = field(default_factory=dict)
+    #: The codec's remembered journal nights: a night's string -> its (kind, id) pairs.
+    journal_nights: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def refs_by_kind(self) -> dict[str, RefIndex]:
+        """The references of each kind a journal entry can be (built once, not per entry)."""
+        return {
+            "question": self.questions,
+            "gratitude": self.gratitude,
+            "listening": self.exercises,
+            "game": self.games,
+        }
 
     @classmethod
     def of(cls, content: LocaleContent) -> ContentIndex:
