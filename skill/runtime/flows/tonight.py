@@ -91,12 +91,14 @@ def draw(
     new cycle, once per deck, lists the pool.
     """
     pool = _pool(household, content, night)
-    heard = [qid for qid in household.heard if content.question(qid) is not None]
+    index = index_for(content)
+    known = index.questions.ids  # the ids ``content.question`` finds
+    heard = [qid for qid in household.heard if qid in known]
     fresh = draws.FreshView(pool, heard)
     cycle = household.cycle
     new_cycle = False
     if len(fresh):
-        order = functools.partial(index_for(content).question_order, household.seed)
+        order = functools.partial(index.question_order, household.seed)
         question = draws.first_fresh(fresh, set(heard), rng, _cell, order)
     else:
         heard = [qid for qid in heard if qid not in pool.position]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from skill.runtime.draws import RANK_BITS, RANK_MASK, rank, sort_key
@@ -100,18 +101,11 @@ def encode(heard: Iterable[str], cells: Cells, seed: int) -> str:
 
 def _encode(heard: tuple[str, ...], cells: Cells, seed: int) -> str:
     cell_of = cells.cell_of
-    by_cell: dict[str, set[str]] = {}
-    for item in heard:
-        cell = cell_of.get(item)
-        if cell is not None:
-            chosen = by_cell.get(cell)
-            if chosen is None:
-                by_cell[cell] = {item}
-            else:
-                chosen.add(item)
+    chosen = set(heard)
+    counts = Counter(map(cell_of.get, chosen))
+    counts.pop(None, None)  # ids unknown to the content
     parts: list[str] = []
-    for cell in sorted(by_cell, key=cells.code.__getitem__):
-        chosen = by_cell[cell]
+    for cell in sorted(counts, key=cells.code.__getitem__):
         ranks, ids = cells.columns(seed, cell)
         size = len(ids)
         prefix = 0
@@ -124,12 +118,11 @@ def _encode(heard: tuple[str, ...], cells: Cells, seed: int) -> str:
         if prefix:
             upper = ranks[prefix] - 1 if prefix < size else RANK_MASK
             threshold = _shortest(ranks[prefix - 1], upper)
-        if len(chosen) > prefix:
+        extras: list[str] = []
+        if counts[cell] > prefix:
             inside = set(ids[:prefix])
-            outside = [item for item in chosen if item not in inside]
+            outside = [i for i in chosen if cell_of.get(i) == cell and i not in inside]
             extras = sorted(outside, key=lambda item: sort_key(seed, item))
-        else:
-            extras = []
         part = cells.code[cell] + threshold
         if extras:
             part += "+" + cells.refs.pack(extras)
