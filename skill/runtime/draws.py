@@ -16,13 +16,14 @@ item in the household's order.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import threading
 import zlib
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from random import Random
-from typing import Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -170,6 +171,60 @@ def first_fresh(
         if at is not None:
             return fresh.pool.items[at]
     raise AssertionError("the picked cell has a fresh item: the one rng.choice drew")
+
+
+#: Household orders of item tuples: (id of the tuple, seed) -> (the tuple, order, keys, ids).
+_ORDERS: dict[
+    tuple[int, int], tuple[Sequence[Any], tuple[Any, ...], list[tuple[int, str]], frozenset[str]]
+] = {}
+_ORDERS_KEPT = 64
+
+
+def household_order(
+    items: Sequence[T], seed: int, ident: Callable[[T], str]
+) -> tuple[tuple[T, ...], list[tuple[int, str]], frozenset[str]]:
+    """``items`` in the household's order, their sort keys, and their ids: sorted once per
+    household and content tuple (a game's bank), not on every draw. ``items`` must be a
+    tuple the content keeps (it is remembered by identity, and kept alive with its order)."""
+    key = (id(items), seed)
+    found = _ORDERS.get(key)
+    if found is None or found[0] is not items:
+        keyed = sorted(((sort_key(seed, ident(item)), item) for item in items), key=_first)
+        found = (
+            items,
+            tuple(item for _, item in keyed),
+            [k for k, _ in keyed],
+            frozenset(ident(item) for item in items),
+        )
+        with _LOCK:
+            if len(_ORDERS) >= _ORDERS_KEPT:
+                _ORDERS.clear()
+            _ORDERS[key] = found
+    return found[1], found[2], found[3]
+
+
+def _first(pair: tuple[tuple[int, str], Any]) -> tuple[int, str]:
+    return pair[0]
+
+
+def next_after_in(
+    order: Sequence[T],
+    keys: Sequence[tuple[int, str]],
+    skip: set[str] | frozenset[str],
+    seed: int,
+    last: str,
+    ident: Callable[[T], str],
+) -> T:
+    """``next_after`` over the items of ``order`` (a ``household_order``) not in ``skip``,
+    walking from ``last``'s place instead of sorting: what was skipped (heard lately, used
+    in this game) lies just behind the cursor, so the walk is short at any deck size."""
+    start = bisect.bisect_right(keys, sort_key(seed, last)) if last else 0
+    size = len(order)
+    for step in range(size):
+        item = order[(start + step) % size]
+        if ident(item) not in skip:
+            return item
+    raise ValueError("every item is skipped")
 
 
 def next_after(items: Sequence[T], seed: int, last: str, ident: Callable[[T], str]) -> T:

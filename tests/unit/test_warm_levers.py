@@ -1,4 +1,5 @@
-"""Speed levers that must change nothing: draws from pools built once per content pick exactly what listing the fresh items picked; a record's size and the session attributes are handled once.
+"""Speed levers that must change nothing: draws from pools built once per content pick what
+listing the fresh items picked; a record's size and the session attributes are handled once.
 
 ``draws.FreshView`` and ``draws.first_fresh`` replace listing a deck's unheard items on every
 draw (a deck a hundred times today's made a gratitude prompt cost 12 ms). The household hears
@@ -14,6 +15,7 @@ import random
 from collections.abc import Iterable
 from datetime import date
 from random import Random
+from typing import Any
 
 import pytest
 
@@ -210,3 +212,42 @@ def test_the_sdk_shares_the_session_attributes_it_would_deep_copy() -> None:
     assert copy.deepcopy(attributes) is attributes
     assert attributes == event["session"]["attributes"]
     assert attributes is not event["session"]["attributes"]
+
+
+def _listed_game_draw(
+    household: Household, game: Any, progress: Any, last_heard: list[str]
+) -> tuple[str, list[str]]:
+    """A game's draw as it was, sorting the bank's fresh questions on every draw."""
+    used = set(progress.used)
+    pool = [q for q in game.questions if q.id not in used]
+    if not pool:
+        pool = [q for q in game.questions if q.id != progress.question] or list(game.questions)
+        used_after: list[str] = []
+    else:
+        used_after = list(progress.used)
+    heard = set(last_heard)
+    fresh = [q for q in pool if q.id not in heard]
+    last = last_heard[-1] if last_heard else ""
+    choice = draws.next_after(fresh or pool, household.seed, last, lambda q: q.id)
+    return choice.id, [*used_after, choice.id]
+
+
+def test_game_draws_walk_to_what_sorting_the_bank_picked(content: LocaleContent) -> None:
+    from skill.runtime.flows.games import stored
+    from skill.runtime.state import GameProgress, GameRecord
+
+    games = content.section("games")
+    chance = Random(5)
+    for case in range(300):
+        game = games[case % len(games)]
+        ids = [q.id for q in game.questions]
+        household = Household(seed=chance.getrandbits(32))
+        used = chance.sample(ids, chance.choice([0, 1, 3, len(ids) // 2, len(ids)]))
+        heard = chance.sample(ids, chance.randrange(len(ids) + 1))
+        record = GameRecord(game=game.id, heard=heard)
+        household = dataclasses.replace(household, game_records=[record])
+        progress = GameProgress(game=game.id, question=chance.choice(ids), used=used)
+        expected, expected_used = _listed_game_draw(household, game, progress, heard)
+        _, drawn = stored.draw(household, game, progress, Random(case))
+        assert drawn.question == expected, case
+        assert drawn.used == expected_used, case
