@@ -454,6 +454,7 @@ BREAKDOWN = (
     ("session to JSON", "skill.runtime.handlers.pipeline", "to_dict"),
     ("reply to response", "skill.runtime.handlers.pipeline", "build_response"),
     ("the turn log line", "skill.runtime.handlers.pipeline", "log.info"),
+    ("response out (to JSON)", "skill.runtime.app", "response_json"),
     ("response out (ask-sdk serialize)", "skill.runtime.app", "HeartSkill.serialize"),
 )
 #: The record's JSON text codec runs inside the store calls: the metered store times it.
