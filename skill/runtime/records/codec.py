@@ -126,7 +126,7 @@ class HouseholdCodec:
             day = _day(night)
             return None if day is None else origin - day
 
-        journal, held = self._journal(h.journal, rel)
+        journal, held = self._journal_of(h.journal, origin, rel)
         extras = [
             e
             for e in h.history[-HISTORY_KEPT:]
@@ -169,6 +169,22 @@ class HouseholdCodec:
             u=dict(h.voice_names),
             k={name: list(values) for name, values in h.kept.items()},
         )
+
+    def _journal_of(
+        self, entries: list[JournalEntry], origin: int, rel: Any
+    ) -> tuple[list[tuple[int, str]], set[tuple[str, str]]]:
+        """``_journal``, remembered per content, entries and origin night: a turn that adds
+        nothing to the journal would encode the same week again."""
+        key = (origin, tuple((e.night, e.kind, e.item) for e in entries))
+        memo = self.index.journal_weeks
+        found = memo.get(key)
+        if found is None:
+            found = self._journal(entries, rel)
+            if len(memo) >= JOURNAL_MEMO:
+                memo.clear()
+            memo[key] = found
+        nights, held = found
+        return list(nights), set(held)
 
     def _journal(
         self, entries: list[JournalEntry], rel: Any

@@ -48,6 +48,8 @@ class ContentIndex:
     _pools: dict[Hashable, Pool[Any]] = field(default_factory=dict)
     #: The codec's remembered journal nights: a night's string -> its (kind, id) pairs.
     journal_nights: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    #: The codec's remembered journal weeks: (origin, entries) -> (nights, question entries).
+    journal_weeks: dict[Any, Any] = field(default_factory=dict)
 
     @functools.cached_property
     def refs_by_kind(self) -> dict[str, RefIndex]:
