@@ -247,7 +247,7 @@ def botocore_figure(not_measured: str = "") -> Figure:
 def scale_figure(key: str, title: str, not_measured: str = "") -> Figure:
     return Figure(
         id=f"scale.{key}",
-        section="3 content at scale",
+        section="1b warm turn at 100x content",
         label=f"{title} at 100x content",
         unit="ms",
         max_ratio=SCALE_MAX_RATIO,
