@@ -10,7 +10,7 @@ import functools
 import threading
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.draws import Pool, sort_key
@@ -117,7 +117,7 @@ class ContentIndex:
     def question_order(self, seed: int, cell: Hashable) -> Iterable[str]:
         """The ids of the questions of ``cell`` (a ``(depth, theme)`` pair) in the
         household's order."""
-        depth, theme = cell  # type: ignore[misc]
+        depth, theme = cast(tuple[int, str], cell)
         return (item for _, item in self.question_cells.ordered(seed, question_cell(depth, theme)))
 
     def gratitude_order(self, seed: int, cell: Hashable) -> Iterable[str]:

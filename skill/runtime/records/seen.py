@@ -102,8 +102,8 @@ def encode(heard: Iterable[str], cells: Cells, seed: int) -> str:
 def _encode(heard: tuple[str, ...], cells: Cells, seed: int) -> str:
     cell_of = cells.cell_of
     chosen = set(heard)
-    counts = Counter(map(cell_of.get, chosen))
-    counts.pop(None, None)  # ids unknown to the content
+    # Ids unknown to the content have no cell and are left out.
+    counts = Counter(cell for cell in map(cell_of.get, chosen) if cell is not None)
     parts: list[str] = []
     for cell in sorted(counts, key=cells.code.__getitem__):
         ranks, ids = cells.columns(seed, cell)
