@@ -66,6 +66,8 @@ _OTHER_KIND = "*"
 _EPOCH = date(2000, 1, 1).toordinal()
 #: Journal nights whose expansion each content's index remembers (forgotten all at once).
 JOURNAL_MEMO = 512
+#: Game records each content's index remembers, encoded and decoded (forgotten all at once).
+RECORD_MEMO = 256
 
 
 class NewerRecord(ValueError):
@@ -262,6 +264,28 @@ class HouseholdCodec:
         )
 
     def _record(self, record: GameRecord, seed: int) -> stored.GameRecord | None:
+        """A game's record, remembered per content and its fields (a bank's stretch is found
+        by scanning the bank; most turns save records that didn't change)."""
+        key = (
+            "record",
+            seed,
+            record.game,
+            record.played,
+            record.best_short,
+            record.best_long,
+            tuple(record.heard),
+        )
+        memo = self.index.game_records
+        if key in memo:
+            found: stored.GameRecord | None = memo[key]
+            return found
+        found = self._encode_record(record, seed)
+        if len(memo) >= RECORD_MEMO:
+            memo.clear()
+        memo[key] = found
+        return found
+
+    def _encode_record(self, record: GameRecord, seed: int) -> stored.GameRecord | None:
         ix = self.index
         game = ix.games.ref(record.game)
         if game is None:
@@ -417,22 +441,38 @@ class HouseholdCodec:
         )
 
     def _expand_record(self, g: stored.GameRecord, seed: int) -> GameRecord | None:
-        ix = self.index
-        game = ix.games.resolve(g.game)
+        """A stored game record as the flows see it (its game and heard ids remembered per
+        content and stored fields; each caller gets its own record and list)."""
+        key = ("expand", seed, g.game, g.last, g.heard)
+        memo = self.index.game_records
+        found = memo.get(key)
+        if found is None:
+            found = self._expand_heard(g, seed)
+            if len(memo) >= RECORD_MEMO:
+                memo.clear()
+            memo[key] = found
+        game, heard = found
         if game is None:
             return None
-        if isinstance(g.heard, int):
-            last = ix.game_questions.resolve(g.last) if g.last else None
-            heard = _unstretch(ix.bank_order(seed, game), last, g.heard)
-        else:
-            heard = ix.game_questions.unpack(g.heard)
         return GameRecord(
             game=game,
             played=g.played,
             best_short=g.best_short,
             best_long=g.best_long,
-            heard=heard,
+            heard=list(heard),
         )
+
+    def _expand_heard(self, g: stored.GameRecord, seed: int) -> tuple[str | None, tuple[str, ...]]:
+        ix = self.index
+        game = ix.games.resolve(g.game)
+        if game is None:
+            return None, ()
+        if isinstance(g.heard, int):
+            last = ix.game_questions.resolve(g.last) if g.last else None
+            heard = _unstretch(ix.bank_order(seed, game), last, g.heard)
+        else:
+            heard = ix.game_questions.unpack(g.heard)
+        return game, tuple(heard)
 
     def _expand_gratitude(
         self, a: stored.Gratitude | None, night: Any, seed: int

@@ -50,6 +50,8 @@ class ContentIndex:
     journal_nights: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     #: The codec's remembered journal weeks: (origin, entries) -> (nights, question entries).
     journal_weeks: dict[Any, Any] = field(default_factory=dict)
+    #: The codec's remembered game records, encoded and decoded.
+    game_records: dict[Any, Any] = field(default_factory=dict)
 
     @functools.cached_property
     def refs_by_kind(self) -> dict[str, RefIndex]:
