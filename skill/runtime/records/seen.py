@@ -102,10 +102,10 @@ def encode(heard: Iterable[str], cells: Cells, seed: int) -> str:
 def _encode(heard: tuple[str, ...], cells: Cells, seed: int) -> str:
     cell_of = cells.cell_of
     chosen = set(heard)
-    # Ids unknown to the content have no cell and are left out.
-    counts = Counter(cell for cell in map(cell_of.get, chosen) if cell is not None)
+    counts: Counter[str | None] = Counter(map(cell_of.get, chosen))
     parts: list[str] = []
-    for cell in sorted(counts, key=cells.code.__getitem__):
+    # Ids unknown to the content have no cell and are left out.
+    for cell in sorted((c for c in counts if c is not None), key=cells.code.__getitem__):
         ranks, ids = cells.columns(seed, cell)
         size = len(ids)
         prefix = 0
