@@ -11,7 +11,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,8 @@ class Plan:
     web_seconds: float
     #: Nights of everything lived on 1x, 10x and 100x decks for the household's size.
     deck_nights: int = 1000
+    #: Measured evenings of each turn kind on 1x, 10x and 100x content.
+    scale_nights: int = 300
 
 
 FULL = Plan(
@@ -56,6 +58,7 @@ QUICK = Plan(
     web_runs=1,
     web_seconds=1.0,
     deck_nights=3,
+    scale_nights=3,
 )
 SECTIONS = ("turns", "cold", "content", "web", "sizes")
 
@@ -85,38 +88,38 @@ MODULES = {
 
 
 def _complete(
-    measured: list[Figure], only: tuple[str, ...], errors: dict[str, str]
-) -> list[Figure]:
+    measured: list[Figure | report.Result], only: tuple[str, ...], errors: dict[str, str]
+) -> list[report.Result]:
     """Every figure of the sections run, in table order; a figure a failed section never
     produced is listed as not measured, with the failure."""
     import importlib
 
-    by_id = {f.id: f for f in measured}
-    out: list[Figure] = []
+    by_id = {r.name: r for r in report.results_of(measured)}
+    out: list[report.Result] = []
     for name in SECTIONS:
         if name not in only:
             continue
         try:
-            skeletons: list[Figure] = importlib.import_module(MODULES[name]).skeletons()
+            skeletons = report.results_of(importlib.import_module(MODULES[name]).skeletons())
         except Exception:
             errors.setdefault(name, traceback.format_exc())
             skeletons = []
         failure = errors.get(name, "").strip().splitlines()
         for skeleton in skeletons:
-            figure = by_id.pop(skeleton.id, None)
-            if figure is None:
-                skeleton.not_measured = (
-                    f"section {name} failed: {failure[-1]}" if failure else "not produced"
+            result = by_id.pop(skeleton.name, None)
+            if result is None:
+                reason = f"section {name} failed: {failure[-1]}" if failure else "not produced"
+                result = replace(
+                    skeleton, value=None, baseline=None, ratio=None, met=None, reason=reason
                 )
-                figure = skeleton
-            out.append(figure)
+            out.append(result)
     return out + list(by_id.values())
 
 
 def run(plan: Plan, quick: bool, only: tuple[str, ...], out: Path) -> dict[str, Any]:
     os.environ.update(AWS_TEST_ENV)
     started = time.perf_counter()
-    figures: list[Figure] = []
+    figures: list[Figure | report.Result] = []
     notes: dict[str, Any] = {}
     errors: dict[str, str] = {}
     item_sizes: list[int] = []
@@ -142,7 +145,12 @@ def run(plan: Plan, quick: bool, only: tuple[str, ...], out: Path) -> dict[str, 
             from bench import turns as section_turns
 
             found, turn_notes, sizes = section_turns.run(
-                plan.nights_sqlite, plan.nights_dynalite, plan.warmup, endpoint, dynalite_reason
+                plan.nights_sqlite,
+                plan.nights_dynalite,
+                plan.warmup,
+                endpoint,
+                dynalite_reason,
+                plan.scale_nights,
             )
             figures.extend(found)
             notes["turns"] = turn_notes
@@ -189,7 +197,7 @@ def run(plan: Plan, quick: bool, only: tuple[str, ...], out: Path) -> dict[str, 
     section("content", content)
     section("web", web)
     section("sizes", sizes)
-    figures = _complete(figures, only, errors)
+    results_list = _complete(figures, only, errors)
     results: dict[str, Any] = {
         "schema": 1,
         "quick": quick,
@@ -201,14 +209,14 @@ def run(plan: Plan, quick: bool, only: tuple[str, ...], out: Path) -> dict[str, 
             "cpus": os.cpu_count(),
         },
         "plan": plan.__dict__,
-        "figures": [f.to_json() for f in figures],
+        "figures": [r.to_json() for r in results_list],
         "notes": notes,
         "errors": errors,
         "path": str(out),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(report.table(figures))
+    print(report.table(results_list))
     print()
     print(report.notes(results))
     return results

@@ -1,7 +1,11 @@
 """The floor: a bare ask-sdk "hello world" skill, as the SDK's own examples build it.
 
 ``hello_world()`` answers a LaunchRequest with a fixed sentence and nothing else: the cost of
-the SDK's envelope handling, the least any skill on it can pay per turn. ``persistent()`` is
+the SDK's envelope handling, the least any skill on it can pay per turn. ``same_envelope()``
+is the same skill answering any request (launch, any intent, the end of a session) with that
+sentence, keeping the session's attributes as the SDK does: the baseline for each turn kind
+is this skill answering the very envelope the skill answered, so an intent turn with a big
+session is weighed against the SDK's cost of that same intent and session. ``persistent()`` is
 the SDK's conventional stateful pattern (persistent attributes read and saved on every turn),
 the baseline for store round trips.
 """
@@ -30,6 +34,28 @@ class _HelloLaunch(AbstractRequestHandler):  # type: ignore[misc]
     def handle(self, handler_input: HandlerInput) -> Response:
         builder = handler_input.response_builder
         return builder.speak(SPEECH).ask(SPEECH).response
+
+
+class _HelloAnything(AbstractRequestHandler):  # type: ignore[misc]
+    """Any request: the fixed sentence (nothing for the end of a session, which can't
+    speak), the session's attributes handed back by the SDK as they came."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        builder = handler_input.response_builder
+        if is_request_type("SessionEndedRequest")(handler_input):
+            return builder.response
+        return builder.speak(SPEECH).ask(SPEECH).response
+
+
+def same_envelope() -> Handler:
+    """The bare skill's ``lambda_handler`` for every request type."""
+    builder = CustomSkillBuilder()
+    builder.add_request_handler(_HelloAnything())
+    handler: Handler = builder.lambda_handler()
+    return handler
 
 
 def hello_world() -> Handler:

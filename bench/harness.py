@@ -3,7 +3,21 @@
 ``load_lambda`` imports ``lambda/lambda_function.py`` afresh with the given environment (as
 Lambda builds it) while wrapping the store it opens, so every turn's store calls are counted
 and timed. ``Couple`` drives turns through the local NLU, timing only ``handler(event,
-context)`` itself.
+context)`` itself, and (when given one) the bare skill on the very same envelope.
+
+What counts as the skill's own cost, fairly:
+
+* time is the process's CPU time (``time.process_time``: every thread, so the DynamoDB
+  store's worker thread counts), which a machine shared with other work disturbs far less
+  than the wall clock;
+* the store's calls are subtracted, but not the JSON text codec of the household's record
+  inside them (``json.loads``/``json.dumps`` in ``skill/runtime/store/``): that is the
+  household codec's work, which a store with native documents wouldn't do, so it stays in
+  the skill's cost (``JSON_METER``);
+* what the store's calls cost in this process beyond that (botocore's serializing, signing
+  and parsing on DynamoDB; the SQLite engine) is kept as a figure of its own;
+* logging goes through ``LambdaLogHandler``, which formats every record and writes it to a
+  file descriptor as Lambda's runtime does, for the skill and the baseline alike.
 """
 
 from __future__ import annotations
@@ -11,7 +25,9 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import itertools
+import json
 import logging
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -43,8 +59,7 @@ AWS_TEST_ENV = {
 
 
 class ErrorCounter(logging.Handler):
-    """Counts the skill's error log records (a failed turn still answers, with an apology),
-    and keeps the root logger's output off the benchmark's terminal."""
+    """Counts the skill's error log records (a failed turn still answers, with an apology)."""
 
     def __init__(self) -> None:
         super().__init__(level=logging.ERROR)
@@ -59,16 +74,96 @@ class ErrorCounter(logging.Handler):
 ERRORS = ErrorCounter()
 
 
-def quiet_logging() -> None:
-    """Route the root logger to the error counter only (Lambda would ship INFO lines to
-    CloudWatch; here their creation is still paid, their output is not printed)."""
+class _RequestIdFilter(logging.Filter):
+    """Lambda's runtime stamps every record with the invocation's request id."""
+
+    request_id = "8f5a1b7e-3c2d-4e6f-9a0b-1c2d3e4f5a6b"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.aws_request_id = self.request_id
+        return True
+
+
+class LambdaLogHandler(logging.Handler):
+    """What Lambda's Python runtime installs on the root logger: every record formatted
+    (level, UTC time with milliseconds, request id, message) and written with one
+    ``os.write`` to a file descriptor (here /dev/null, so nothing reaches the terminal)."""
+
+    FORMAT = "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n"
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.NOTSET)
+        formatter = logging.Formatter(self.FORMAT, "%Y-%m-%dT%H:%M:%S")
+        formatter.converter = time.gmtime
+        self.setFormatter(formatter)
+        self.addFilter(_RequestIdFilter())
+        self.fd = os.open(os.devnull, os.O_WRONLY)
+        self.lines = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        os.write(self.fd, self.format(record).encode("utf-8"))
+        self.lines += 1
+
+
+LAMBDA_LOG = LambdaLogHandler()
+
+
+def lambda_logging() -> None:
+    """Route the root logger as Lambda does (``LambdaLogHandler``, at INFO unless
+    ``HEART_LOG_LEVEL`` says otherwise), plus the error counter."""
     root = logging.getLogger()
-    if ERRORS not in root.handlers:
-        root.addHandler(ERRORS)
+    for handler in (ERRORS, LAMBDA_LOG):
+        if handler not in root.handlers:
+            root.addHandler(handler)
+    for handler in list(root.handlers):
+        if handler not in (ERRORS, LAMBDA_LOG):
+            root.removeHandler(handler)
+
+
+def cpu() -> float:
+    """The process's CPU seconds (every thread)."""
+    return time.process_time()
+
+
+class JsonMeter:
+    """Stands in for ``json`` in the store modules, timing their record text codec."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def loads(self, *args: Any, **kwargs: Any) -> Any:
+        started = cpu()
+        try:
+            return json.loads(*args, **kwargs)
+        finally:
+            self.seconds += cpu() - started
+
+    def dumps(self, *args: Any, **kwargs: Any) -> str:
+        started = cpu()
+        try:
+            return json.dumps(*args, **kwargs)
+        finally:
+            self.seconds += cpu() - started
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(json, name)
+
+
+JSON_METER = JsonMeter()
+#: The store modules whose ``json`` the meter replaces.
+STORE_MODULES = ("skill.runtime.store.sqlite", "skill.runtime.store.dynamodb")
+
+
+def meter_store_json() -> None:
+    for name in STORE_MODULES:
+        module = importlib.import_module(name)
+        if getattr(module, "json", None) is json:
+            module.json = JSON_METER  # type: ignore[attr-defined]
 
 
 class MeteredStore:
-    """A store that counts and times every call of the store it wraps."""
+    """A store that counts and times every call of the store it wraps: wall seconds, and
+    CPU seconds less the record's JSON codec (which is the skill's own cost)."""
 
     def __init__(self, inner: Store) -> None:
         self.inner = inner
@@ -76,18 +171,32 @@ class MeteredStore:
         self.writes = 0
         self.deletes = 0
         self.seconds = 0.0
+        #: The store calls' CPU in this process, the JSON codec left out (botocore, SQLite).
+        self.cpu_s = 0.0
+        #: The record's JSON text codec inside the store calls.
+        self.json_s = 0.0
         self.last_saved: JsonDict | None = None
 
     def reset(self) -> None:
         self.reads = self.writes = self.deletes = 0
-        self.seconds = 0.0
+        self.seconds = self.cpu_s = self.json_s = 0.0
+
+    def _start(self) -> tuple[float, float, float]:
+        return time.perf_counter(), cpu(), JSON_METER.seconds
+
+    def _stop(self, started: tuple[float, float, float]) -> None:
+        wall, processor, codec = started
+        spent_json = JSON_METER.seconds - codec
+        self.json_s += spent_json
+        self.cpu_s += cpu() - processor - spent_json
+        self.seconds += time.perf_counter() - wall
 
     def load(self, key: str, *, deadline: float | None = None) -> Loaded:
-        started = time.perf_counter()
+        started = self._start()
         try:
             return self.inner.load(key, deadline=deadline)
         finally:
-            self.seconds += time.perf_counter() - started
+            self._stop(started)
             self.reads += 1
 
     def save(
@@ -99,21 +208,21 @@ class MeteredStore:
         *,
         deadline: float | None = None,
     ) -> int:
-        started = time.perf_counter()
+        started = self._start()
         try:
             version = self.inner.save(key, data, expected_version, ttl, deadline=deadline)
             self.last_saved = data
             return version
         finally:
-            self.seconds += time.perf_counter() - started
+            self._stop(started)
             self.writes += 1
 
     def delete(self, key: str, *, deadline: float | None = None) -> None:
-        started = time.perf_counter()
+        started = self._start()
         try:
             self.inner.delete(key, deadline=deadline)
         finally:
-            self.seconds += time.perf_counter() - started
+            self._stop(started)
             self.deletes += 1
 
     def __getattr__(self, name: str) -> Any:
@@ -129,6 +238,7 @@ class LoadedLambda:
 
 def load_lambda(store_url: str, **env: str) -> LoadedLambda:
     """A fresh ``lambda_function`` built with ``HEART_STORE=store_url``, its store metered."""
+    meter_store_json()
     factory = importlib.import_module("skill.runtime.store.factory")
     original = factory.open_store
     opened: list[MeteredStore] = []
@@ -166,7 +276,8 @@ def resolver(locale: str = "en-US") -> Resolver:
 
 @dataclass
 class TurnRecord:
-    """One timed turn: the handler's wall time, the store's share, and its round trips."""
+    """One timed turn: the handler's CPU and wall time, the store's share, its round trips,
+    and the bare skill's CPU on the same envelope."""
 
     label: str
     total_s: float
@@ -179,15 +290,28 @@ class TurnRecord:
     request: dict[str, Any] | None = None
     #: The turn logged an error (it answered with the apology instead of its own reply).
     failed: str = ""
+    #: CPU seconds: the whole handler, the store calls (JSON codec left out), that codec.
+    cpu_s: float = 0.0
+    store_cpu_s: float = 0.0
+    json_s: float = 0.0
+    #: CPU seconds of the bare ask-sdk skill answering this very envelope (0 when not run).
+    bare_s: float = 0.0
 
     @property
     def own_s(self) -> float:
+        """The skill's own CPU: the handler's, less the store calls' (codec kept in)."""
+        return max(0.0, self.cpu_s - self.store_cpu_s)
+
+    @property
+    def own_wall_s(self) -> float:
+        """The older measure: wall time less the store calls' whole wall time."""
         return max(0.0, self.total_s - self.store_s)
 
 
 @dataclass
 class Couple:
-    """One household talking to the skill; turns said with a label are recorded."""
+    """One household talking to the skill; turns said with a label are recorded, and the
+    bare skill (``bare``) answers each recorded turn's envelope right after it."""
 
     lam: LoadedLambda
     nlu: Resolver
@@ -195,6 +319,7 @@ class Couple:
     start: datetime = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
     records: dict[str, list[TurnRecord]] = field(default_factory=lambda: defaultdict(list))
     launch_request: dict[str, Any] | None = None
+    bare: Handler | None = None
 
     def __post_init__(self) -> None:
         self.conversation = Conversation(user_id=self.user)
@@ -208,12 +333,19 @@ class Couple:
         store.reset()
         errors_before = ERRORS.count
         started = time.perf_counter()
+        processor = cpu()
         response = self.lam.handler(event, None)
+        spent = cpu() - processor
         elapsed = time.perf_counter() - started
         is_launch = event.get("request", {}).get("type") == "LaunchRequest"
         if is_launch:
             self.launch_request = event
         if self._label is not None:
+            bare_s = 0.0
+            if self.bare is not None:
+                processor = cpu()
+                self.bare(event, None)
+                bare_s = cpu() - processor
             attributes = response.get("sessionAttributes") or {}
             self.records[self._label].append(
                 TurnRecord(
@@ -226,6 +358,10 @@ class Couple:
                     response.get("response", {}).get("shouldEndSession") is False,
                     event if is_launch else None,
                     ERRORS.last if ERRORS.count != errors_before else "",
+                    cpu_s=spent,
+                    store_cpu_s=store.cpu_s,
+                    json_s=store.json_s,
+                    bare_s=bare_s,
                 )
             )
         return response

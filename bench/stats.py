@@ -55,6 +55,8 @@ class Figure:
     #: ``max_ratio``: the ratio must not exceed it; ``min_ratio``: it must reach it.
     max_ratio: float | None = None
     min_ratio: float | None = None
+    #: The same limit on the ratio of the p99s (a target "median and p99").
+    max_ratio_p99: float | None = None
     #: An absolute limit on the measurement's p99 (round trips: "at most one write").
     max_value: float | None = None
     target: str = ""
@@ -81,8 +83,9 @@ class Figure:
 
     @property
     def met(self) -> bool | None:
-        """Whether the target holds (ratio targets on the medians, absolute limits on the p99);
-        None when there is no target or nothing was measured."""
+        """Whether the target holds (ratio targets on the medians, and on the p99s when
+        ``max_ratio_p99`` is set; absolute limits on the p99); None when there is no target
+        or nothing was measured."""
         if not self.measured or self.value is None:
             return None
         checks: list[bool] = []
@@ -93,6 +96,9 @@ class Figure:
             checks.append(ratio is not None and ratio <= self.max_ratio + 1e-9)
         if self.min_ratio is not None:
             checks.append(ratio is not None and ratio >= self.min_ratio - 1e-9)
+        if self.max_ratio_p99 is not None:
+            tail = self.ratio_p99
+            checks.append(tail is not None and tail <= self.max_ratio_p99 + 1e-9)
         return all(checks) if checks else None
 
     def to_json(self) -> dict[str, Any]:
@@ -120,6 +126,8 @@ class Figure:
             out["max_ratio"] = self.max_ratio
         if self.min_ratio is not None:
             out["min_ratio"] = self.min_ratio
+        if self.max_ratio_p99 is not None:
+            out["max_ratio_p99"] = self.max_ratio_p99
         if self.max_value is not None:
             out["max_value"] = self.max_value
         out["met"] = self.met

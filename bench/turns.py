@@ -1,11 +1,19 @@
-"""Sections 1 and 2: warm turn cost and store round trips, in-process through the Lambda
-handler, on SQLite and on dynalite, against a bare ask-sdk skill in the same process.
+"""Sections 1 to 3: warm turn cost, store round trips and content at scale, in-process
+through the Lambda handler, on SQLite and on dynalite, against a bare ask-sdk skill in the
+same process.
 
 Each iteration is one evening of one household: launch, tonight's question, "repeat",
 "help", "stop", then each activity whose flow exists (a listening exercise, a game, a
 gratitude prompt), started the way a couple would start it and driven by its cue words. Only
-``handler(event, context)`` is timed; the store's own calls are timed separately by the
-metered store and subtracted, so a turn's "own" cost is what the skill adds to its round trip.
+``handler(event, context)`` is timed, in CPU seconds; the store's own calls are timed
+separately by the metered store and subtracted, except the record's JSON codec, which is
+the household codec's work and stays the skill's (``bench/harness.py``). Right after each
+measured turn the bare ask-sdk skill answers the very same envelope: that is the turn's
+baseline. On dynalite, the store calls' CPU in this process (botocore) is a figure of its
+own, beside a plain botocore client's GetItem and PutItem of the same item.
+
+Content at scale: the same evenings on 1x, 10x and 100x content (``tests/support/decks``);
+a turn's cost must not grow with the deck.
 """
 
 from __future__ import annotations
@@ -19,20 +27,24 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from bench import bare
 from bench.harness import (
+    LAMBDA_LOG,
     Couple,
     LoadedLambda,
     TurnRecord,
+    cpu,
+    lambda_logging,
     load_lambda,
-    quiet_logging,
     resolver,
 )
 from bench.sizes import item_bytes
 from bench.stats import Figure, Sample
 from skill.runtime.flows.registry import REGISTRY
+from skill.runtime.store.port import JsonDict
 from skill.tools.nlu import Resolver
 
 
@@ -95,8 +107,12 @@ COUNTED = (
     ("repeat", "repeat", 0),
     ("stop", "stop", 0),
 )
-WARM_MAX_RATIO = 1.5
+WARM_MAX_RATIO = 1.2
 STORES = ("sqlite", "dynalite")
+#: Content sizes each turn kind is measured at, and how much a turn may grow from 1x to 100x.
+SCALES = (1, 10, 100)
+SCALE_MAX_RATIO = 1.2
+BOTOCORE_MAX_RATIO = 1.2
 
 
 def unavailable(activity: Activity, nlu: Resolver) -> str:
@@ -120,6 +136,8 @@ class StoreRun:
     elapsed_s: float = 0.0
     #: The household's DynamoDB item size after each night (from the last save).
     item_sizes: list[int] = field(default_factory=list)
+    #: CPU seconds of a plain botocore GetItem + PutItem of the night's item (dynalite only).
+    botocore_bare_s: list[float] = field(default_factory=list)
 
 
 def evening(couple: Couple, activities: list[Activity], measure: bool) -> None:
@@ -153,12 +171,12 @@ def drive(
     warmup: int,
     activities: list[Activity],
     bare_handler: Callable[[dict[str, Any], Any], dict[str, Any]],
-    bare_per_night: int = 3,
+    plain_client: Callable[[JsonDict], float] | None = None,
 ) -> StoreRun:
-    """Run ``warmup`` unmeasured then ``nights`` measured evenings; time the bare skill on
-    each evening's own launch envelope between the skill's turns."""
+    """Run ``warmup`` unmeasured then ``nights`` measured evenings; the bare skill answers
+    each measured turn's own envelope right after it (``Couple.bare``)."""
     run = StoreRun(store)
-    couple = Couple(lam, nlu, user=f"bench-{store}-{uuid.uuid4().hex[:8]}")
+    couple = Couple(lam, nlu, user=f"bench-{store}-{uuid.uuid4().hex[:8]}", bare=bare_handler)
     started = time.perf_counter()
     gc.collect()
     gc.freeze()
@@ -171,13 +189,8 @@ def drive(
         saved = lam.store.last_saved
         if saved is not None:
             run.item_sizes.append(item_bytes(saved, night + 1)[1])
-        launch = _last_launch(couple)
-        for _ in range(bare_per_night):
-            t0 = time.perf_counter()
-            bare_handler(launch, None)
-            elapsed = time.perf_counter() - t0
-            if measure:
-                run.bare_s.append(elapsed)
+            if plain_client is not None and measure:
+                run.botocore_bare_s.append(plain_client(saved))
     run.elapsed_s = time.perf_counter() - started
     for label, records in couple.records.items():
         run.records[label].extend(records)
@@ -212,7 +225,34 @@ def warm_figure(store: str, key: str, title: str, not_measured: str = "") -> Fig
         label=f"{title} ({store})",
         unit="ms",
         max_ratio=WARM_MAX_RATIO,
-        target=f"<= {WARM_MAX_RATIO}x, store excluded",
+        max_ratio_p99=WARM_MAX_RATIO,
+        target=f"<= {WARM_MAX_RATIO}x bare, same envelope",
+        not_measured=not_measured,
+    )
+
+
+def botocore_figure(not_measured: str = "") -> Figure:
+    return Figure(
+        id="warm.dynalite.botocore",
+        section="1 warm turn",
+        label="botocore CPU of a read+write turn (dynalite)",
+        unit="ms",
+        max_ratio=BOTOCORE_MAX_RATIO,
+        max_ratio_p99=BOTOCORE_MAX_RATIO,
+        target=f"<= {BOTOCORE_MAX_RATIO}x a plain client",
+        not_measured=not_measured,
+    )
+
+
+def scale_figure(key: str, title: str, not_measured: str = "") -> Figure:
+    return Figure(
+        id=f"scale.{key}",
+        section="1b warm turn at 100x content",
+        label=f"{title} at 100x content",
+        unit="ms",
+        max_ratio=SCALE_MAX_RATIO,
+        max_ratio_p99=SCALE_MAX_RATIO,
+        target=f"<= {SCALE_MAX_RATIO}x the same turn at 1x",
         not_measured=not_measured,
     )
 
@@ -236,13 +276,17 @@ def skeletons() -> list[Figure]:
         for key, title, write_limit in COUNTED
         for what, limit in (("reads", 1), ("writes", write_limit))
     ]
-    return warm + trips
+    scale = [scale_figure(key, title) for key, title in TIMED]
+    return [*warm, botocore_figure(), *trips, *scale]
+
+
+def _ms(values: list[float]) -> list[float]:
+    return [v * 1000 for v in values]
 
 
 def warm_figures(runs: list[StoreRun], missing: dict[str, str]) -> list[Figure]:
     figures: list[Figure] = []
     for run in runs:
-        baseline = Sample.of("bare ask-sdk launch", [s * 1000 for s in run.bare_s])
         for key, title in TIMED:
             figure = warm_figure(run.store, key, title)
             reason = missing.get(key) or run.missing.get(key)
@@ -252,15 +296,74 @@ def warm_figures(runs: list[StoreRun], missing: dict[str, str]) -> list[Figure]:
             if reason or not records:
                 figure.not_measured = reason or _no_turns(failed)
             else:
-                figure.value = Sample.of(title, [r.own_s * 1000 for r in records])
-                figure.baseline = baseline
-                with_store = Sample.of("with store", [r.total_s * 1000 for r in records])
-                store = Sample.of("store", [r.store_s * 1000 for r in records])
-                figure.detail.update(
-                    with_store_ms={"median": with_store.median, "p99": with_store.p99},
-                    store_ms={"median": store.median, "p99": store.p99},
+                figure.value = Sample.of(title, _ms([r.own_s for r in records]))
+                figure.baseline = Sample.of(
+                    "bare ask-sdk, same envelopes", _ms([r.bare_s for r in records])
                 )
+                figure.detail.update(_turn_detail(records))
             figures.append(figure)
+    return figures
+
+
+def _turn_detail(records: list[TurnRecord]) -> dict[str, Any]:
+    """The rest of what a turn cost: wall time with and without the store, its CPU parts."""
+    out: dict[str, Any] = {}
+    for name, values in (
+        ("with_store_wall_ms", [r.total_s for r in records]),
+        ("store_wall_ms", [r.store_s for r in records]),
+        ("own_wall_ms", [r.own_wall_s for r in records]),
+        ("store_cpu_ms", [r.store_cpu_s for r in records]),
+        ("record_json_ms", [r.json_s for r in records]),
+    ):
+        sample = Sample.of(name, _ms(values))
+        out[name] = {"median": round(sample.median, 4), "p99": round(sample.p99, 4)}
+    return out
+
+
+def botocore_figures(runs: list[StoreRun], reason: str) -> list[Figure]:
+    """The store calls' CPU in this process on dynalite, for turns that read and wrote,
+    against a plain botocore client's GetItem and PutItem of the same item."""
+    figure = botocore_figure(reason)
+    run = next((r for r in runs if r.store == "dynalite"), None)
+    if run is None:
+        figure.not_measured = reason or "dynalite not available"
+        return [figure]
+    records = [
+        r
+        for key, _ in TIMED
+        for r in run.records.get(key, [])
+        if not r.failed and r.reads == 1 and r.writes == 1
+    ]
+    if not records or not run.botocore_bare_s:
+        figure.not_measured = "no turn read and wrote"
+        return [figure]
+    figure.value = Sample.of("store calls' CPU", _ms([r.store_cpu_s for r in records]))
+    figure.baseline = Sample.of("plain botocore get+put", _ms(run.botocore_bare_s))
+    return [figure]
+
+
+def scale_figures(by_scale: dict[int, StoreRun], missing: dict[str, str]) -> list[Figure]:
+    """Each turn kind at 100x content against the same turn kind at 1x (own CPU)."""
+    figures: list[Figure] = []
+    for key, title in TIMED:
+        figure = scale_figure(key, title)
+        samples: dict[int, Sample] = {}
+        for factor, run in by_scale.items():
+            records, _ = _split_failed(run.records.get(key, []))
+            if records:
+                samples[factor] = Sample.of(f"{factor}x", _ms([r.own_s for r in records]))
+        if missing.get(key):
+            figure.not_measured = missing[key]
+        elif 1 not in samples or max(SCALES) not in samples:
+            figure.not_measured = "no turns recorded at 1x and 100x"
+        else:
+            figure.value = samples[max(SCALES)]
+            figure.baseline = samples[1]
+            figure.detail = {
+                f"{factor}x_ms": {"median": round(s.median, 4), "p99": round(s.p99, 4)}
+                for factor, s in sorted(samples.items())
+            }
+        figures.append(figure)
     return figures
 
 
@@ -332,28 +435,53 @@ def available_activities(nlu: Resolver) -> tuple[list[Activity], dict[str, str]]
 
 
 #: Where a warm turn's own time goes: functions timed in a separate, instrumented pass (never
-#: in the timed runs). Names that a refactoring removed are skipped.
+#: in the timed runs). Names that a refactoring removed are skipped. ``A.b`` is attribute
+#: ``b`` of ``A`` in the module (a class's method, or an object's: ``log.info`` is the turn
+#: log line); ``HeartSkill.serialize`` is the SDK serializer the skill holds.
 BREAKDOWN = (
-    ("envelope in (ask-sdk deserialize)", "skill.runtime.app", "HeartSkill.deserialize"),
-    ("household from its record", "skill.runtime.records.codec", "HouseholdCodec.decode"),
+    ("envelope in (our reader)", "skill.runtime.app", "read_envelope"),
+    ("the SDK's envelope object", "skill.runtime.app", "sdk_envelope"),
+    (
+        "the SDK's attributes manager (copies the session attributes)",
+        "ask_sdk_core.attributes_manager",
+        "AttributesManager.__init__",
+    ),
+    ("household key (sha256)", "skill.runtime.handlers.pipeline", "household_key"),
     ("session from JSON", "skill.runtime.handlers.pipeline", "session_from_json"),
+    ("household from its record", "skill.runtime.records.codec", "HouseholdCodec.decode"),
     ("dialog (pure flows)", "skill.runtime.flows.dialog", "handle"),
     ("household to its record", "skill.runtime.records.codec", "HouseholdCodec.encode"),
     ("session to JSON", "skill.runtime.handlers.pipeline", "to_dict"),
     ("reply to response", "skill.runtime.handlers.pipeline", "build_response"),
+    ("the turn log line", "skill.runtime.handlers.pipeline", "log.info"),
+    ("response out (to JSON)", "skill.runtime.app", "response_json"),
     ("response out (ask-sdk serialize)", "skill.runtime.app", "HeartSkill.serialize"),
 )
+#: The record's JSON text codec runs inside the store calls: the metered store times it.
+RECORD_JSON = "record JSON text (in the store calls)"
+
+
+def _patch_target(module_name: str, attr: str, serializer: Any) -> tuple[Any, str] | None:
+    import importlib
+
+    if attr.startswith("HeartSkill."):
+        return serializer, attr.split(".", 1)[1]
+    target: Any = importlib.import_module(module_name)
+    *path, method = attr.split(".")
+    for name in path:
+        target = getattr(target, name, None)
+        if target is None:
+            return None
+    return (target, method) if getattr(target, method, None) is not None else None
 
 
 def breakdown(
     lam: LoadedLambda, nlu: Resolver, activities: list[Activity], nights: int
 ) -> dict[str, float]:
-    """Microseconds per turn spent in each part of ``BREAKDOWN``, and the rest."""
-    import importlib
-
+    """Microseconds per turn spent in each part of ``BREAKDOWN``, and the rest (wall time in
+    an instrumented pass: the parts are proportions, the timed runs give the totals)."""
     spent: dict[str, float] = defaultdict(float)
-    patches: list[tuple[Any, str, Any]] = []
-
+    patches: list[tuple[Any, str, Any, bool]] = []
     depth: dict[str, int] = defaultdict(int)
 
     def timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -371,20 +499,14 @@ def breakdown(
 
     serializer = lam.module._skill.sdk_skill.serializer
     for label, module_name, attr in BREAKDOWN:
-        if attr.startswith("HeartSkill."):
-            method = attr.split(".", 1)[1]
-            target: Any = serializer
-        elif "." in attr:
-            class_name, method = attr.split(".", 1)
-            target = getattr(importlib.import_module(module_name), class_name, None)
-        else:
-            method = attr
-            target = importlib.import_module(module_name)
-        original = getattr(target, method, None)
-        if original is None:
+        found = _patch_target(module_name, attr, serializer)
+        if found is None:
             continue
-        patches.append((target, method, original))
-        setattr(target, method, timed(label, original))
+        target, method = found
+        # An object's own attribute (not a class's or module's) is removed again afterwards.
+        own_attr = not isinstance(target, type | ModuleType)
+        patches.append((target, method, getattr(target, method), own_attr))
+        setattr(target, method, timed(label, getattr(target, method)))
     own: list[float] = []
     handler = lam.handler
 
@@ -394,7 +516,8 @@ def breakdown(
         try:
             return handler(event, context)
         finally:
-            own.append(time.perf_counter() - t0 - lam.store.seconds)
+            own.append(time.perf_counter() - t0 - lam.store.seconds + lam.store.json_s)
+            spent[RECORD_JSON] += lam.store.json_s
 
     lam.handler = measured
     couple = Couple(lam, nlu, user=f"bench-breakdown-{uuid.uuid4().hex[:8]}")
@@ -403,24 +526,66 @@ def breakdown(
             evening(couple, activities, measure=False)
     finally:
         lam.handler = handler
-        for target, method, original in reversed(patches):
-            if target is serializer:
+        for target, method, original, own_attr in reversed(patches):
+            if own_attr:
                 delattr(target, method)
             else:
                 setattr(target, method, original)
     if not own:
         return {}
     turns = len(own)
-    out = {label: round(spent[label] / turns * 1e6, 1) for label, _, _ in BREAKDOWN}
-    out["everything else (SDK dispatch, handlers, logging)"] = round(
+    labels = [label for label, _, _ in BREAKDOWN] + [RECORD_JSON]
+    out = {label: round(spent[label] / turns * 1e6, 1) for label in labels if label in spent}
+    out["everything else (SDK dispatch, handlers, flows' glue)"] = round(
         (sum(own) - sum(spent.values())) / turns * 1e6, 1
     )
     out["own cost per turn (all turns of an evening)"] = round(sum(own) / turns * 1e6, 1)
     return out
 
 
-def sqlite_lambda(directory: Path) -> LoadedLambda:
-    return load_lambda(f"sqlite:///{directory / 'bench.db'}")
+def sqlite_lambda(directory: Path, **env: str) -> LoadedLambda:
+    return load_lambda(f"sqlite:///{directory / 'bench.db'}", **env)
+
+
+def plain_client(endpoint: str, table: str) -> Callable[[JsonDict], float]:
+    """A plain botocore client's GetItem and PutItem of an item: its CPU seconds."""
+    from bench import dynalite
+    from skill.runtime.store.dynamodb import PK_ATTR, item_for
+
+    client = dynalite.client(endpoint)
+    key = "bench-plain-client"
+
+    def get_and_put(data: JsonDict) -> float:
+        item = item_for(key, data, 1)
+        started = cpu()
+        client.get_item(TableName=table, Key={PK_ATTR: {"S": key}}, ConsistentRead=True)
+        client.put_item(TableName=table, Item=item)
+        return cpu() - started
+
+    return get_and_put
+
+
+def scale_runs(
+    nlu: Resolver,
+    nights: int,
+    warmup: int,
+    activities: list[Activity],
+    bare_handler: Callable[[dict[str, Any], Any], dict[str, Any]],
+    tmp: Path,
+) -> dict[int, StoreRun]:
+    """The same evenings on 1x, 10x and 100x content (SQLite), a fresh household each."""
+    from tests.support.decks import scaled_content
+
+    runs: dict[int, StoreRun] = {}
+    for factor in SCALES:
+        directory = tmp / f"scale-{factor}"
+        directory.mkdir()
+        content = scaled_content(directory / "content", factor)
+        lam = sqlite_lambda(directory, HEART_CONTENT_DIR=str(content))
+        runs[factor] = drive(
+            f"sqlite-{factor}x", lam, nlu, nights, warmup, activities, bare_handler
+        )
+    return runs
 
 
 def run(
@@ -429,17 +594,19 @@ def run(
     warmup: int,
     dynalite_endpoint: str | None,
     dynalite_reason: str = "",
+    scale_nights: int = 0,
 ) -> tuple[list[Figure], dict[str, Any], list[int]]:
-    """Sections 1 and 2."""
-    quiet_logging()
+    """Sections 1 to 3."""
+    lambda_logging()
     nlu = resolver()
     activities, missing = available_activities(nlu)
-    hello = bare.hello_world()
+    same = bare.same_envelope()
     runs: list[StoreRun] = []
+    by_scale: dict[int, StoreRun] = {}
     notes: dict[str, Any] = {"activities": [a.key for a in activities], "missing": missing}
     with tempfile.TemporaryDirectory(prefix="bench-turns-") as tmp:
         lam = sqlite_lambda(Path(tmp))
-        runs.append(drive("sqlite", lam, nlu, nights_sqlite, warmup, activities, hello))
+        runs.append(drive("sqlite", lam, nlu, nights_sqlite, warmup, activities, same))
         notes["breakdown_us"] = breakdown(lam, nlu, activities, max(3, min(50, nights_sqlite)))
         if dynalite_endpoint is not None:
             from bench import dynalite
@@ -447,17 +614,28 @@ def run(
             table = f"bench-{uuid.uuid4().hex[:10]}"
             dynalite.create_table(dynalite_endpoint, table)
             lam = load_lambda(dynalite.store_url(dynalite_endpoint, table))
-            runs.append(drive("dynalite", lam, nlu, nights_dynalite, warmup, activities, hello))
-    for store_run in runs:
+            plain = plain_client(dynalite_endpoint, table)
+            runs.append(
+                drive("dynalite", lam, nlu, nights_dynalite, warmup, activities, same, plain)
+            )
+        if scale_nights:
+            by_scale = scale_runs(nlu, scale_nights, warmup, activities, same, Path(tmp))
+    for store_run in [*runs, *by_scale.values()]:
         check_activities(store_run, activities)
         notes[f"{store_run.store}_seconds"] = round(store_run.elapsed_s, 2)
+    notes["log_lines"] = LAMBDA_LOG.lines
     figures = warm_figures(runs, missing)
     if dynalite_endpoint is None:
         for key, title in TIMED:
             figures.append(
                 warm_figure("dynalite", key, title, dynalite_reason or "dynalite not available")
             )
+    figures.extend(botocore_figures(runs, dynalite_reason))
     launches = [r.request for r in runs[0].records.get("launch", []) if r.request is not None]
     reads, writes = sdk_round_trips(launches[:200] or [])
     figures.extend(round_trip_figures(runs, missing, reads, writes))
+    if by_scale:
+        figures.extend(scale_figures(by_scale, missing))
+    else:
+        figures.extend(scale_figure(k, t, "not run (scale_nights=0)") for k, t in TIMED)
     return figures, notes, runs[0].item_sizes

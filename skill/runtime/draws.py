@@ -16,12 +16,14 @@ item in the household's order.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import threading
 import zlib
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from random import Random
-from typing import TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -96,6 +98,133 @@ def next_fresh(
             best, best_rank, best_id = item, found, item_id
     assert best is not None
     return best
+
+
+@dataclass(frozen=True)
+class Pool(Generic[T]):
+    """A filtered deck built once per content and filter (``records.index.ContentIndex.pool``):
+    its items in deck order and each id's position, so a draw never rescans the deck."""
+
+    items: tuple[T, ...]
+    position: dict[str, int]
+
+    @classmethod
+    def of(cls, items: Iterable[T], ident: Callable[[T], str]) -> Pool[T]:
+        kept = tuple(items)
+        return cls(kept, {ident(item): i for i, item in enumerate(kept)})
+
+
+class FreshView(Sequence[T]):
+    """The pool's items not in ``heard``, in pool order, without listing them: as long as
+    the list ``[i for i in pool.items if ident(i) not in heard]`` and indexed the same, so
+    ``rng.choice`` draws the very item it would draw from that list."""
+
+    def __init__(self, pool: Pool[T], heard: Iterable[str]) -> None:
+        self.pool = pool
+        self.heard_at = sorted({pool.position[i] for i in heard if i in pool.position})
+
+    def __len__(self) -> int:
+        return len(self.pool.items) - len(self.heard_at)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        at = index
+        for heard in self.heard_at:  # heard positions in ascending order
+            if heard > at:
+                break
+            at += 1
+        return self.pool.items[at]
+
+
+def first_fresh(
+    fresh: FreshView[T],
+    heard: Iterable[str] | set[str],
+    rng: Random,
+    cell: Callable[[T], Hashable],
+    cell_order: Callable[[Hashable], Iterable[str]],
+) -> T:
+    """``next_fresh`` over a ``FreshView``, at a cost that doesn't grow with the deck.
+
+    ``cell_order(c)`` lists every id of cell ``c`` in the household's order (rank, then id;
+    ``records.seen.Cells.ordered``): what was heard is mostly that order's prefix, so the
+    walk is as long as the cell's heard stretch, and its first item in the pool and not
+    heard is the one ``next_fresh`` would pick from the listed fresh items.
+    """
+    picked = cell(rng.choice(fresh))
+    seen = heard if isinstance(heard, set | frozenset) else set(heard)
+    position = fresh.pool.position
+    for item_id in cell_order(picked):
+        if item_id in seen:
+            continue
+        at = position.get(item_id)
+        if at is not None:
+            return fresh.pool.items[at]
+    raise AssertionError("the picked cell has a fresh item: the one rng.choice drew")
+
+
+#: Household orders of item tuples: (id of the tuple, seed) -> (the tuple, order, keys, ids).
+_ORDERS: dict[
+    tuple[int, int], tuple[Sequence[Any], tuple[Any, ...], list[tuple[int, str]], frozenset[str]]
+] = {}
+_ORDERS_KEPT = 64
+
+
+def household_order(
+    items: Sequence[T], seed: int, ident: Callable[[T], str]
+) -> tuple[tuple[T, ...], list[tuple[int, str]], frozenset[str]]:
+    """``items`` in the household's order, their sort keys, and their ids: sorted once per
+    household and content tuple (a game's bank), not on every draw. ``items`` must be a
+    tuple the content keeps (it is remembered by identity, and kept alive with its order)."""
+    key = (id(items), seed)
+    found = _ORDERS.get(key)
+    if found is None or found[0] is not items:
+        keyed = sorted(((sort_key(seed, ident(item)), item) for item in items), key=_first)
+        found = (
+            items,
+            tuple(item for _, item in keyed),
+            [k for k, _ in keyed],
+            frozenset(ident(item) for item in items),
+        )
+        with _LOCK:
+            if len(_ORDERS) >= _ORDERS_KEPT:
+                _ORDERS.clear()
+            _ORDERS[key] = found
+    return found[1], found[2], found[3]
+
+
+def _first(pair: tuple[tuple[int, str], Any]) -> tuple[int, str]:
+    return pair[0]
+
+
+def next_after_in(
+    order: Sequence[T],
+    keys: Sequence[tuple[int, str]],
+    skip: set[str] | frozenset[str],
+    seed: int,
+    last: str,
+    ident: Callable[[T], str],
+) -> T:
+    """``next_after`` over the items of ``order`` (a ``household_order``) not in ``skip``,
+    walking from ``last``'s place instead of sorting: what was skipped (heard lately, used
+    in this game) lies just behind the cursor, so the walk is short at any deck size."""
+    start = bisect.bisect_right(keys, sort_key(seed, last)) if last else 0
+    size = len(order)
+    for step in range(size):
+        item = order[(start + step) % size]
+        if ident(item) not in skip:
+            return item
+    raise ValueError("every item is skipped")
 
 
 def next_after(items: Sequence[T], seed: int, last: str, ident: Callable[[T], str]) -> T:

@@ -13,6 +13,7 @@ chose, or "partner one").
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 
@@ -22,6 +23,7 @@ from skill.runtime.reply import PersonName, Reply, Say, Segment
 VOICE_KEY = re.compile(r"v1-[0-9a-f]{24}")
 
 
+@functools.lru_cache(maxsize=1024)
 def voice_key(person_id: str, salt: str) -> str:
     """The stored pseudonym of a recognized voice (a different salt use than the household)."""
     digest = hashlib.sha256(f"{salt}:person:{person_id}".encode()).hexdigest()

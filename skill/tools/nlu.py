@@ -37,7 +37,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +132,8 @@ class Resolution:
 
 
 Part = str | tuple[str, str]  # a literal word, or (slot name, slot type)
+#: Lines whose resolution a resolver remembers (forgotten all at once beyond this).
+MEMO_LINES = 4096
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,7 @@ class Resolver:
                     table[" ".join(spoken_words(word))] = (value_id, name)
                     vocabulary.update(spoken_words(word))
             self._types[slot_type["name"]] = table
+        self._memo: dict[str, Resolution] = {}
         self._samples: list[_Sample] = []
         for intent in language["intents"]:
             slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
@@ -242,7 +245,21 @@ class Resolver:
         return _Sample(intent, tuple(parts), literal, slot_types)
 
     def resolve(self, text: str) -> Resolution:
-        """Launch phrases, one-shots ("ask heart to heart for ..."), or an in-session intent."""
+        """Launch phrases, one-shots ("ask heart to heart for ..."), or an in-session intent.
+
+        Remembered per line (``MEMO_LINES``): a resolution depends on the line and the model
+        only, and tests and benchmarks say the same few lines night after night (a thousand
+        nights of every activity spent most of their time here). Each caller gets its own
+        slots dict."""
+        found = self._memo.get(text)
+        if found is None:
+            found = self._resolve(text)
+            if len(self._memo) >= MEMO_LINES:
+                self._memo.clear()
+            self._memo[text] = found
+        return replace(found, slots=dict(found.slots))
+
+    def _resolve(self, text: str) -> Resolution:
         said = normalise(text)
         if not said:
             return Resolution("empty")

@@ -37,7 +37,9 @@ NEEDS = {
 
 def expected_ids() -> list[str]:
     ids = [f"warm.{store}.{turn}" for store in STORES for turn in TIMED]
+    ids += ["warm.dynalite.botocore"]
     ids += [f"trips.{turn}.{what}" for turn in COUNTED for what in ("reads", "writes")]
+    ids += [f"scale.{turn}" for turn in TIMED]
     ids += ["cold.launch", "content.load", "content.load_10x", "web.rps", "web.latency"]
     ids += ["size.lambda_zip", "size.dynamodb_item", "size.write_units"]
     ids += [f"size.household_{factor}x" for factor in (1, 10, 100)]
@@ -58,6 +60,29 @@ def required_part(figure_id: str) -> Path | None:
 
 def needs_dynalite(figure_id: str) -> bool:
     return figure_id.startswith("warm.dynalite.") or figure_id == "cold.launch"
+
+
+def test_warm_and_scale_figures_have_their_same_run_baseline_and_target(
+    quick_run: tuple[dict[str, Any], str],
+) -> None:
+    """A warm turn is weighed against the bare skill on the same envelopes, median and p99
+    both; a turn at 100x content against the same turn at 1x."""
+    results, _ = quick_run
+    by_id = {f["id"]: f for f in results["figures"]}
+    for turn in TIMED:
+        for figure_id, baseline in (
+            (f"warm.sqlite.{turn}", "same envelope"),
+            (f"scale.{turn}", "1x"),
+        ):
+            figure = by_id[figure_id]
+            assert figure["max_ratio"] == figure["max_ratio_p99"] == 1.2, figure_id
+            if figure["status"] != "measured":
+                continue
+            assert baseline in figure["baseline"]["label"], figure_id
+            assert figure["name"] == figure_id and figure["value"] == figure["median"]
+            both = figure["ratio"] <= 1.2 + 1e-9 and figure["ratio_p99"] <= 1.2 + 1e-9
+            assert figure["met"] is both, figure_id
+    assert by_id["warm.sqlite.launch"]["detail"]["record_json_ms"]["median"] > 0
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ says so. Tonight's prompt is kept (``household.gratitude``) so "swap" works in a
 from __future__ import annotations
 
 import dataclasses
+import functools
 from datetime import datetime
 from random import Random
 
@@ -23,6 +24,7 @@ from skill.runtime.flows.kit.activity import Activity
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
 from skill.runtime.nights import night_of
+from skill.runtime.records.index import index_for
 from skill.runtime.reply import Display, Pause, Reply, Say, Segment, Silence, Sound
 from skill.runtime.state import GratitudeProgress, Household, State
 
@@ -59,19 +61,37 @@ def draw(
     began. The heard list never outgrows the set: it restarts with each cycle.
     """
     every = prompts(content)
-    known = {p.id for p in every}
-    heard = [pid for pid in progress.heard if pid in known]
-    fresh = [p for p in every if p.id not in set(heard)]
+    index = index_for(content)
+    whole = index.pool((NAME,), lambda: every, _prompt_id)
+    heard = [pid for pid in progress.heard if pid in whole.position]
+    fresh = draws.FreshView(whole, heard)
     cycle = progress.cycle
     new_cycle = not fresh
     if new_cycle:
         heard = []
         cycle += 1
-        fresh = [p for p in every if p.id != progress.prompt] or list(every)
-    pool = [p for p in fresh if p.swap] if swap_only else fresh
-    prompt = draws.next_fresh(pool or fresh, seed, rng, lambda p: p.swap, lambda p: p.id)
+        listed = [p for p in every if p.id != progress.prompt] or list(every)
+        pool = [p for p in listed if p.swap] if swap_only else listed
+        prompt = draws.next_fresh(pool or listed, seed, rng, _swap, _prompt_id)
+    else:
+        # The fresh prompts as views of pools built once per content, never listed: the
+        # draw costs the same with a deck a hundred times today's.
+        view = fresh
+        if swap_only:
+            swaps = index.pool((NAME, "swap"), lambda: [p for p in every if p.swap], _prompt_id)
+            view = draws.FreshView(swaps, heard) or fresh
+        order = functools.partial(index.gratitude_order, seed)
+        prompt = draws.first_fresh(view, set(heard), rng, _swap, order)
     updated = dataclasses.replace(progress, heard=[*heard, prompt.id], cycle=cycle)
     return updated, prompt, new_cycle
+
+
+def _prompt_id(prompt: GratitudePrompt) -> str:
+    return prompt.id
+
+
+def _swap(prompt: GratitudePrompt) -> bool:
+    return prompt.swap
 
 
 def tonights_prompt(

@@ -8,6 +8,8 @@ matching question has been heard, a new cycle starts and the skill says so.
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Sequence
 from datetime import datetime
 from random import Random
 
@@ -18,6 +20,7 @@ from skill.runtime.flows.kit.activity import Activity
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
 from skill.runtime.nights import night_of, previous_night
+from skill.runtime.records.index import index_for
 from skill.runtime.reply import Display, Pause, Reply, Say, Segment
 from skill.runtime.state import (
     HISTORY_NIGHTS,
@@ -52,13 +55,26 @@ def depths_for(household: Household, night: str) -> frozenset[int]:
 
 def candidates(household: Household, content: LocaleContent, night: str = "") -> list[Question]:
     """Questions matching the preferences, widening the filter rather than running dry."""
-    prefs = household.prefs
-    deck = content.questions
+    return list(_pool(household, content, night).items)
+
+
+def _pool(household: Household, content: LocaleContent, night: str) -> draws.Pool[Question]:
+    """``candidates`` as a pool built once per content and filter (not per turn: a deck a
+    hundred times today's would otherwise be scanned on every draw)."""
+    theme = household.prefs.theme
     depths = depths_for(household, night)
-    if prefs.theme is None:
+    return index_for(content).pool(
+        (NAME, theme, depths), lambda: _matching(content.questions, theme, depths), _id
+    )
+
+
+def _matching(
+    deck: Sequence[Question], theme: str | None, depths: frozenset[int]
+) -> list[Question]:
+    if theme is None:
         everyday = [q for q in deck if not q.opt_in]
         return [q for q in everyday if q.depth in depths] or everyday or list(deck)
-    themed = [q for q in deck if q.theme == prefs.theme]
+    themed = [q for q in deck if q.theme == theme]
     return [q for q in themed if q.depth in depths] or themed or list(deck)
 
 
@@ -69,22 +85,36 @@ def draw(
 
     Returns the household with the question marked heard, the question, and whether a new
     cycle began (the skill tells the couple, so a familiar question isn't a surprise).
+
+    The draw costs the same whatever the deck's size: the pool is built once per filter, the
+    fresh questions are a view of it (``draws.FreshView``), and the cell's first fresh one is
+    found walking the household's order past what it heard (``draws.first_fresh``). Only a
+    new cycle, once per deck, lists the pool.
     """
-    pool = candidates(household, content, night)
-    heard = [qid for qid in household.heard if content.question(qid) is not None]
-    heard_set = set(heard)
-    fresh = [q for q in pool if q.id not in heard_set]
+    pool = _pool(household, content, night)
+    index = index_for(content)
+    known = index.questions.ids  # the ids ``content.question`` finds
+    heard = [qid for qid in household.heard if qid in known]
+    fresh = draws.FreshView(pool, heard)
     cycle = household.cycle
     new_cycle = False
-    if not fresh:
-        pool_ids = {q.id for q in pool}
-        heard = [qid for qid in heard if qid not in pool_ids]
-        fresh = [q for q in pool if q.id != avoid] or pool
+    if len(fresh):
+        order = functools.partial(index.question_order, household.seed)
+        question = draws.first_fresh(fresh, set(heard), rng, _cell, order)
+    else:
+        heard = [qid for qid in heard if qid not in pool.position]
+        every = list(pool.items)
+        question = draws.next_fresh(
+            [q for q in every if q.id != avoid] or every, household.seed, rng, _cell, _id
+        )
         cycle += 1
         new_cycle = True
-    question = draws.next_fresh(fresh, household.seed, rng, lambda q: (q.depth, q.theme), _id)
     updated = dataclasses.replace(household, heard=[*heard, question.id], cycle=cycle)
     return updated, question, new_cycle
+
+
+def _cell(item: Question) -> tuple[int, str]:
+    return item.depth, item.theme
 
 
 def _id(item: Question) -> str:

@@ -230,6 +230,21 @@ def read_envelope(event: Any) -> Envelope:
     )
 
 
+class SharedAttributes(dict[str, Any]):
+    """Session attributes the SDK's attributes manager shares instead of deep-copying.
+
+    The manager deep-copies ``session.attributes`` on every turn (up to 20 us for a session
+    in an activity) so that a handler editing them in place can't touch the request. Ours
+    never edit them: the pipeline reads its own copy (``translate.session_attributes``) and
+    replaces them whole (``attributes_manager.session_attributes = ...``). So the copy is
+    this one shallow dict, and a turn that keeps the session as it came hands it back as it
+    came, as before.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SharedAttributes:
+        return self
+
+
 def sdk_envelope(envelope: Envelope) -> Any:
     """The least the SDK's dispatcher needs, built directly instead of deserialised.
 
@@ -241,7 +256,8 @@ def sdk_envelope(envelope: Envelope) -> Any:
 
     session = None
     if envelope.has_session:
-        session = Session(new=envelope.session_new, attributes=dict(envelope.session_attributes))
+        attributes = SharedAttributes(envelope.session_attributes)
+        session = Session(new=envelope.session_new, attributes=attributes)
     request = Request(
         object_type=envelope.request_type or None,
         request_id=envelope.request_id or None,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import decimal
 import json
+from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
 from ask_sdk_core.serialize import DefaultSerializer
@@ -57,6 +60,42 @@ def build_response(
 
 
 _SERIALIZER = DefaultSerializer()
+_PRIMITIVES = (float, bool, bytes, str, int)
+#: Each SDK model class's (attribute, JSON key) pairs, in the order the SDK writes them.
+_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def response_json(obj: Any) -> Any:
+    """The SDK's ``DefaultSerializer.serialize``, rule for rule and key for key, with each
+    model class's keys worked out once instead of on every object of every response (it
+    rebuilt, and rewrote, each class's attribute map for every object it met)."""
+    if obj is None:
+        return None
+    if isinstance(obj, _PRIMITIVES):
+        return obj
+    if isinstance(obj, list):
+        return [response_json(item) for item in obj]
+    if isinstance(obj, tuple):
+        return tuple(response_json(item) for item in obj)
+    if isinstance(obj, datetime | date):
+        return obj.isoformat()
+    if isinstance(obj, Enum):
+        return obj.value
+    if isinstance(obj, decimal.Decimal):
+        return int(obj) if obj % 1 == 0 else float(obj)
+    if isinstance(obj, dict):
+        return {key: response_json(value) for key, value in obj.items()}
+    fields = _FIELDS.get(type(obj))
+    if fields is None:
+        names = dict(getattr(obj, "attribute_map", {}))
+        fields = tuple((attr, names.get(attr, attr)) for attr in obj.deserialized_types)
+        _FIELDS[type(obj)] = fields
+    out: dict[str, Any] = {}
+    for attr, key in fields:
+        value = getattr(obj, attr)
+        if value is not None:
+            out[key] = response_json(value)
+    return out
 
 
 def _directive(data: dict[str, Any]) -> Any:

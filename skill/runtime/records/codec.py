@@ -64,6 +64,10 @@ KIND_CODES = {"question": "q", "gratitude": "p", "listening": "l", "game": "g"}
 _KINDS_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
 _OTHER_KIND = "*"
 _EPOCH = date(2000, 1, 1).toordinal()
+#: Journal nights whose expansion each content's index remembers (forgotten all at once).
+JOURNAL_MEMO = 512
+#: Game records each content's index remembers, encoded and decoded (forgotten all at once).
+RECORD_MEMO = 256
 
 
 class NewerRecord(ValueError):
@@ -124,7 +128,7 @@ class HouseholdCodec:
             day = _day(night)
             return None if day is None else origin - day
 
-        journal, held = self._journal(h.journal, rel)
+        journal, held = self._journal_of(h.journal, origin, rel)
         extras = [
             e
             for e in h.history[-HISTORY_KEPT:]
@@ -168,6 +172,22 @@ class HouseholdCodec:
             k={name: list(values) for name, values in h.kept.items()},
         )
 
+    def _journal_of(
+        self, entries: list[JournalEntry], origin: int, rel: Any
+    ) -> tuple[list[tuple[int, str]], set[tuple[str, str]]]:
+        """``_journal``, remembered per content, entries and origin night: a turn that adds
+        nothing to the journal would encode the same week again."""
+        key = (origin, tuple((e.night, e.kind, e.item) for e in entries))
+        memo = self.index.journal_weeks
+        found = memo.get(key)
+        if found is None:
+            found = self._journal(entries, rel)
+            if len(memo) >= JOURNAL_MEMO:
+                memo.clear()
+            memo[key] = found
+        nights, held = found
+        return list(nights), set(held)
+
     def _journal(
         self, entries: list[JournalEntry], rel: Any
     ) -> tuple[list[tuple[int, str]], set[tuple[str, str]]]:
@@ -208,13 +228,7 @@ class HouseholdCodec:
         return f"{_OTHER_KIND}{ESCAPE}{entry.kind}|{entry.item}{ESCAPE}"
 
     def _kind_refs(self, kind: str) -> Any:
-        ix = self.index
-        return {
-            "question": ix.questions,
-            "gratitude": ix.gratitude,
-            "listening": ix.exercises,
-            "game": ix.games,
-        }.get(kind)
+        return self.index.refs_by_kind.get(kind)
 
     def _listening(self, progress: ListeningProgress) -> stored.Listening | None:
         if progress == ListeningProgress():
@@ -250,6 +264,28 @@ class HouseholdCodec:
         )
 
     def _record(self, record: GameRecord, seed: int) -> stored.GameRecord | None:
+        """A game's record, remembered per content and its fields (a bank's stretch is found
+        by scanning the bank; most turns save records that didn't change)."""
+        key = (
+            "record",
+            seed,
+            record.game,
+            record.played,
+            record.best_short,
+            record.best_long,
+            tuple(record.heard),
+        )
+        memo = self.index.game_records
+        if key in memo:
+            found: stored.GameRecord | None = memo[key]
+            return found
+        found = self._encode_record(record, seed)
+        if len(memo) >= RECORD_MEMO:
+            memo.clear()
+        memo[key] = found
+        return found
+
+    def _encode_record(self, record: GameRecord, seed: int) -> stored.GameRecord | None:
         ix = self.index
         game = ix.games.ref(record.game)
         if game is None:
@@ -334,23 +370,37 @@ class HouseholdCodec:
 
     def _expand_journal(self, nights: list[tuple[int, str]], night: Any) -> list[JournalEntry]:
         entries: list[JournalEntry] = []
+        memo = self.index.journal_nights
         for offset, text in nights:
             when = night(offset)
-            at = 0
-            while at < len(text):
-                code = text[at]
-                token, at = take_token(text, at + 1)
-                if code == _OTHER_KIND:
-                    kind, _, item = token[1:-1].partition("|")
-                    entries.append(JournalEntry(when, kind, item))
-                    continue
-                known = _KINDS_BY_CODE.get(code)
-                if known is None:
-                    raise ValueError(f"a journal entry of kind {code!r}")
-                found = self._kind_refs(known).resolve(token)
-                if found is not None:
-                    entries.append(JournalEntry(when, known, found))
+            found = memo.get(text)
+            if found is None:
+                found = self._journal_night(text)
+                if len(memo) >= JOURNAL_MEMO:
+                    memo.clear()
+                memo[text] = found
+            entries.extend(JournalEntry(when, kind, item) for kind, item in found)
         return entries
+
+    def _journal_night(self, text: str) -> tuple[tuple[str, str], ...]:
+        """One night's journal string as (kind, id) pairs (remembered per content by
+        ``_expand_journal``: a week's nights are read again on every turn)."""
+        pairs: list[tuple[str, str]] = []
+        at = 0
+        while at < len(text):
+            code = text[at]
+            token, at = take_token(text, at + 1)
+            if code == _OTHER_KIND:
+                kind, _, item = token[1:-1].partition("|")
+                pairs.append((kind, item))
+                continue
+            known = _KINDS_BY_CODE.get(code)
+            if known is None:
+                raise ValueError(f"a journal entry of kind {code!r}")
+            found = self._kind_refs(known).resolve(token)
+            if found is not None:
+                pairs.append((known, found))
+        return tuple(pairs)
 
     def _expand_listening(self, x: stored.Listening | None) -> ListeningProgress:
         if x is None:
@@ -391,22 +441,38 @@ class HouseholdCodec:
         )
 
     def _expand_record(self, g: stored.GameRecord, seed: int) -> GameRecord | None:
-        ix = self.index
-        game = ix.games.resolve(g.game)
+        """A stored game record as the flows see it (its game and heard ids remembered per
+        content and stored fields; each caller gets its own record and list)."""
+        key = ("expand", seed, g.game, g.last, g.heard)
+        memo = self.index.game_records
+        found = memo.get(key)
+        if found is None:
+            found = self._expand_heard(g, seed)
+            if len(memo) >= RECORD_MEMO:
+                memo.clear()
+            memo[key] = found
+        game, heard = found
         if game is None:
             return None
-        if isinstance(g.heard, int):
-            last = ix.game_questions.resolve(g.last) if g.last else None
-            heard = _unstretch(ix.bank_order(seed, game), last, g.heard)
-        else:
-            heard = ix.game_questions.unpack(g.heard)
         return GameRecord(
             game=game,
             played=g.played,
             best_short=g.best_short,
             best_long=g.best_long,
-            heard=heard,
+            heard=list(heard),
         )
+
+    def _expand_heard(self, g: stored.GameRecord, seed: int) -> tuple[str | None, tuple[str, ...]]:
+        ix = self.index
+        game = ix.games.resolve(g.game)
+        if game is None:
+            return None, ()
+        if isinstance(g.heard, int):
+            last = ix.game_questions.resolve(g.last) if g.last else None
+            heard = _unstretch(ix.bank_order(seed, game), last, g.heard)
+        else:
+            heard = ix.game_questions.unpack(g.heard)
+        return game, tuple(heard)
 
     def _expand_gratitude(
         self, a: stored.Gratitude | None, night: Any, seed: int

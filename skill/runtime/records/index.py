@@ -6,14 +6,20 @@ to turn lists of ids into references and thresholds and back.
 
 from __future__ import annotations
 
+import functools
 import threading
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from skill.runtime.catalog import LocaleContent
-from skill.runtime.draws import sort_key
+from skill.runtime.draws import Pool, sort_key
 from skill.runtime.records.refs import RefIndex
 from skill.runtime.records.seen import Cells
+
+T = TypeVar("T")
+#: Filtered decks kept per content (a few filters: depth and theme preferences, swap).
+MAX_POOLS = 64
 
 
 def question_cell(depth: int, theme: str) -> str:
@@ -39,6 +45,23 @@ class ContentIndex:
     game_questions: RefIndex
     banks: dict[str, tuple[str, ...]]
     _orders: dict[tuple[int, str], tuple[str, ...]] = field(default_factory=dict)
+    _pools: dict[Hashable, Pool[Any]] = field(default_factory=dict)
+    #: The codec's remembered journal nights: a night's string -> its (kind, id) pairs.
+    journal_nights: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    #: The codec's remembered journal weeks: (origin, entries) -> (nights, question entries).
+    journal_weeks: dict[Any, Any] = field(default_factory=dict)
+    #: The codec's remembered game records, encoded and decoded.
+    game_records: dict[Any, Any] = field(default_factory=dict)
+
+    @functools.cached_property
+    def refs_by_kind(self) -> dict[str, RefIndex]:
+        """The references of each kind a journal entry can be (built once, not per entry)."""
+        return {
+            "question": self.questions,
+            "gratitude": self.gratitude,
+            "listening": self.exercises,
+            "game": self.games,
+        }
 
     @classmethod
     def of(cls, content: LocaleContent) -> ContentIndex:
@@ -79,6 +102,30 @@ class ContentIndex:
                 self._orders.clear()
             self._orders[(seed, game)] = found
         return found
+
+    def pool(
+        self, name: Hashable, build: Callable[[], Iterable[T]], ident: Callable[[T], str]
+    ) -> Pool[T]:
+        """The filtered deck ``name`` (``build()`` once, then cached with this index: the
+        same content always filters the same)."""
+        found = self._pools.get(name)
+        if found is None:
+            found = Pool.of(build(), ident)
+            if len(self._pools) >= MAX_POOLS:
+                self._pools.clear()
+            self._pools[name] = found
+        return found
+
+    def question_order(self, seed: int, cell: Hashable) -> Iterable[str]:
+        """The ids of the questions of ``cell`` (a ``(depth, theme)`` pair) in the
+        household's order."""
+        depth, theme = cast(tuple[int, str], cell)
+        return (item for _, item in self.question_cells.ordered(seed, question_cell(depth, theme)))
+
+    def gratitude_order(self, seed: int, cell: Hashable) -> Iterable[str]:
+        """The ids of the gratitude prompts of ``cell`` (their swap flag) in the household's
+        order."""
+        return (item for _, item in self.gratitude_cells.ordered(seed, gratitude_cell(bool(cell))))
 
 
 def _section(content: LocaleContent, name: str) -> Any:

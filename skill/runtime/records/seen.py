@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from skill.runtime.draws import RANK_BITS, RANK_MASK, rank, sort_key
@@ -51,6 +52,9 @@ class Cells:
         self.by_code = {code: cell for cell, code in self.code.items()}
         self._ordered = functools.lru_cache(maxsize=8)(self._order)
         self._columns = functools.lru_cache(maxsize=8)(self._split)
+        #: ``encode``'s and ``decode``'s remembered results for these cells.
+        self.encoded: dict[tuple[int, tuple[str, ...]], str] = {}
+        self.decoded: dict[tuple[int, str], tuple[str, ...]] = {}
 
     def ordered(self, seed: int, cell: str) -> Ordered:
         """The cell's items as (rank, id) in the household's order (cached per seed: one
@@ -74,33 +78,51 @@ class Cells:
         }
 
 
+#: Encoded and decoded seen-sets each ``Cells`` remembers (forgotten all at once beyond).
+MEMO_ENTRIES = 64
+
+
 def encode(heard: Iterable[str], cells: Cells, seed: int) -> str:
-    """The stored form of the set ``heard`` (ids unknown to the content are left out)."""
-    by_cell: dict[str, set[str]] = {}
-    for item in heard:
-        cell = cells.cell_of.get(item)
-        if cell is not None:
-            by_cell.setdefault(cell, set()).add(item)
+    """The stored form of the set ``heard`` (ids unknown to the content are left out).
+
+    Remembered per cells, seed and heard list: most turns (help, repeat, a game's turn, an
+    exercise's step) save a household whose heard lists didn't change, and encoding one of
+    a few hundred ids walked all of them on every write."""
+    listed = tuple(heard)
+    key = (seed, listed)
+    found = cells.encoded.get(key)
+    if found is None:
+        found = _encode(listed, cells, seed)
+        if len(cells.encoded) >= MEMO_ENTRIES:
+            cells.encoded.clear()
+        cells.encoded[key] = found
+    return found
+
+
+def _encode(heard: tuple[str, ...], cells: Cells, seed: int) -> str:
+    cell_of = cells.cell_of
+    chosen = set(heard)
+    counts: Counter[str | None] = Counter(map(cell_of.get, chosen))
     parts: list[str] = []
-    for cell in sorted(by_cell, key=cells.code.__getitem__):
-        chosen = by_cell[cell]
-        ordered = cells.ordered(seed, cell)
+    # Ids unknown to the content have no cell and are left out.
+    for cell in sorted((c for c in counts if c is not None), key=cells.code.__getitem__):
+        ranks, ids = cells.columns(seed, cell)
+        size = len(ids)
         prefix = 0
-        while prefix < len(ordered) and ordered[prefix][1] in chosen:
+        while prefix < size and ids[prefix] in chosen:
             prefix += 1
         # Items sharing a rank can't be split by a threshold: keep a tied pair out of it.
-        while 0 < prefix < len(ordered) and ordered[prefix - 1][0] == ordered[prefix][0]:
+        while 0 < prefix < size and ranks[prefix - 1] == ranks[prefix]:
             prefix -= 1
         threshold = ""
         if prefix:
-            upper = ordered[prefix][0] - 1 if prefix < len(ordered) else RANK_MASK
-            threshold = _shortest(ordered[prefix - 1][0], upper)
-        if len(chosen) > prefix:
-            inside = {item for _, item in ordered[:prefix]}
-            outside = [item for item in chosen if item not in inside]
+            upper = ranks[prefix] - 1 if prefix < size else RANK_MASK
+            threshold = _shortest(ranks[prefix - 1], upper)
+        extras: list[str] = []
+        if counts[cell] > prefix:
+            inside = set(ids[:prefix])
+            outside = [i for i in chosen if cell_of.get(i) == cell and i not in inside]
             extras = sorted(outside, key=lambda item: sort_key(seed, item))
-        else:
-            extras = []
         part = cells.code[cell] + threshold
         if extras:
             part += "+" + cells.refs.pack(extras)
@@ -109,7 +131,19 @@ def encode(heard: Iterable[str], cells: Cells, seed: int) -> str:
 
 
 def decode(text: str, cells: Cells, seed: int) -> list[str]:
-    """The ids a stored seen-set names, cell by cell in the household's order."""
+    """The ids a stored seen-set names, cell by cell in the household's order (remembered
+    per cells, seed and text, as ``encode``; each caller gets its own list)."""
+    key = (seed, text)
+    found = cells.decoded.get(key)
+    if found is None:
+        found = tuple(_decode(text, cells, seed))
+        if len(cells.decoded) >= MEMO_ENTRIES:
+            cells.decoded.clear()
+        cells.decoded[key] = found
+    return list(found)
+
+
+def _decode(text: str, cells: Cells, seed: int) -> list[str]:
     heard: list[str] = []
     if not text:
         return heard

@@ -54,19 +54,31 @@ def draw(
     recent games when there is one. It is remembered as used and as heard."""
     record = record_of(household, game.id)
     used = set(progress.used)
-    pool = [q for q in game.questions if q.id not in used]
-    if not pool:
+    last = record.heard[-1] if record.heard else ""
+    order, keys, bank = draws.household_order(game.questions, household.seed, _question_id)
+    if len(used & bank) < len(bank):
+        # The bank in the household's order, walked from the cursor past what is used or
+        # heard: no list of the bank on each draw, so a bank of any size costs the same.
+        heard = set(record.heard)
+        skip = used | heard
+        if len(skip & bank) == len(bank):  # every unused question heard lately
+            skip = used
+        choice = draws.next_after_in(order, keys, skip, household.seed, last, _question_id)
+    else:
         # Every question of the bank used in one game (many skips): start the bank again.
         pool = [q for q in game.questions if q.id != progress.question] or list(game.questions)
         progress = dataclasses.replace(progress, used=[])
-    heard = set(record.heard)
-    fresh = [q for q in pool if q.id not in heard]
-    last = record.heard[-1] if record.heard else ""
-    choice = draws.next_after(fresh or pool, household.seed, last, lambda q: q.id)
+        heard = set(record.heard)
+        fresh = [q for q in pool if q.id not in heard]
+        choice = draws.next_after(fresh or pool, household.seed, last, _question_id)
     progress = dataclasses.replace(progress, question=choice.id, used=[*progress.used, choice.id])
     kept = [h for h in record.heard if h != choice.id]
     record = dataclasses.replace(record, heard=[*kept, choice.id][-MAX_HEARD:])
     return _with_record(household, record), progress
+
+
+def _question_id(question: GameQuestion) -> str:
+    return question.id
 
 
 def current(
