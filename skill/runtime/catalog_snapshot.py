@@ -54,7 +54,7 @@ def fingerprint(content_dir: Path, names: list[str]) -> tuple[tuple[str, str], .
 
 
 class _RecordingPickler(pickle.Pickler):
-    """Pickles as usual, noting each class outside the standard types it meets."""
+    """Pickles as usual, noting each of the skill's classes it meets."""
 
     def __init__(self, file: io.BytesIO) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
@@ -62,7 +62,9 @@ class _RecordingPickler(pickle.Pickler):
 
     def reducer_override(self, obj: Any) -> Any:
         kind = type(obj)
-        if kind.__module__ not in ("builtins", "collections"):
+        # The skill's own classes, and any dataclass: the standard library's types are
+        # pickled by their own stable reducers, and their internals differ between versions.
+        if kind.__module__.startswith("skill.") or dataclasses.is_dataclass(kind):
             self.classes.add(kind)
         return NotImplemented
 
