@@ -9,6 +9,7 @@ than storing households under keys anyone could compute.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from typing import Any
@@ -28,6 +29,10 @@ _settings = require_key_salt(
     Settings.from_env(store_url=os.environ.get("HEART_STORE") or DEFAULT_LAMBDA_STORE)
 )
 _skill = skill_from_settings(_settings)
+# Everything built so far (modules, the catalog, its index) lives as long as the container:
+# moved out of the collector's sight, a full collection during a turn never walks it, however
+# large the content grows.
+gc.freeze()
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

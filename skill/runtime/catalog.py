@@ -163,6 +163,9 @@ class LocaleContent:
     sections: dict[str, Any]
     fallback: LocaleContent | None = None
     _questions_by_id: dict[str, Question] = field(default_factory=dict, repr=False)
+    #: What other modules compute once from this content and keep with it (the stored
+    #: form's content index), so that the catalog snapshot can carry it built.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._questions_by_id = {q.id: q for q in self.questions}

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import functools
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from skill.runtime.draws import RANK_BITS, RANK_MASK, rank, sort_key
 from skill.runtime.records.refs import ALPHABET, DIGIT, ESCAPE, RefIndex, digest
@@ -49,6 +50,18 @@ class Cells:
                 shared = len(cells) > 1 or ESCAPE in cell or "," in cell or "+" in cell
                 self.code[cell] = f"{ESCAPE}{cell}{ESCAPE}" if shared else code
         self.by_code = {code: cell for cell, code in self.code.items()}
+        self._ordered = functools.lru_cache(maxsize=8)(self._order)
+        self._columns = functools.lru_cache(maxsize=8)(self._split)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (the catalog snapshot carries the content index) without the per-seed
+        caches, which belong to this process's households and are rebuilt empty."""
+        state = dict(self.__dict__)
+        del state["_ordered"], state["_columns"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
         self._ordered = functools.lru_cache(maxsize=8)(self._order)
         self._columns = functools.lru_cache(maxsize=8)(self._split)
 

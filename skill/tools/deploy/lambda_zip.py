@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import ast
 import os
-import pickle
 import platform
 import re
 import shutil
@@ -248,7 +247,7 @@ def stage(options: BuildOptions, staging: Path) -> tuple[str, ...]:
     for package in PRUNED_PACKAGES:
         prune(staging, package)
     _check_contents(staging, options.include_boto3)
-    write_snapshot(staging / "content")
+    write_snapshot(staging / "content", options.root)
     return tuple(requirements)
 
 
@@ -348,26 +347,52 @@ def prune(staging: Path, package: str) -> list[str]:
     return dropped
 
 
-def write_snapshot(content_dir: Path) -> None:
+def write_snapshot(content_dir: Path, root: Path = REPO_ROOT) -> None:
     """Validate the staged content as a cold start would and snapshot the result beside it.
 
     Broken content fails the build here with the catalog's own precise error; a snapshot the
     skill would not accept (a kind that can't be pickled) fails it too, rather than ship a zip
-    that quietly validates at every cold start.
+    that quietly validates at every cold start. It runs in its own interpreter with a fixed
+    hash seed: sets pickle in their iteration order, which string hashing would otherwise
+    change from one build to the next, and two builds of one commit must be identical.
     """
+    script = (
+        "import sys; from pathlib import Path; "
+        "from skill.tools.deploy.lambda_zip import snapshot_catalog; "
+        "snapshot_catalog(Path(sys.argv[1]))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(root)}
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-c", script, str(content_dir)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=env,
+            cwd=str(root),
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise BuildError(f"the catalog snapshot could not be made: {error}") from None
+    if completed.returncode != 0:
+        last = (completed.stderr.strip().splitlines() or ["(no output)"])[-1]
+        raise BuildError(f"the catalog can't be snapshotted: {last}")
     from skill.runtime import catalog_snapshot
-    from skill.runtime.catalog import Catalog, ContentError
 
-    try:
-        catalog = Catalog.load_validated(content_dir)
-    except ContentError as error:
-        raise BuildError(f"the content is broken: {error}") from None
-    try:
-        catalog_snapshot.write(content_dir, catalog)
-    except (pickle.PicklingError, TypeError, AttributeError) as error:
-        raise BuildError(f"the catalog can't be snapshotted: {error}") from None
     if catalog_snapshot.read(content_dir) is None:
         raise BuildError(f"{content_dir}: the catalog snapshot does not read back")
+
+
+def snapshot_catalog(content_dir: Path) -> Path:
+    """Load and validate ``content_dir`` in full, build what the first turn would otherwise
+    build from it (each locale's content index for the stored form), and snapshot it all."""
+    from skill.runtime import catalog_snapshot
+    from skill.runtime.catalog import Catalog
+    from skill.runtime.records import index_for
+
+    catalog = Catalog.load_validated(content_dir)
+    for locale in catalog.locales:
+        index_for(catalog.for_locale(locale))
+    return catalog_snapshot.write(content_dir, catalog)
 
 
 def find_python(version: str) -> str | None:
