@@ -146,3 +146,29 @@ def test_snapshot_false_always_validates(content: Path, monkeypatch: pytest.Monk
     calls = _count_full_loads(monkeypatch)
     Catalog.load(content, snapshot=False)
     assert calls == [content]
+
+
+def test_the_snapshot_carries_the_content_index_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The zip's snapshot holds each locale's index for the stored form, so the first turn
+    after a cold start doesn't build it (work that grows with the content)."""
+    from skill.runtime.records import index as records_index
+    from skill.tools.deploy.lambda_zip import snapshot_catalog
+
+    folder = tmp_path / "content"
+    shutil.copytree(ROOT / "content", folder)
+    snapshot_catalog(folder)
+    built = records_index.index_for(Catalog.load_validated(folder).for_locale("en-US"))
+
+    def never(content: Any) -> Any:
+        raise AssertionError("the index was built again")
+
+    monkeypatch.setattr(records_index.ContentIndex, "of", classmethod(never))
+    loaded = records_index.index_for(Catalog.load(folder).for_locale("en-US"))
+    assert loaded.questions.ids == built.questions.ids
+    question = next(iter(built.questions.ids))
+    assert loaded.questions.ref(question) == built.questions.ref(question)
+    assert loaded.question_cells.ordered(7, next(iter(built.question_cells.members))) == (
+        built.question_cells.ordered(7, next(iter(built.question_cells.members)))
+    )
