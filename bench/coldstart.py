@@ -126,7 +126,7 @@ def _run(
     python: str, child: Path, task_root: Path, env: dict[str, str], *flags: str
 ) -> tuple[float, dict[str, Any], str]:
     lambda_file = task_root / "lambda_function.py"
-    started = time.perf_counter()
+    started = time.time()
     done = subprocess.run(
         [python, *flags, str(child), str(lambda_file)],
         input=_launch_event(),
@@ -136,10 +136,12 @@ def _run(
         cwd=str(task_root),
         timeout=60,
     )
-    wall = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"cold start in {task_root.name} failed:\n{done.stderr[-2000:]}")
     phases: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    # From starting the process to the answer being ready: the interpreter's start, the
+    # handler's import and the first invoke, as a Lambda cold start has them (not its exit).
+    wall = phases["done_at"] - started
     if not phases.get("answered"):
         raise RuntimeError(f"{task_root.name} answered the LaunchRequest without speech")
     return wall, phases, done.stderr
@@ -194,7 +196,7 @@ def skeletons() -> list[Figure]:
         Figure(
             id="cold.launch",
             section="3 cold start",
-            label="cold start: interpreter, import, first launch (zip task root, dynalite)",
+            label="cold start: process start to first launch answered (zip task root, dynalite)",
             unit="ms",
             max_ratio=MAX_RATIO,
             target=f"<= {MAX_RATIO}x bare Lambda",
