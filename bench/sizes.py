@@ -173,7 +173,9 @@ def zip_figure() -> Figure:
         directory = Path(tmp)
         ours = directory / "lambda.zip"
         done = subprocess.run(
-            [str(_cli()), "build-lambda", "--out", str(ours)],
+            # ``-m`` from the checkout, so this tree's builder runs (the console script would
+            # import whichever checkout the environment's editable install points at).
+            [sys.executable, "-m", "skill.hosts.cli", "build-lambda", "--out", str(ours)],
             cwd=ROOT,
             capture_output=True,
             text=True,
