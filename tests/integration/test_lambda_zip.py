@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -25,11 +26,14 @@ from skill.runtime.state import to_dict
 from skill.runtime.store.dynamodb import DATA_ATTR, PK_ATTR
 from skill.runtime.turn import household_key
 from skill.tools.deploy.lambda_zip import (
+    REPO_ROOT,
     SIZE_BUDGET_BYTES,
     UNUSED_FILES,
     UNUSED_ON_LAMBDA,
     UNUSED_SUFFIXES,
+    BuildError,
     canonical_name,
+    write_snapshot,
 )
 from skill.tools.envelopes import LOCAL_SKILL_ID, Conversation
 from tests.support.content import default_content
@@ -388,3 +392,20 @@ def test_the_zip_answers_every_request_kind_and_every_intent_from_its_snapshot(
         if name.startswith(("launch", "intent_")) or name in _intent_names():
             assert speech, f"{name}: no speech"
             assert _speech(response) not in apology, f"{name}: answered with the apology"
+
+
+def test_broken_content_fails_the_build_with_the_catalogs_precise_error(tmp_path: Path) -> None:
+    """The builder validates the content before snapshotting it: a broken file stops the zip,
+    naming the file and the item, rather than shipping a snapshot of something else."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO_ROOT / "content", content)
+    (content / "catalog.snapshot").unlink(missing_ok=True)
+    path = content / "en-US" / "questions.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["questions"][0]["depth"] = 9
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        write_snapshot(content)
+    assert str(path) in str(caught.value)
+    assert repr(data["questions"][0]["id"]) in str(caught.value)
+    assert not (content / "catalog.snapshot").exists()
