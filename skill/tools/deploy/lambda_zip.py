@@ -18,9 +18,9 @@ The zip root is Lambda's task root (``/var/task``):
 
 The zip is kept small (Lambda downloads and unpacks it at every cold start, and each entry
 costs a header): bytecode is sourceless (``module.pyc`` where ``module.py`` was: without
-bytecode a cold start is 1.6x slower, and with both it carries every module twice), and what
-pip installs that nothing on the Lambda path imports is left out (``UNUSED_ON_LAMBDA``,
-``UNUSED_FILES``). The zip's integration test proves it: it imports the handler and answers
+bytecode a cold start is 1.6x slower, and with both it carries every module twice;
+ask-sdk-model's is compiled without docstrings), and what pip installs that nothing on the
+Lambda path imports is left out (``UNUSED_ON_LAMBDA``, ``UNUSED_FILES``). The zip's integration test proves it: it imports the handler and answers
 every request kind from the built zip in a clean Python 3.12 with only boto3.
 
 boto3 (and botocore) is not a runtime dependency: the Lambda runtime provides it, and a copy in
@@ -85,6 +85,10 @@ UNUSED_SUFFIXES = (".pyi",)
 #: models every Alexa API (Amazon Pay, dynamic endpoints...), most of which no request to
 #: this skill, and no module of it, can ever name.
 PRUNED_PACKAGES = ("ask_sdk_model",)
+#: Packages compiled without their docstrings (``-OO``): ask-sdk-model's API documentation is
+#: about a sixth of its bytecode, and nothing reads ``__doc__`` at run time. ``-OO`` also drops
+#: ``assert`` statements, so the build refuses a package here that has any.
+DOCSTRIPPED_PACKAGES = ("ask_sdk_model",)
 #: The one module kept as source: Lambda's handler setting names its file.
 HANDLER_FILE = "lambda_function.py"
 #: A fixed timestamp for every entry, so the same inputs give the same zip.
@@ -444,8 +448,16 @@ def precompile(staging: Path, python_version: str) -> bool:
         "-p",
         LAMBDA_TASK_ROOT,
     ]
-    modules = [*common, "-j", "0", "-b", "-x", re.escape(str(handler)) + "$", str(staging)]
-    for command in (modules, [*common, str(handler)]):
+    stripped = [staging / name for name in DOCSTRIPPED_PACKAGES if (staging / name).is_dir()]
+    for package in stripped:
+        _refuse_asserts(package)
+    excluded = "|".join(
+        [re.escape(str(handler)) + "$", *(re.escape(str(p)) + "/" for p in stripped)]
+    )
+    commands = [[*common, "-j", "0", "-b", "-x", excluded, str(staging)]]
+    commands += [[*common, "-j", "0", "-b", "-o", "2", str(p)] for p in stripped]
+    commands.append([*common, str(handler)])
+    for command in commands:
         completed = subprocess.run(command, capture_output=True, text=True, timeout=600)
         if completed.returncode != 0:
             detail = (completed.stderr or completed.stdout).strip()[-2000:]
@@ -457,6 +469,17 @@ def precompile(staging: Path, python_version: str) -> bool:
             raise BuildError(f"{source.relative_to(staging)}: no bytecode was written for it")
         source.unlink()
     return True
+
+
+def _refuse_asserts(package: Path) -> None:
+    """Compiling without docstrings also drops asserts: refuse a package that has any."""
+    for path in sorted(package.rglob("*.py")):
+        try:
+            tree = ast.parse(path.read_bytes())
+        except (SyntaxError, ValueError):
+            raise BuildError(f"{path}: cannot be parsed to check for asserts") from None
+        if any(isinstance(node, ast.Assert) for node in ast.walk(tree)):
+            raise BuildError(f"{path}: has assert statements; it can't be compiled with -OO")
 
 
 def _check_contents(staging: Path, include_boto3: bool) -> None:
