@@ -20,8 +20,9 @@ The zip is kept small (Lambda downloads and unpacks it at every cold start, and 
 costs a header): bytecode is sourceless (``module.pyc`` where ``module.py`` was: without
 bytecode a cold start is 1.6x slower, and with both it carries every module twice;
 ask-sdk-model's is compiled without docstrings), and what pip installs that nothing on the
-Lambda path imports is left out (``UNUSED_ON_LAMBDA``, ``UNUSED_FILES``). The zip's integration test proves it: it imports the handler and answers
-every request kind from the built zip in a clean Python 3.12 with only boto3.
+Lambda path imports is left out (``UNUSED_ON_LAMBDA``, ``UNUSED_FILES``, ``PRUNED_PACKAGES``).
+The zip's integration test proves it: it imports the handler and answers every request kind
+and every intent from the built zip in a clean Python 3.12 with only boto3.
 
 boto3 (and botocore) is not a runtime dependency: the Lambda runtime provides it, and a copy in
 the task root would shadow it. ``include_boto3`` adds it, pinned by ``requirements/dev.lock``,
