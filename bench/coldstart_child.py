@@ -56,10 +56,14 @@ def main() -> None:
     t1 = time.perf_counter()
     response = module.handler(event, None)
     t2 = time.perf_counter()
+    done_at = time.time()
     speech = response.get("response", {}).get("outputSpeech", {})
     out: dict[str, Any] = {
         "init_s": t1 - t0,
         "invoke_s": t2 - t1,
+        #: The wall clock when the answer was ready: the parent subtracts the moment it
+        #: started this process, so the interpreter's start counts and its exit does not.
+        "done_at": done_at,
         "answered": bool(speech),
         "modules": len(sys.modules),
     }

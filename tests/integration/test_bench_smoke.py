@@ -40,7 +40,8 @@ def expected_ids() -> list[str]:
     ids += ["warm.dynalite.botocore"]
     ids += [f"trips.{turn}.{what}" for turn in COUNTED for what in ("reads", "writes")]
     ids += [f"scale.{turn}" for turn in TIMED]
-    ids += ["cold.launch", "content.load", "content.load_10x", "web.rps", "web.latency"]
+    ids += ["cold.launch", "cold.init_invoke", "web.rps", "web.latency"]
+    ids += ["content.load", "content.load_10x", "content.load_100x"]
     ids += ["size.lambda_zip", "size.dynamodb_item", "size.write_units"]
     ids += [f"size.household_{factor}x" for factor in (1, 10, 100)]
     return ids
@@ -59,7 +60,7 @@ def required_part(figure_id: str) -> Path | None:
 
 
 def needs_dynalite(figure_id: str) -> bool:
-    return figure_id.startswith("warm.dynalite.") or figure_id == "cold.launch"
+    return figure_id.startswith("warm.dynalite.") or figure_id.startswith("cold.")
 
 
 def test_warm_and_scale_figures_have_their_same_run_baseline_and_target(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,12 +18,23 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pytest
 
+from skill.runtime import catalog_snapshot
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.records import read_household
 from skill.runtime.speech import ssml_to_text
 from skill.runtime.state import to_dict
 from skill.runtime.store.dynamodb import DATA_ATTR, PK_ATTR
 from skill.runtime.turn import household_key
+from skill.tools.deploy.lambda_zip import (
+    REPO_ROOT,
+    SIZE_BUDGET_BYTES,
+    UNUSED_FILES,
+    UNUSED_ON_LAMBDA,
+    UNUSED_SUFFIXES,
+    BuildError,
+    canonical_name,
+    write_snapshot,
+)
 from skill.tools.envelopes import LOCAL_SKILL_ID, Conversation
 from tests.support.content import default_content
 from tests.support.dialog import ROOT, TEST_KEY_SALT
@@ -53,7 +65,11 @@ print(json.dumps(report), flush=True)
 for line in sys.stdin:
     print(json.dumps(lambda_function.handler(json.loads(line), None)), flush=True)
 heavy = {"flask", "gtts", "cryptography", "werkzeug"} & {m.split(".")[0] for m in sys.modules}
-print(json.dumps({"loaded": sorted(heavy)}), flush=True)
+print(json.dumps({
+    "loaded": sorted(heavy),
+    # Compiled only when the catalog is validated: absent when the zip's snapshot was used.
+    "schemas_compiled": "fastjsonschema" in sys.modules,
+}), flush=True)
 """
 
 
@@ -115,23 +131,35 @@ def test_the_zip_holds_the_handler_skill_content_and_runtime_dependencies_only(
     top_packages = {t.split("-")[0].removesuffix(".py").lower() for t in top}
     assert "lambda_function.py" in names
     assert {
-        "skill/runtime/app.py",
-        "skill/runtime/store/dynamodb.py",
+        "skill/runtime/app.pyc",
+        "skill/runtime/store/dynamodb.pyc",
         "content/en-US/questions.json",
+        f"content/{catalog_snapshot.SNAPSHOT_NAME}",
     } <= names
     assert {"ask_sdk_core", "ask_sdk_model", "fastjsonschema", "tzdata"} <= top
     assert not top_packages & NEVER_IN_ZIP
+    assert not {canonical_name(t) for t in top_packages} & UNUSED_ON_LAMBDA
     skill_files = {n for n in names if n.startswith("skill/")}
     assert all(n.startswith("skill/runtime/") or n.startswith("skill/__") for n in skill_files)
-    compiled = {n for n in names if n.endswith(".pyc")}
-    assert all(".cpython-312." in n and "__pycache__/" in n for n in compiled)
-    assert "skill/runtime/__pycache__/app.cpython-312.pyc" in compiled, "bytecode for the runtime"
+    # Sourceless bytecode: every module once, as its .pyc; only the handler keeps its source
+    # (with its cached bytecode, for this Python).
+    sources = {n for n in names if n.endswith(".py")}
+    assert sources == {"lambda_function.py"}, sorted(sources)[:10]
+    cached = {n for n in names if "__pycache__/" in n}
+    assert cached == {"__pycache__/lambda_function.cpython-312.pyc"}
+    assert not any(n.endswith(UNUSED_SUFFIXES) for n in names)
+    assert not any(n in names for n in UNUSED_FILES)
     assert not any(n.startswith(("tests/", "interaction_models/")) for n in names)
     every_content_file = {
         f"content/{p.relative_to(ROOT / 'content').as_posix()}"
         for p in (ROOT / "content").rglob("*.json")
     }
     assert every_content_file <= names
+
+
+def test_the_zip_is_at_most_3_mb(built_zip: tuple[Path, str]) -> None:
+    size = built_zip[0].stat().st_size
+    assert size <= SIZE_BUDGET_BYTES, f"{size} bytes, over the {SIZE_BUDGET_BYTES}-byte budget"
 
 
 class Container:
@@ -173,6 +201,12 @@ class Container:
         final = self._read()
         self.process.wait(timeout=30)
         return final
+
+    def errors(self) -> str:
+        """What the container wrote to stderr (its warnings and errors), once closed."""
+        stderr = self.process.stderr
+        assert stderr is not None
+        return stderr.read()
 
 
 @pytest.fixture
@@ -298,4 +332,80 @@ def test_the_zip_installs_exactly_the_lambda_lock(built_zip: tuple[Path, str]) -
     def canonical(pair: list[str] | tuple[str, ...]) -> tuple[str, str]:
         return (pair[0].lower().replace("_", "-"), pair[1])
 
-    assert {canonical(p) for p in installed} == {canonical(p) for p in pinned}
+    # Every pin, less what the Lambda path never imports (left out, metadata and all).
+    expected = {canonical(p) for p in pinned if canonical(p)[0] not in UNUSED_ON_LAMBDA}
+    assert {canonical(p) for p in installed} == expected
+    assert {canonical(p)[0] for p in pinned} >= UNUSED_ON_LAMBDA, "a stale name in the list"
+
+
+def _fixture_envelopes() -> list[tuple[str, dict[str, Any]]]:
+    """Every captured request kind in tests/fixtures (launch, intents, session ends, APL user
+    events, Connections.Response, CanFulfill, skill events, AudioPlayer, exceptions)."""
+    envelopes = []
+    for path in sorted((ROOT / "tests" / "fixtures").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and "request" in data:
+            envelopes.append((path.stem, data))
+    return envelopes
+
+
+def _intent_names() -> list[str]:
+    model = json.loads((ROOT / "interaction_models" / "en-US.json").read_text(encoding="utf-8"))
+    return [i["name"] for i in model["interactionModel"]["languageModel"]["intents"]]
+
+
+def test_the_zip_answers_every_request_kind_and_every_intent_from_its_snapshot(
+    task_root: Path,
+    container_env: dict[str, str],
+    content: LocaleContent,
+    tmp_path: Path,
+) -> None:
+    """What was left out of the zip (unused packages, unreachable ask-sdk-model modules,
+    sources) is proved unused here: every request kind and every intent of the interaction
+    model, on a device with a screen, answered by the zip in a clean Python 3.12."""
+    python = lambda_like_venv(_python312())
+    container = Container(python, task_root, container_env, cwd=tmp_path)
+    apology = set(content.variants("error.general"))
+    answered: dict[str, dict[str, Any]] = {}
+    try:
+        for name, envelope in _fixture_envelopes():
+            answered[name] = container.invoke(envelope)
+        conversation = Conversation(user_id="amzn1.ask.account.EVERYKIND", screen="landscape")
+        now = NOW
+        answered["launch"] = container.invoke(conversation.launch(now))
+        conversation.absorb(answered["launch"])
+        for intent in _intent_names():
+            now += timedelta(seconds=20)
+            response = container.invoke(conversation.intent(intent, now))
+            answered[intent] = response
+            if not conversation.absorb(response):
+                conversation.absorb(container.invoke(conversation.launch(now)))
+    finally:
+        final = container.close()
+    errors = container.errors()
+    assert "Traceback" not in errors and "turn_failed" not in errors, errors[-3000:]
+    assert final["schemas_compiled"] is False, "the zip's catalog snapshot was not used"
+    assert len(answered) > 50
+    for name, response in answered.items():
+        assert response.get("version") == "1.0", name
+        speech = response.get("response", {}).get("outputSpeech")
+        if name.startswith(("launch", "intent_")) or name in _intent_names():
+            assert speech, f"{name}: no speech"
+            assert _speech(response) not in apology, f"{name}: answered with the apology"
+
+
+def test_broken_content_fails_the_build_with_the_catalogs_precise_error(tmp_path: Path) -> None:
+    """The builder validates the content before snapshotting it: a broken file stops the zip,
+    naming the file and the item, rather than shipping a snapshot of something else."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO_ROOT / "content", content)
+    (content / "catalog.snapshot").unlink(missing_ok=True)
+    path = content / "en-US" / "questions.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["questions"][0]["depth"] = 9
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        write_snapshot(content)
+    assert str(path) in str(caught.value)
+    assert repr(data["questions"][0]["id"]) in str(caught.value)
+    assert not (content / "catalog.snapshot").exists()

@@ -141,8 +141,16 @@ _LOCK = threading.Lock()
 _INDEXES: dict[int, tuple[LocaleContent, ContentIndex]] = {}
 
 
+#: Where the index is kept in the content's memo (and so in the catalog snapshot).
+MEMO_KEY = "records.index"
+
+
 def index_for(content: LocaleContent) -> ContentIndex:
-    """The index of ``content``, built on first use (a few milliseconds for today's deck)."""
+    """The index of ``content``, built on first use (a few milliseconds for today's deck,
+    growing with it) unless the content came from a snapshot that carries it built."""
+    memo = content.memo.get(MEMO_KEY)
+    if isinstance(memo, ContentIndex):
+        return memo
     found = _INDEXES.get(id(content))
     if found is not None and found[0] is content:
         return found[1]
@@ -151,4 +159,5 @@ def index_for(content: LocaleContent) -> ContentIndex:
             _INDEXES.clear()
         index = ContentIndex.of(content)
         _INDEXES[id(content)] = (content, index)
+        content.memo[MEMO_KEY] = index
         return index

@@ -22,6 +22,7 @@ import bisect
 import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from skill.runtime.draws import RANK_BITS, RANK_MASK, rank, sort_key
 from skill.runtime.records.refs import ALPHABET, DIGIT, ESCAPE, RefIndex, digest
@@ -55,6 +56,18 @@ class Cells:
         #: ``encode``'s and ``decode``'s remembered results for these cells.
         self.encoded: dict[tuple[int, tuple[str, ...]], str] = {}
         self.decoded: dict[tuple[int, str], tuple[str, ...]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (the catalog snapshot carries the content index) without the per-seed
+        caches, which belong to this process's households and are rebuilt empty."""
+        state = dict(self.__dict__)
+        del state["_ordered"], state["_columns"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._ordered = functools.lru_cache(maxsize=8)(self._order)
+        self._columns = functools.lru_cache(maxsize=8)(self._split)
 
     def ordered(self, seed: int, cell: str) -> Ordered:
         """The cell's items as (rank, id) in the household's order (cached per seed: one

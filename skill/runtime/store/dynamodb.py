@@ -1,6 +1,8 @@
 """The DynamoDB store: the default on AWS Lambda.
 
-Written on a boto3 *client*, not ask-sdk's ``DynamoDbAdapter`` (which writes unconditionally
+Written on a plain botocore *client* (boto3's session would build the very same client, but
+importing boto3 also imports s3transfer, multiprocessing and more: about 18 ms of every cold
+start), not ask-sdk's ``DynamoDbAdapter`` (which writes unconditionally
 and lost up to 46% of concurrent updates) nor a boto3 resource (built at import, it fails
 without a region). Each turn costs one strongly consistent ``GetItem`` and at most one
 conditional ``PutItem``; the condition on the version is what makes two Echo devices on one
@@ -40,9 +42,9 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar, cast
 
-import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -126,9 +128,12 @@ class DynamoDbStore:
                 read_timeout=read_timeout,
             )
             try:
-                # A private session: boto3's default session is not safe to share across threads.
-                self._client = boto3.session.Session().client(
-                    "dynamodb", region_name=region, endpoint_url=endpoint_url, config=config
+                # A private session: a shared default session is not safe across threads.
+                self._client = cast(
+                    "DynamoDBClient",
+                    botocore.session.get_session().create_client(
+                        "dynamodb", region_name=region, endpoint_url=endpoint_url, config=config
+                    ),
                 )
             except (BotoCoreError, ValueError) as error:
                 self._broken = f"cannot configure the DynamoDB client: {error}"

@@ -7,8 +7,8 @@
 * ``dynamodb://TABLE?region=R&endpoint=URL`` — region and endpoint optional (Lambda supplies
   the region; the endpoint is for a local DynamoDB-compatible server).
 
-The DynamoDB adapter is imported only for ``dynamodb://`` URLs: importing boto3 costs far more
-than the rest of the skill, and the SQLite path has no use for it.
+The DynamoDB adapter is imported only for ``dynamodb://`` URLs: importing botocore costs far
+more than the rest of the skill, and the SQLite path has no use for it.
 """
 
 from __future__ import annotations

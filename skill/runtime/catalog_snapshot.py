@@ -1,0 +1,154 @@
+"""A pre-validated catalog, pickled at build time and trusted only while the content matches.
+
+Loading the catalog from JSON compiles every schema, validates every file and builds every
+item, which is most of a cold start's own cost and grows with the content. The Lambda zip
+therefore carries ``content/catalog.snapshot``: the catalog as ``Catalog.load`` built it from
+exactly the files beside it, with the sha256 of each of those files. A load reads the file
+list and hashes first; the pickled catalog is used only when every file (schemas included, of
+every content kind, whatever kinds exist) hashes as recorded, no file was added or removed,
+and the classes in the pickle still have the fields they had. Anything else (an edited file,
+a new kind, a snapshot from other code, a truncated or unreadable snapshot) answers ``None``
+and the caller loads and validates in full, so a broken file still fails with its precise
+error from the normal path.
+
+The snapshot is written by the zip builder from files it has just validated, into a read-only
+task root; it is not a cache that a running skill writes. Pickle executes what it reads, so a
+snapshot is only ever read from the content folder shipped with the code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import hashlib
+import importlib
+import io
+import os
+import pickle
+import sys
+from pathlib import Path
+from typing import Any
+
+#: The snapshot's file name inside the content folder (a file, so no locale is taken for it).
+SNAPSHOT_NAME = "catalog.snapshot"
+#: Raised when the snapshot's layout changes, so an older snapshot is never misread.
+FORMAT = 1
+_MAGIC = b"heart-to-heart catalog snapshot\n"
+
+
+def content_files(content_dir: Path) -> list[str]:
+    """Every file a full load reads, relative and sorted: each schema, each locale's JSON."""
+    names: list[str] = []
+    with os.scandir(content_dir) as entries:
+        folders = sorted(e.name for e in entries if e.is_dir())
+    for folder in folders:
+        pattern = "*.schema.json" if folder == "schema" else "*.json"
+        names.extend(f"{folder}/{p.name}" for p in sorted((content_dir / folder).glob(pattern)))
+    return names
+
+
+def fingerprint(content_dir: Path, names: list[str]) -> tuple[tuple[str, str], ...]:
+    """(relative name, sha256) of each file, in order."""
+    return tuple(
+        (name, hashlib.sha256((content_dir / name).read_bytes()).hexdigest()) for name in names
+    )
+
+
+class _RecordingPickler(pickle.Pickler):
+    """Pickles as usual, noting each of the skill's classes it meets."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.classes: set[type] = set()
+
+    def reducer_override(self, obj: Any) -> Any:
+        kind = type(obj)
+        # The skill's own classes, and any dataclass: the standard library's types are
+        # pickled by their own stable reducers, and their internals differ between versions.
+        if kind.__module__.startswith("skill.") or dataclasses.is_dataclass(kind):
+            self.classes.add(kind)
+        return NotImplemented
+
+
+def _shape(kind: type) -> tuple[str, ...]:
+    if dataclasses.is_dataclass(kind):
+        return tuple(f.name for f in dataclasses.fields(kind))
+    return tuple(sorted(getattr(kind, "__slots__", ()) or ()))
+
+
+def _shapes(classes: set[type]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    return tuple(sorted((c.__module__, c.__qualname__, _shape(c)) for c in classes))
+
+
+def _shapes_hold(shapes: tuple[tuple[str, str, tuple[str, ...]], ...]) -> bool:
+    """Every pickled class still exists with the same fields (its module imported as unpickling
+    would import it)."""
+    for module_name, qualname, fields in shapes:
+        kind: Any = sys.modules.get(module_name) or importlib.import_module(module_name)
+        for part in qualname.split("."):
+            kind = getattr(kind, part, None)
+        if not isinstance(kind, type) or _shape(kind) != fields:
+            return False
+    return True
+
+
+def write(content_dir: Path, catalog: Any, destination: Path | None = None) -> Path:
+    """Snapshot ``catalog``, which was just loaded from ``content_dir``; return the file.
+
+    Raises ``pickle.PicklingError`` (or ``TypeError``) when a content kind parses to
+    something that can't be pickled: the builder says so rather than ship a slower zip.
+    """
+    names = content_files(content_dir)
+    body = io.BytesIO()
+    pickler = _RecordingPickler(body)
+    pickler.dump(catalog)
+    header = {
+        "format": FORMAT,
+        "files": fingerprint(content_dir, names),
+        "shapes": _shapes(pickler.classes),
+    }
+    out = destination or content_dir / SNAPSHOT_NAME
+    out.write_bytes(
+        _MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL) + body.getvalue()
+    )
+    return out
+
+
+def read(content_dir: Path) -> Any | None:
+    """The snapshotted catalog when it matches the content exactly, else None."""
+    path = content_dir / SNAPSHOT_NAME
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(_MAGIC):
+        return None
+    stream = io.BytesIO(data)
+    stream.seek(len(_MAGIC))
+    try:
+        header = pickle.load(stream)
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            return None
+        files = header["files"]
+        names = content_files(content_dir)
+        if [name for name, _ in files] != names or fingerprint(content_dir, names) != files:
+            return None
+        if not _shapes_hold(header["shapes"]):
+            return None
+        return _unpickle(stream)
+    except Exception:  # truncated, unreadable or from other code: the full load decides
+        return None
+
+
+def _unpickle(stream: io.BytesIO) -> Any:
+    """Unpickle with the cyclic collector paused: the catalog is acyclic and lives as long as
+    the process, but each of its objects counts toward a collection, so at 100x the content
+    the collector would run hundreds of times over a growing heap (load time grew 65x from
+    10x to 100x with it on; linearly with it off)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(stream)
+    finally:
+        if enabled:
+            gc.enable()

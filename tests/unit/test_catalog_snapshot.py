@@ -1,0 +1,174 @@
+"""The catalog snapshot: used only while every content file hashes as recorded; any edit, new
+kind, or damaged snapshot falls back to the full load, which still names what is broken."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill.runtime import catalog_snapshot
+from skill.runtime.catalog import Catalog, ContentError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A copy of the real content with a snapshot made from it."""
+    folder = tmp_path / "content"
+    shutil.copytree(ROOT / "content", folder)
+    (folder / catalog_snapshot.SNAPSHOT_NAME).unlink(missing_ok=True)
+    catalog_snapshot.write(folder, Catalog.load_validated(folder))
+    return folder
+
+
+def _count_full_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    calls: list[Path] = []
+    original = Catalog.load_validated.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Catalog], content_dir: Path, default: str = "en-US") -> Catalog:
+        calls.append(content_dir)
+        result: Catalog = original(cls, content_dir, default)
+        return result
+
+    monkeypatch.setattr(Catalog, "load_validated", classmethod(counting))
+    return calls
+
+
+def _sections(catalog: Catalog) -> dict[str, Any]:
+    return catalog.for_locale("en-US").sections
+
+
+def test_a_matching_snapshot_is_the_catalog_the_full_load_builds(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = Catalog.load_validated(content)
+    calls = _count_full_loads(monkeypatch)
+    loaded = Catalog.load(content)
+    assert calls == [], "the snapshot should have been used"
+    # Every kind the content has, whatever kinds exist: the snapshot covers them generically.
+    kinds = {p.stem.split("-")[0] for p in (content / "en-US").glob("*.json")}
+    assert set(_sections(loaded)) == kinds
+    assert _sections(loaded) == _sections(expected)
+    first = expected.for_locale("en-US").questions[3]
+    assert loaded.for_locale("en-US").question(first.id) == first
+    assert loaded.locales == expected.locales
+
+
+def test_an_edited_file_is_loaded_in_full_and_its_edit_is_seen(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = content / "en-US" / "questions.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["questions"][0]["text"] = "Which song would you both dance to in the kitchen?"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    calls = _count_full_loads(monkeypatch)
+    loaded = Catalog.load(content)
+    assert calls == [content]
+    question = loaded.for_locale("en-US").question(data["questions"][0]["id"])
+    assert question is not None and question.text.startswith("Which song")
+
+
+def test_a_new_content_kind_is_loaded_in_full(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (content / "schema" / "journeys.schema.json").write_text(
+        json.dumps({"type": "object", "required": ["journeys"]}), encoding="utf-8"
+    )
+    (content / "en-US" / "journeys.json").write_text(
+        json.dumps({"journeys": [{"id": "j-1"}]}), encoding="utf-8"
+    )
+    calls = _count_full_loads(monkeypatch)
+    loaded = Catalog.load(content)
+    assert calls == [content]
+    assert loaded.for_locale("en-US").section("journeys") == {"journeys": [{"id": "j-1"}]}
+
+
+def test_a_removed_file_is_loaded_in_full(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    removed = content / "en-US" / "phrases-screen.json"
+    key = next(iter(json.loads(removed.read_text(encoding="utf-8"))["phrases"]))
+    assert Catalog.load(content).for_locale("en-US").variants(key)
+    removed.unlink()
+    calls = _count_full_loads(monkeypatch)
+    with pytest.raises(KeyError):
+        Catalog.load(content).for_locale("en-US").variants(key)
+    assert calls == [content]
+
+
+def test_broken_content_beside_a_stale_snapshot_fails_with_the_precise_error(
+    content: Path,
+) -> None:
+    path = content / "en-US" / "questions.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["questions"][0]["depth"] = 9
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        Catalog.load(content)
+    assert str(path) in str(caught.value)
+    assert repr(data["questions"][0]["id"]) in str(caught.value)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty"])
+def test_an_unreadable_snapshot_falls_back_to_the_full_load(
+    content: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    snapshot = content / catalog_snapshot.SNAPSHOT_NAME
+    data = snapshot.read_bytes()
+    snapshot.write_bytes(
+        {"truncated": data[: len(data) // 2], "garbage": b"\x80\x05junk", "empty": b""}[damage]
+    )
+    calls = _count_full_loads(monkeypatch)
+    assert Catalog.load(content).for_locale("en-US").questions
+    assert calls == [content]
+
+
+def test_a_snapshot_of_classes_whose_fields_changed_is_not_used(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_shape = catalog_snapshot._shape
+    monkeypatch.setattr(
+        catalog_snapshot,
+        "_shape",
+        lambda kind: (
+            (*real_shape(kind), "added") if kind.__name__ == "Question" else real_shape(kind)
+        ),
+    )
+    calls = _count_full_loads(monkeypatch)
+    Catalog.load(content)
+    assert calls == [content]
+
+
+def test_snapshot_false_always_validates(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _count_full_loads(monkeypatch)
+    Catalog.load(content, snapshot=False)
+    assert calls == [content]
+
+
+def test_the_snapshot_carries_the_content_index_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The zip's snapshot holds each locale's index for the stored form, so the first turn
+    after a cold start doesn't build it (work that grows with the content)."""
+    from skill.runtime.records import index as records_index
+    from skill.tools.deploy.lambda_zip import snapshot_catalog
+
+    folder = tmp_path / "content"
+    shutil.copytree(ROOT / "content", folder)
+    snapshot_catalog(folder)
+    built = records_index.index_for(Catalog.load_validated(folder).for_locale("en-US"))
+
+    def never(content: Any) -> Any:
+        raise AssertionError("the index was built again")
+
+    monkeypatch.setattr(records_index.ContentIndex, "of", classmethod(never))
+    loaded = records_index.index_for(Catalog.load(folder).for_locale("en-US"))
+    assert loaded.questions.ids == built.questions.ids
+    question = next(iter(built.questions.ids))
+    assert loaded.questions.ref(question) == built.questions.ref(question)
+    assert loaded.question_cells.ordered(7, next(iter(built.question_cells.members))) == (
+        built.question_cells.ordered(7, next(iter(built.question_cells.members)))
+    )
