@@ -269,3 +269,59 @@ def test_mid_game_how_are_we_doing_is_still_the_score(
     assert turn.session_open
     assert said(turn.speech, content, "game.score.round", round=1, rounds=5)
     assert not said(turn.speech, content, "checkin.intro")
+
+
+def test_a_check_in_left_halfway_is_offered_back_that_week_and_only_that_week(
+    utc_handler: Handler, db_path: Path, content: LocaleContent
+) -> None:
+    walk = Walk(Dialog(utc_handler, now=FIRST_EVENING))
+    walk.say("open heart to heart")
+    walk.say("how are we doing")
+    walk.say("ready")
+    first_number = walk.say("a four")
+    assert said(first_number, content, "checkin.number_ask")
+    walk.dialog.end()  # the evening ends before partner two's number
+    assert stored_household(db_path, USER).kept["checkin:waiting"] == [
+        week_marker(date(2026, 10, 5)),
+        3,
+    ]
+    # Two nights later, the same week: the launch offers the rest, and yes asks for the number.
+    walk.dialog.next_night(2)
+    offered, open_ = walk.turn("open heart to heart")
+    assert open_ and said(offered, content, "checkin.resume_offer"), offered
+    asked = walk.say("yes")
+    assert said(asked, content, "checkin.resume") and said(asked, content, "checkin.number_ask")
+    done, open_ = walk.turn("about a three")
+    assert not open_ and said(done, content, "checkin.done")
+    kept = stored_household(db_path, USER).kept
+    assert kept == {"checkin": [week_marker(date(2026, 10, 5)), 4, 3]}, "nothing left waiting"
+
+
+def test_a_check_in_left_halfway_lapses_with_its_week_or_a_no(
+    utc_handler: Handler, db_path: Path, content: LocaleContent
+) -> None:
+    walk = Walk(Dialog(utc_handler, now=FIRST_EVENING))
+    walk.say("open heart to heart")
+    walk.say("how are we doing")
+    walk.dialog.end()  # left at the wishes
+    # "How are we doing" the same week picks it up at the wishes, not from the beginning.
+    walk.dialog.next_night(1)
+    walk.say("open heart to heart")
+    picked = walk.say("how are we doing")
+    assert said(picked, content, "checkin.resume") and "(silence" not in picked
+    assert said(picked, content, "checkin.wishes_offer")
+    walk.dialog.end()
+    # A no at the launch's offer lets it go.
+    walk.dialog.next_night(1)
+    assert said(walk.say("open heart to heart"), content, "checkin.resume_offer")
+    assert said(walk.say("no"), content, "checkin.resume_declined")
+    assert "checkin:waiting" not in stored_household(db_path, USER).kept
+    # Left halfway again, then a week later: nothing is offered, and it starts afresh.
+    walk.say("open heart to heart")
+    walk.say("how are we doing")
+    walk.dialog.end()
+    walk.dialog.next_night(7)
+    greeting = walk.say("open heart to heart")
+    assert not said(greeting, content, "checkin.resume_offer")
+    fresh = walk.say("how are we doing")
+    assert not said(fresh, content, "checkin.resume") and "(silence" in fresh

@@ -7,6 +7,11 @@ by the skill. Only the two numbers are kept, with the week they belong to, in
 ``nights.week_of`` gives it, a number 0 for one not given), the last ``MAX_WEEKS`` weeks. A
 second check-in in the same week updates that week's numbers.
 
+A check-in left halfway (the session ended, a "no" at the wishes) waits for the rest of its
+week: ``Household.kept["checkin:waiting"]`` holds ``[week, stage]`` (stage 1 the wishes, 2 and 3
+each partner's number), the launch offers it back, and "how are we doing" picks it up there.
+It is gone once the check-in is done, declined at that offer, or the week is over.
+
 "How have we been doing?" speaks the trend of the two numbers taken together, week by week,
 so it never sets one partner against the other; a skipped week is simply not there.
 """
@@ -19,7 +24,7 @@ from typing import Any
 
 from skill.runtime import intents
 from skill.runtime.flows.kit import people, places
-from skill.runtime.flows.kit.activity import Activity
+from skill.runtime.flows.kit.activity import Activity, Offered
 from skill.runtime.flows.kit.context import Answer, FlowContext
 from skill.runtime.flows.kit.events import INTENT, Event
 from skill.runtime.nights import week_of
@@ -33,6 +38,12 @@ OFFER_WISHES = "checkin_wishes"
 OFFER_NUMBER = ("checkin_number_one", "checkin_number_two")
 #: "Would you like to do this week's check-in now?" (after the trend).
 OFFER_START = "checkin_start"
+#: "Your check-in is waiting; shall we finish it?" (at launch, the same week).
+OFFER_RESUME = "checkin_resume"
+#: Where a check-in left halfway waits: ``[week, stage]``.
+WAITING = f"{NAME}:waiting"
+#: The stages a check-in can wait at: the wishes, then each partner's number.
+AT_WISHES, AT_NUMBER = 1, (2, 3)
 
 #: Quiet for each appreciation, for what went well (said together), and for each wish.
 APPRECIATE_SECONDS = 40
@@ -112,12 +123,31 @@ def together(first: int, second: int) -> float | None:
     return sum(given) / len(given) if given else None
 
 
+def waiting_at(household: Household, week: int) -> int:
+    """The stage this week's unfinished check-in waits at, or 0 when none does."""
+    raw = household.kept.get(WAITING, [])
+    if len(raw) != 2 or not all(isinstance(v, int) for v in raw) or raw[0] != week:
+        return 0
+    stage = raw[1]
+    return stage if isinstance(stage, int) and stage in (AT_WISHES, *AT_NUMBER) else 0
+
+
+def _waiting(state: State, week: int, stage: int) -> State:
+    """``state`` with the check-in waiting at ``stage`` of ``week``; 0 forgets it."""
+    kept = {k: v for k, v in state.household.kept.items() if k != WAITING}
+    if stage:
+        kept[WAITING] = [week, stage]
+    return State(dataclasses.replace(state.household, kept=kept), state.session)
+
+
 # -- the check-in --------------------------------------------------------------------------
 
 
 def start(state: State, event: Event, ctx: FlowContext) -> Answer:
     """ "How are we doing?": the appreciations and what went well, in quiet, then "ready for
-    your wishes?" """
+    your wishes?"; or, with one left halfway this week, the rest of it."""
+    if waiting_at(state.household, week_of(ctx.now)):
+        return resume(state, event, ctx)
     household = state.household
     speech: tuple[Segment, ...] = (
         ctx.say("checkin.intro"),
@@ -134,8 +164,32 @@ def start(state: State, event: Event, ctx: FlowContext) -> Answer:
         ctx.say("checkin.wishes_offer"),
     )
     reply = Reply.ask(speech, (ctx.say("checkin.wishes_reprompt"),))
-    return places.at(state, NAME, OFFER_WISHES), reply.with_card(
+    waiting = _waiting(state, week_of(ctx.now), AT_WISHES)
+    return places.at(waiting, NAME, OFFER_WISHES), reply.with_card(
         ctx.phrase("card.checkin_title"), ctx.phrase("checkin.card")
+    )
+
+
+def resume(state: State, event: Event, ctx: FlowContext) -> Answer:
+    """This week's check-in, from the stage it was left at (the wishes, or a number)."""
+    stage = waiting_at(state.household, week_of(ctx.now))
+    if not stage:
+        return start(state, event, ctx)
+    lead: tuple[Segment, ...] = (ctx.say("checkin.resume"), Pause(300))
+    if stage == AT_WISHES:
+        speech = (*lead, ctx.say("checkin.wishes_offer"))
+        reply = Reply.ask(speech, (ctx.say("checkin.wishes_reprompt"),))
+        return places.at(state, NAME, OFFER_WISHES), reply
+    return _ask_number(state, event, AT_NUMBER.index(stage), lead, ctx)
+
+
+def offer_at_launch(state: State, event: Event, ctx: FlowContext) -> Offered | None:
+    """At launch, a check-in left halfway this week is offered back."""
+    if not waiting_at(state.household, week_of(ctx.now)):
+        return None
+    offered = places.at(state, NAME, OFFER_RESUME)
+    return Offered(
+        offered, (ctx.say("checkin.resume_offer"),), (ctx.say("checkin.resume_reprompt"),)
     )
 
 
@@ -195,7 +249,7 @@ def _after_number(
         *_chime(),
         ctx.say("checkin.done"),
     )
-    return places.home(state), Reply.tell(speech)
+    return places.home(_waiting(state, week_of(ctx.now), 0)), Reply.tell(speech)
 
 
 def _ask_number(
@@ -203,7 +257,8 @@ def _ask_number(
 ) -> Answer:
     speech = (*lead, *_floor(state.household, index, "checkin.number_ask", ctx))
     reply = Reply.ask(speech, (ctx.say("checkin.number_reprompt"),))
-    return places.at(state, NAME, OFFER_NUMBER[index]), _eliciting(reply, event)
+    waiting = _waiting(state, week_of(ctx.now), AT_NUMBER[index])
+    return places.at(waiting, NAME, OFFER_NUMBER[index]), _eliciting(reply, event)
 
 
 def _eliciting(reply: Reply, event: Event) -> Reply:
@@ -307,6 +362,9 @@ def route(state: State, event: Event, ctx: FlowContext) -> Answer | None:
         return None
     if offer == OFFER_START and event.is_intent(intents.NO):
         return state, Reply.tell((ctx.say("checkin.start_declined"),))
+    if offer == OFFER_RESUME and event.is_intent(intents.NO):
+        forgotten = _waiting(state, week_of(ctx.now), 0)
+        return places.home(forgotten), Reply.tell((ctx.say("checkin.resume_declined"),))
     return None
 
 
@@ -346,5 +404,6 @@ ACTIVITY = Activity(
     name=NAME,
     intents={intents.CHECK_IN: start, intents.CHECK_IN_TREND: trend, intents.CLOSENESS: number},
     router=route,
-    accepts={OFFER_START: start},
+    accepts={OFFER_START: start, OFFER_RESUME: resume},
+    launch_offer=offer_at_launch,
 )

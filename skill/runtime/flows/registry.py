@@ -42,8 +42,10 @@ from skill.runtime.flows.kit.screens import ScreenFn
 ACTIVITIES: tuple[Activity, ...] = (
     games.ACTIVITY,
     listening.ACTIVITY,
-    # A talk paused with a time-out is unfinished business too: offered back before anything new.
+    # A talk paused with a time-out and a check-in left halfway are unfinished business too:
+    # offered back before anything new.
     repair.ACTIVITY,
+    checkin.ACTIVITY,
     # Before noon the parting ritual is the launch's offer, after what offers an unfinished
     # game or exercise back and ahead of everything that belongs to the evening.
     morning.ACTIVITY,
@@ -55,7 +57,6 @@ ACTIVITIES: tuple[Activity, ...] = (
     reminders.ACTIVITY,
     privacy.ACTIVITY,
     thirtysix.ACTIVITY,
-    checkin.ACTIVITY,
     routine.ACTIVITY,
     home.ACTIVITY,
 )
