@@ -23,12 +23,12 @@ import re
 from typing import Any
 
 from skill.runtime import intents
-from skill.runtime.flows.kit import people, places
+from skill.runtime.flows.kit import places, talk
 from skill.runtime.flows.kit.activity import Activity, Offered
 from skill.runtime.flows.kit.context import Answer, FlowContext
 from skill.runtime.flows.kit.events import INTENT, Event
 from skill.runtime.nights import week_of
-from skill.runtime.reply import Pause, Reply, Say, Segment, Silence, Sound
+from skill.runtime.reply import Pause, Reply, Segment, Silence
 from skill.runtime.state import Household, State
 
 NAME = "checkin"
@@ -152,15 +152,15 @@ def start(state: State, event: Event, ctx: FlowContext) -> Answer:
     speech: tuple[Segment, ...] = (
         ctx.say("checkin.intro"),
         Pause(400),
-        *_floor(household, 0, "checkin.appreciate", ctx),
+        *talk.floor(household, 0, "checkin.appreciate", ctx),
         Silence(APPRECIATE_SECONDS),
-        *_chime(),
-        *_floor(household, 1, "checkin.appreciate_turn", ctx),
+        *talk.chime(),
+        *talk.floor(household, 1, "checkin.appreciate_turn", ctx),
         Silence(APPRECIATE_SECONDS),
-        *_chime(),
+        *talk.chime(),
         ctx.say("checkin.went_well"),
         Silence(WENT_WELL_SECONDS),
-        *_chime(),
+        *talk.chime(),
         ctx.say("checkin.wishes_offer"),
     )
     reply = Reply.ask(speech, (ctx.say("checkin.wishes_reprompt"),))
@@ -197,12 +197,12 @@ def wishes(state: State, event: Event, ctx: FlowContext) -> Answer:
     """A wish each for the coming week, in quiet; then partner one's number."""
     household = state.household
     speech: tuple[Segment, ...] = (
-        *_floor(household, 0, "checkin.wish", ctx),
+        *talk.floor(household, 0, "checkin.wish", ctx),
         Silence(WISH_SECONDS),
-        *_chime(),
-        *_floor(household, 1, "checkin.wish_turn", ctx),
+        *talk.chime(),
+        *talk.floor(household, 1, "checkin.wish_turn", ctx),
         Silence(WISH_SECONDS),
-        *_chime(),
+        *talk.chime(),
         ctx.say("checkin.number_intro"),
         Pause(300),
     )
@@ -224,7 +224,11 @@ def number(state: State, event: Event, ctx: FlowContext) -> Answer:
         return _after_number(state, event, index, ctx, (ctx.say("checkin.number_let_go"),))
     key = "checkin.number_range" if said is not None else "checkin.number_unclear"
     retried = places.retried(state)
-    speech = (ctx.say(key), Pause(300), *_floor(state.household, index, "checkin.number_ask", ctx))
+    speech = (
+        ctx.say(key),
+        Pause(300),
+        *talk.floor(state.household, index, "checkin.number_ask", ctx),
+    )
     reply = Reply.ask(speech, (ctx.say("checkin.number_reprompt"),))
     return retried, _eliciting(reply, event)
 
@@ -246,7 +250,7 @@ def _after_number(
         Pause(400),
         ctx.say("checkin.loved"),
         Silence(LOVED_SECONDS),
-        *_chime(),
+        *talk.chime(),
         ctx.say("checkin.done"),
     )
     return places.home(_waiting(state, week_of(ctx.now), 0)), Reply.tell(speech)
@@ -255,7 +259,7 @@ def _after_number(
 def _ask_number(
     state: State, event: Event, index: int, lead: tuple[Segment, ...], ctx: FlowContext
 ) -> Answer:
-    speech = (*lead, *_floor(state.household, index, "checkin.number_ask", ctx))
+    speech = (*lead, *talk.floor(state.household, index, "checkin.number_ask", ctx))
     reply = Reply.ask(speech, (ctx.say("checkin.number_reprompt"),))
     waiting = _waiting(state, week_of(ctx.now), AT_NUMBER[index])
     return places.at(waiting, NAME, OFFER_NUMBER[index]), _eliciting(reply, event)
@@ -376,7 +380,7 @@ def _more_time(state: State, event: Event, ctx: FlowContext) -> Answer:
     speech = (
         ctx.say("talk.more"),
         Silence(MORE_SECONDS),
-        *_chime(),
+        *talk.chime(),
         ctx.say("checkin.wishes_offer"),
     )
     return state, Reply.ask(speech, (ctx.say("checkin.wishes_reprompt"),))
@@ -389,15 +393,6 @@ def _help(state: State, event: Event, ctx: FlowContext, index: int) -> Answer:
         speech = (*lead, ctx.say("checkin.wishes_offer"))
         return state, Reply.ask(speech, (ctx.say("checkin.wishes_reprompt"),))
     return _ask_number(state, event, index, lead, ctx)
-
-
-def _floor(household: Household, index: int, key: str, ctx: FlowContext) -> tuple[Segment, ...]:
-    """Who has the floor, by name (or voice), a breath, then what to do."""
-    return (people.partner(household, index, ctx.content, ctx.rng), Say(","), ctx.say(key))
-
-
-def _chime() -> tuple[Segment, ...]:
-    return (Sound("chime"), Pause(300))
 
 
 ACTIVITY = Activity(

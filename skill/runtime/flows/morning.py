@@ -11,13 +11,13 @@ Nothing is kept: the ritual leaves no trace but the visit.
 from __future__ import annotations
 
 from skill.runtime import intents
-from skill.runtime.flows.kit import offers, people, places, talk
+from skill.runtime.flows.kit import offers, places, talk
 from skill.runtime.flows.kit.activity import Activity, Offered
 from skill.runtime.flows.kit.context import Answer, FlowContext
 from skill.runtime.flows.kit.events import Event
 from skill.runtime.nights import is_morning
-from skill.runtime.reply import Pause, Reply, Say, Segment, Silence, Sound
-from skill.runtime.state import Household, State
+from skill.runtime.reply import Pause, Reply, Segment, Silence
+from skill.runtime.state import State
 
 NAME = "morning"
 #: The launch's offer before noon: "shall we do the parting ritual?"
@@ -46,18 +46,18 @@ def parting(state: State, event: Event, ctx: FlowContext) -> Answer:
     speech: tuple[Segment, ...] = (
         ctx.say("morning.intro"),
         Pause(400),
-        *_floor(household, 0, "morning.day", ctx),
+        *talk.floor(household, 0, "morning.day", ctx),
         Silence(DAY_SECONDS),
-        *_chime(),
-        *_floor(household, 1, "morning.wish", ctx),
+        *talk.chime(),
+        *talk.floor(household, 1, "morning.wish", ctx),
         Silence(WISH_SECONDS),
-        *_chime(),
-        *_floor(household, 1, "morning.day_turn", ctx),
+        *talk.chime(),
+        *talk.floor(household, 1, "morning.day_turn", ctx),
         Silence(DAY_SECONDS),
-        *_chime(),
-        *_floor(household, 0, "morning.wish_turn", ctx),
+        *talk.chime(),
+        *talk.floor(household, 0, "morning.wish_turn", ctx),
         Silence(WISH_SECONDS),
-        *_chime(),
+        *talk.chime(),
         ctx.say("morning.close"),
     )
     reply = Reply.tell(speech).with_card(
@@ -98,15 +98,6 @@ def route(state: State, event: Event, ctx: FlowContext) -> Answer | None:
             (ctx.say("morning.offer_reprompt"),),
         )
     return None
-
-
-def _floor(household: Household, index: int, key: str, ctx: FlowContext) -> tuple[Segment, ...]:
-    """Who has the floor, by name (or voice), a breath, then what to do."""
-    return (people.partner(household, index, ctx.content, ctx.rng), Say(","), ctx.say(key))
-
-
-def _chime() -> tuple[Segment, ...]:
-    return (Sound("chime"), Pause(300))
 
 
 ACTIVITY = Activity(

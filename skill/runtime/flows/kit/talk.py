@@ -10,8 +10,9 @@ and never answers with "sorry, I didn't catch that".
 
 from __future__ import annotations
 
+from skill.runtime.flows.kit import people
 from skill.runtime.flows.kit.context import FlowContext
-from skill.runtime.reply import Pause, Reply, Segment, Silence, Sound
+from skill.runtime.reply import Pause, Reply, Say, Segment, Silence, Sound
 from skill.runtime.state import Household
 
 HOLD = "hold"
@@ -24,6 +25,16 @@ TALK_SECONDS = 90
 MORE_SECONDS = 60
 #: Misses after which the skill stops checking in and leaves them to it.
 LEAVE_AFTER = 1
+
+
+def floor(household: Household, index: int, key: str, ctx: FlowContext) -> tuple[Segment, ...]:
+    """Hand partner ``index`` the floor: who, by name (or voice), a breath, then what to do."""
+    return (people.partner(household, index, ctx.content, ctx.rng), Say(","), ctx.say(key))
+
+
+def chime() -> tuple[Segment, ...]:
+    """The soft chime that ends a quiet stretch, and a breath after it."""
+    return (Sound("chime"), Pause(300))
 
 
 def style(household: Household) -> str:
