@@ -22,6 +22,15 @@ from skill.runtime import exercises
 from skill.runtime.reply import Say
 
 DEFAULT_LOCALE = "en-US"
+#: Each language's default locale: a locale of that language lacking an item (a phrase, a
+#: question, a game...) has that item from here. Other languages default to ``<ll>-<LL>``.
+LANGUAGE_DEFAULTS = {"en": "en-US"}
+
+
+def language_default(locale: str) -> str:
+    """The locale whose items ``locale`` falls back to, item by item ("en-GB" -> "en-US")."""
+    language = locale.split("-")[0].lower()
+    return LANGUAGE_DEFAULTS.get(language, f"{language}-{language.upper()}")
 
 
 class ContentError(Exception):
@@ -164,6 +173,8 @@ class LocaleContent:
     locale: str
     sections: dict[str, Any]
     fallback: LocaleContent | None = None
+    #: The locale's own files, before any item came from its language's default locale.
+    own: dict[str, Any] = field(default_factory=dict, repr=False)
     _questions_by_id: dict[str, Question] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -254,12 +265,59 @@ class Catalog:
             raw[locale_dir.name] = _load_locale(locale_dir, schemas)
         if default not in raw:
             raise ContentError(f"{content_dir}: no content for the default locale {default}")
-        base = LocaleContent(default, raw[default])
+        base = LocaleContent(default, raw[default], own=raw[default])
         locales = {default: base}
         for name, sections in raw.items():
             if name != default:
-                locales[name] = LocaleContent(name, sections, fallback=base)
+                parent = raw.get(language_default(name))
+                merged = sections if parent is None else overlay(parent, sections)
+                locales[name] = LocaleContent(name, merged, fallback=base, own=sections)
         return cls(locales, default)
+
+
+def item_id(item: Any) -> str | None:
+    """The id that names a list item (a question, a game, an exercise...), if it has one."""
+    found = item.get("id") if isinstance(item, dict) else getattr(item, "id", None)
+    return found if isinstance(found, str) else None
+
+
+def overlay(parent: Any, own: Any) -> Any:
+    """``own`` content over its language default's ``parent``, item by item.
+
+    Keyed sections (phrases, layouts, top-level fields) take each key from ``own`` when it
+    has it; lists of items with ids keep the parent's order, with ``own``'s item in place of
+    the parent's of the same id and ``own``'s new items after; anything else is ``own``'s.
+    So a locale's folder holds only what differs, and every item it lacks is still there.
+    """
+    if isinstance(parent, dict) and isinstance(own, dict):
+        merged = dict(parent)
+        for key, value in own.items():
+            merged[key] = overlay(parent[key], value) if key in parent else value
+        return merged
+    if isinstance(parent, list | tuple) and isinstance(own, list | tuple):
+        ids = [item_id(item) for item in own]
+        if own and all(ids) and all(item_id(item) for item in parent):
+            mine = dict(zip(ids, own, strict=True))
+            taken = [mine.pop(str(item_id(item)), item) for item in parent]
+            items = [*taken, *mine.values()]
+            return tuple(items) if isinstance(own, tuple) else items
+    return own
+
+
+def lacking(parent: Any, own: Any, where: str = "") -> list[str]:
+    """Where ``own`` has no item of its own that ``parent`` has ("phrases/home.welcome",
+    "questions/dreams-03"): what a locale takes from its language's default locale."""
+    if isinstance(parent, dict) and isinstance(own, dict):
+        found: list[str] = []
+        for key, value in parent.items():
+            path = f"{where}/{key}" if where else str(key)
+            found += lacking(value, own[key], path) if key in own else [path]
+        return found
+    listed = isinstance(parent, list | tuple) and isinstance(own, list | tuple)
+    if listed and parent and all(item_id(item) for item in parent):
+        have = {item_id(item) for item in own}
+        return [f"{where}/{item_id(item)}" for item in parent if item_id(item) not in have]
+    return []
 
 
 def _load_locale(locale_dir: Path, schemas: Mapping[str, Callable[[Any], Any]]) -> dict[str, Any]:
