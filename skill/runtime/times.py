@@ -55,6 +55,8 @@ class TimeWords:
     to: frozenset[str] = frozenset()
     #: "<word> <hour>": that many minutes before the hour ("halb neun" is 8:30).
     before_hour: Mapping[str, int] = field(default_factory=dict)
+    #: "<word> <hour>": that many minutes past the hour (British "half eight" is 8:30).
+    past_hour: Mapping[str, int] = field(default_factory=dict)
     #: "<hour> <word> <minutes>" ("nueve y media" is 9:30, "nueve menos cuarto" 8:45).
     then_past: frozenset[str] = frozenset()
     then_to: frozenset[str] = frozenset()
@@ -88,6 +90,7 @@ class TimeWords:
             past=words("past"),
             to=words("to"),
             before_hour=table("before_hour"),
+            past_hour=table("past_hour"),
             then_past=words("then_past"),
             then_to=words("then_to"),
         )
@@ -213,6 +216,11 @@ def _clock(words: list[str], said: TimeWords) -> tuple[int, int] | None:
         if hour_part is None or hour_part[1]:
             return None
         return _before(hour_part[0], said.before_hour[words[0]])
+    if len(words) >= 2 and words[0] in said.past_hour:
+        hour_part = _split_number(words[1:], said)
+        if hour_part is None or hour_part[1]:
+            return None
+        return hour_part[0], said.past_hour[words[0]]
     joined = next((i for i, w in enumerate(words) if w in said.then_past | said.then_to), None)
     if joined:
         hour_part = _split_number(words[:joined], said)

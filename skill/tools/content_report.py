@@ -177,8 +177,11 @@ def locales_report(catalog: Catalog, locale: str) -> str:
             continue
         parent = catalog.for_locale(default).own
         own = catalog.for_locale(name).own
-        lacks = [p for p in lacking(parent, own) if p.split("/")[-1] not in _NOT_ITEMS]
-        hollow = lacking(parent, _hollow(parent))
+        hollow_parent = _hollow(parent)
+        assert isinstance(hollow_parent, dict)
+        found = lacking(parent, {**hollow_parent, **own})  # a missing file lacks every item
+        lacks = [p for p in found if p.split("/")[-1] not in _NOT_ITEMS]
+        hollow = lacking(parent, hollow_parent)
         total = sum(1 for p in hollow if p.split("/")[-1] not in _NOT_ITEMS)
         rows.append([name, default, total - len(lacks), len(lacks)])
         if name == locale:

@@ -183,7 +183,19 @@ def model_files(locale: str, root: Path = ROOT) -> dict[str, dict[str, Any]]:
     for relative in (f"{SOURCE}.json", f"builtins/{SOURCE}.json"):
         source = json.loads((models / relative).read_text(encoding="utf-8"))
         out[relative.replace(SOURCE, locale)] = respelled(source, respell)
+    for intent in out[f"{locale}.json"]["interactionModel"]["languageModel"]["intents"]:
+        own = _entry(locale).get("samples", {}).get(intent["name"], [])
+        intent["samples"] = [*intent.get("samples", []), *own]  # what only this market says
+    extra = _entry(locale).get("time", {})
+    if extra:  # how this market says a clock time beyond en-US ("half eight")
+        builtins = out[f"builtins/{locale}.json"]
+        builtins["time"] = {**builtins["time"], **extra}
     return out
+
+
+def _entry(locale: str, spelling: Path = SPELLING) -> dict[str, Any]:
+    entry: dict[str, Any] = json.loads(spelling.read_text(encoding="utf-8"))["locales"][locale]
+    return entry
 
 
 def _dump(data: Any) -> str:
