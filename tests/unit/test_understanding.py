@@ -3,9 +3,10 @@
 ``tests/eval/<locale>.jsonl`` holds phrasings written the way two people on a sofa talk (en-US
 in full; each other English locale a respelled subset of it plus phrasings of its own, "save
 that as a favourite", "half eight"), each labelled with the intent (and slot value ids) Alexa
-should hear, or with the fallback when the skill should not act. Traps are phrasings that look like a command but are not one: a
-dislike is not a save, asking about the reminder is not cancelling it, thanks is not a name,
-and the couple talking to each other is not talking to Alexa.
+should hear, or with the fallback when the skill should not act. Traps are phrasings that
+look like a command but are not one: a dislike is not a save, asking about the reminder is
+not cancelling it, thanks is not a name, and the couple talking to each other is not talking
+to Alexa.
 
 The set runs through the local resolver (which generalises) and through a strict matcher
 that only understands the samples word for word (the floor of what Alexa understands). Both
