@@ -302,3 +302,12 @@ def test_each_market_has_its_model_store_text_and_accent(catalog: Catalog, local
     lang, tld = voice_for(locale)
     assert lang == "en" and tld != "com", "each market hears its own accent"
     assert voice_for("en-US") == ("en", "com")
+
+
+def test_the_simulator_speaks_with_its_locales_accent() -> None:
+    from skill.hosts.web.app import WebOptions
+
+    assert WebOptions.from_env({}, locale="en-GB").tts.tld == "co.uk"
+    assert WebOptions.from_env({}, locale="en-AU").tts.tld == "com.au"
+    assert WebOptions.from_env({}).tts.tld == "com"
+    assert WebOptions.from_env({"HEART_TTS_TLD": "ie"}, locale="en-GB").tts.tld == "ie"
