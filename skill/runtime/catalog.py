@@ -270,7 +270,7 @@ class Catalog:
         for name, sections in raw.items():
             if name != default:
                 parent = raw.get(language_default(name))
-                merged = sections if parent is None else overlay(parent, sections)
+                merged = sections if parent is None else overlay_locale(parent, sections)
                 locales[name] = LocaleContent(name, merged, fallback=base, own=sections)
         return cls(locales, default)
 
@@ -281,18 +281,33 @@ def item_id(item: Any) -> str | None:
     return found if isinstance(found, str) else None
 
 
-def overlay(parent: Any, own: Any) -> Any:
+def _depth(kind: str) -> int:
+    """How many levels of keys a section's items sit under: a phrase under its key, a
+    name-free intent's phrases under "intents"; a screen document is one item, whole."""
+    return 1 if kind in LAYOUTS else 2
+
+
+def overlay_locale(parent: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    """A locale's sections over its language default's, kind by kind (``overlay``)."""
+    merged = dict(parent)
+    for kind, section in own.items():
+        merged[kind] = overlay(parent[kind], section, _depth(kind)) if kind in parent else section
+    return merged
+
+
+def overlay(parent: Any, own: Any, depth: int = 2) -> Any:
     """``own`` content over its language default's ``parent``, item by item.
 
-    Keyed sections (phrases, layouts, top-level fields) take each key from ``own`` when it
-    has it; lists of items with ids keep the parent's order, with ``own``'s item in place of
-    the parent's of the same id and ``own``'s new items after; anything else is ``own``'s.
-    So a locale's folder holds only what differs, and every item it lacks is still there.
+    Keyed sections (phrases, top-level fields, down to ``depth`` levels of keys) take each
+    key from ``own`` when it has it; lists of items with ids keep the parent's order, with
+    ``own``'s item in place of the parent's of the same id (whole) and ``own``'s new items
+    after; anything else is ``own``'s. So a locale's folder holds only what differs, and
+    every item it lacks is still there.
     """
-    if isinstance(parent, dict) and isinstance(own, dict):
+    if depth > 0 and isinstance(parent, dict) and isinstance(own, dict):
         merged = dict(parent)
         for key, value in own.items():
-            merged[key] = overlay(parent[key], value) if key in parent else value
+            merged[key] = overlay(parent[key], value, depth - 1) if key in parent else value
         return merged
     if isinstance(parent, list | tuple) and isinstance(own, list | tuple):
         ids = [item_id(item) for item in own]
@@ -304,20 +319,30 @@ def overlay(parent: Any, own: Any) -> Any:
     return own
 
 
-def lacking(parent: Any, own: Any, where: str = "") -> list[str]:
-    """Where ``own`` has no item of its own that ``parent`` has ("phrases/home.welcome",
-    "questions/dreams-03"): what a locale takes from its language's default locale."""
-    if isinstance(parent, dict) and isinstance(own, dict):
+def lacking_locale(parent: dict[str, Any], own: dict[str, Any]) -> list[str]:
+    """Every item of the language default's sections that a locale has none of its own of
+    ("phrases/home.welcome", "questions/dreams-03"): what it takes from the default."""
+    found: list[str] = []
+    for kind, section in parent.items():
+        if kind in own:
+            found += lacking(section, own[kind], kind, _depth(kind))
+        else:
+            found += lacking(section, None, kind, _depth(kind))
+    return found
+
+
+def lacking(parent: Any, own: Any, where: str = "", depth: int = 2) -> list[str]:
+    """Where ``own`` (None: nothing) has no item of its own that ``parent`` has, as paths."""
+    if depth > 0 and isinstance(parent, dict):
+        mine = own if isinstance(own, dict) else {}
         found: list[str] = []
         for key, value in parent.items():
-            path = f"{where}/{key}" if where else str(key)
-            found += lacking(value, own[key], path) if key in own else [path]
+            found += lacking(value, mine.get(key), f"{where}/{key}" if where else key, depth - 1)
         return found
-    listed = isinstance(parent, list | tuple) and isinstance(own, list | tuple)
-    if listed and parent and all(item_id(item) for item in parent):
-        have = {item_id(item) for item in own}
+    if isinstance(parent, list | tuple) and parent and all(item_id(item) for item in parent):
+        have = {item_id(item) for item in own} if isinstance(own, list | tuple) else set()
         return [f"{where}/{item_id(item)}" for item in parent if item_id(item) not in have]
-    return []
+    return [] if own is not None else [where]
 
 
 def _load_locale(locale_dir: Path, schemas: Mapping[str, Callable[[Any], Any]]) -> dict[str, Any]:

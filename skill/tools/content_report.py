@@ -21,8 +21,7 @@ from skill.runtime.catalog import (
     GratitudePrompt,
     LocaleContent,
     Question,
-    item_id,
-    lacking,
+    lacking_locale,
     language_default,
 )
 from skill.runtime.exercises import Exercise
@@ -147,18 +146,8 @@ def report(content: LocaleContent) -> str:
 _NOT_ITEMS = frozenset({"$schema", "locale"})
 
 
-def _hollow(node: object) -> object:
-    """The same shape with no items: what a locale with no files of its own would have."""
-    if isinstance(node, dict):
-        return {key: _hollow(value) for key, value in node.items() if _has_items(value)}
-    return ()
-
-
-def _has_items(node: object) -> bool:
-    """Keyed content, or a non-empty list of items with ids (a fallback takes them one by one)."""
-    if isinstance(node, dict):
-        return True
-    return isinstance(node, list | tuple) and bool(node) and all(item_id(i) for i in node)
+def _is_item(path: str) -> bool:
+    return path.split("/")[-1] not in _NOT_ITEMS
 
 
 def locales_report(catalog: Catalog, locale: str) -> str:
@@ -177,12 +166,8 @@ def locales_report(catalog: Catalog, locale: str) -> str:
             continue
         parent = catalog.for_locale(default).own
         own = catalog.for_locale(name).own
-        hollow_parent = _hollow(parent)
-        assert isinstance(hollow_parent, dict)
-        found = lacking(parent, {**hollow_parent, **own})  # a missing file lacks every item
-        lacks = [p for p in found if p.split("/")[-1] not in _NOT_ITEMS]
-        hollow = lacking(parent, hollow_parent)
-        total = sum(1 for p in hollow if p.split("/")[-1] not in _NOT_ITEMS)
+        lacks = [p for p in lacking_locale(parent, own) if _is_item(p)]
+        total = sum(1 for p in lacking_locale(parent, {}) if _is_item(p))
         rows.append([name, default, total - len(lacks), len(lacks)])
         if name == locale:
             missing = lacks

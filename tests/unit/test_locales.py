@@ -311,3 +311,18 @@ def test_the_simulator_speaks_with_its_locales_accent() -> None:
     assert WebOptions.from_env({}, locale="en-AU").tts.tld == "com.au"
     assert WebOptions.from_env({}).tts.tld == "com"
     assert WebOptions.from_env({"HEART_TTS_TLD": "ie"}, locale="en-GB").tts.tld == "ie"
+
+
+def test_a_screen_document_is_one_item_and_name_free_intents_are_each_one() -> None:
+    """A locale's own layout replaces the default's whole (a half-merged APL document would
+    be nobody's layout); its own name-free phrases for one intent leave the others."""
+    from skill.runtime.catalog import overlay_locale
+
+    parent = {
+        "apl": {"main": {"type": "APL", "items": [1, 2]}, "card": {"type": "APL"}},
+        "namefree": {"launch": ["a"], "intents": {"One": ["x"], "Two": ["y"]}},
+    }
+    own = {"apl": {"main": {"type": "APL"}}, "namefree": {"intents": {"Two": ["z"]}}}
+    merged = overlay_locale(parent, own)
+    assert merged["apl"] == {"main": {"type": "APL"}, "card": {"type": "APL"}}
+    assert merged["namefree"] == {"launch": ["a"], "intents": {"One": ["x"], "Two": ["z"]}}
