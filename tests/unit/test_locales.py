@@ -296,7 +296,19 @@ def test_each_market_has_its_model_store_text_and_accent(catalog: Catalog, local
     assert language["invocationName"] == "heart to heart"
     names = [i["name"] for i in language["intents"]]
     assert names == [i["name"] for i in us["interactionModel"]["languageModel"]["intents"]]
-    assert "favorite" not in json.dumps(language["intents"]).lower()
+    us_words = re.compile(r"\b(" + "|".join(localize.substitutions(locale)) + r")\b", re.I)
+    heard = [s for i in language["intents"] for s in i.get("samples", [])] + [
+        word
+        for slot_type in language.get("types", [])
+        for value in slot_type["values"]
+        for word in [value["name"]["value"], *value["name"].get("synonyms", [])]
+    ]
+    assert not [line for line in heard if us_words.search(line)], "samples in local spelling"
+    for slot_type in language.get("types", []):
+        for value in slot_type["values"]:
+            synonyms = [w.lower() for w in value["name"].get("synonyms", [])]
+            assert len(set(synonyms)) == len(synonyms), "respelling made a synonym twice"
+            assert value["name"]["value"].lower() not in synonyms
     manifest = catalog.for_locale(locale).own["manifest"]
     assert manifest["locale"] == locale and "counselling" in manifest["description"]
     lang, tld = voice_for(locale)
