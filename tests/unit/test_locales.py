@@ -338,3 +338,25 @@ def test_a_screen_document_is_one_item_and_name_free_intents_are_each_one() -> N
     merged = overlay_locale(parent, own)
     assert merged["apl"] == {"main": {"type": "APL"}, "card": {"type": "APL"}}
     assert merged["namefree"] == {"launch": ["a"], "intents": {"One": ["x"], "Two": ["z"]}}
+
+
+def test_a_locales_builtins_file_brings_its_launch_and_clock_words(tmp_path: Path) -> None:
+    """End to end through the files: a test-only German model and its built-in words."""
+    models = tmp_path / "interaction_models"
+    (models / "builtins").mkdir(parents=True)
+    model = _tiny_model("herz zu herz", {"SetReminderIntent": ["erinnere uns um {time}"]})
+    model["interactionModel"]["languageModel"]["intents"][0]["slots"] = [
+        {"name": "time", "type": "AMAZON.TIME"}
+    ]
+    (models / "de-DE.json").write_text(json.dumps(model), encoding="utf-8")
+    builtins = {
+        "intents": {},
+        "launch": {"launch": ["öffne"], "one_shot": ["frag", "sag"], "connectors": ["nach"]},
+        "time": {"numbers": {"acht": 8, "neun": 9}, "before_hour": {"halb": 30}},
+    }
+    (models / "builtins" / "de-DE.json").write_text(json.dumps(builtins), encoding="utf-8")
+    nlu = Resolver.from_file(models / "de-DE.json")
+    assert nlu.resolve("Öffne Herz zu Herz").kind == "launch"
+    reminder = nlu.resolve("Sag Herz zu Herz erinnere uns um halb neun")
+    assert reminder.one_shot and reminder.intent == "SetReminderIntent"
+    assert reminder.slots["time"].value_id == "08:30"
