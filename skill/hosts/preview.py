@@ -184,7 +184,7 @@ def run_preview(
     if args.alexa_format and ffmpeg_path() is None:
         print("--alexa-format needs ffmpeg (apt-get install ffmpeg)", file=err)
         return 2
-    tts = WebOptions.from_env().tts
+    tts = WebOptions.from_env(locale=args.locale).tts
     tts = replace(
         tts,
         base_url=args.tts_base_url or tts.base_url,

@@ -20,6 +20,15 @@ from skill.runtime import catalog_snapshot, exercises
 from skill.runtime.reply import Say
 
 DEFAULT_LOCALE = "en-US"
+#: Each language's default locale: a locale of that language lacking an item (a phrase, a
+#: question, a game...) has that item from here. Other languages default to ``<ll>-<LL>``.
+LANGUAGE_DEFAULTS = {"en": "en-US"}
+
+
+def language_default(locale: str) -> str:
+    """The locale whose items ``locale`` falls back to, item by item ("en-GB" -> "en-US")."""
+    language = locale.split("-")[0].lower()
+    return LANGUAGE_DEFAULTS.get(language, f"{language}-{language.upper()}")
 
 
 class ContentError(Exception):
@@ -162,6 +171,8 @@ class LocaleContent:
     locale: str
     sections: dict[str, Any]
     fallback: LocaleContent | None = None
+    #: The locale's own files, before any item came from its language's default locale.
+    own: dict[str, Any] = field(default_factory=dict, repr=False)
     _questions_by_id: dict[str, Question] = field(default_factory=dict, repr=False)
     #: What other modules compute once from this content and keep with it (the stored
     #: form's content index), so that the catalog snapshot can carry it built.
@@ -271,12 +282,84 @@ class Catalog:
             raw[locale_dir.name] = _load_locale(locale_dir, schemas)
         if default not in raw:
             raise ContentError(f"{content_dir}: no content for the default locale {default}")
-        base = LocaleContent(default, raw[default])
+        base = LocaleContent(default, raw[default], own=raw[default])
         locales = {default: base}
         for name, sections in raw.items():
             if name != default:
-                locales[name] = LocaleContent(name, sections, fallback=base)
+                parent = raw.get(language_default(name))
+                merged = sections if parent is None else overlay_locale(parent, sections)
+                locales[name] = LocaleContent(name, merged, fallback=base, own=sections)
         return cls(locales, default)
+
+
+def item_id(item: Any) -> str | None:
+    """The id that names a list item (a question, a game, an exercise...), if it has one."""
+    found = item.get("id") if isinstance(item, dict) else getattr(item, "id", None)
+    return found if isinstance(found, str) else None
+
+
+def _depth(kind: str) -> int:
+    """How many levels of keys a section's items sit under: a phrase under its key, a
+    name-free intent's phrases under "intents"; a screen document is one item, whole."""
+    return 1 if kind in LAYOUTS else 2
+
+
+def overlay_locale(parent: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    """A locale's sections over its language default's, kind by kind (``overlay``)."""
+    merged = dict(parent)
+    for kind, section in own.items():
+        merged[kind] = overlay(parent[kind], section, _depth(kind)) if kind in parent else section
+    return merged
+
+
+def overlay(parent: Any, own: Any, depth: int = 2) -> Any:
+    """``own`` content over its language default's ``parent``, item by item.
+
+    Keyed sections (phrases, top-level fields, down to ``depth`` levels of keys) take each
+    key from ``own`` when it has it; lists of items with ids keep the parent's order, with
+    ``own``'s item in place of the parent's of the same id (whole) and ``own``'s new items
+    after; anything else is ``own``'s. So a locale's folder holds only what differs, and
+    every item it lacks is still there.
+    """
+    if depth > 0 and isinstance(parent, dict) and isinstance(own, dict):
+        merged = dict(parent)
+        for key, value in own.items():
+            merged[key] = overlay(parent[key], value, depth - 1) if key in parent else value
+        return merged
+    if isinstance(parent, list | tuple) and isinstance(own, list | tuple):
+        ids = [item_id(item) for item in own]
+        if own and all(ids) and all(item_id(item) for item in parent):
+            mine = dict(zip(ids, own, strict=True))
+            taken = [mine.pop(str(item_id(item)), item) for item in parent]
+            items = [*taken, *mine.values()]
+            return tuple(items) if isinstance(own, tuple) else items
+    return own
+
+
+def lacking_locale(parent: dict[str, Any], own: dict[str, Any]) -> list[str]:
+    """Every item of the language default's sections that a locale has none of its own of
+    ("phrases/home.welcome", "questions/dreams-03"): what it takes from the default."""
+    found: list[str] = []
+    for kind, section in parent.items():
+        if kind in own:
+            found += lacking(section, own[kind], kind, _depth(kind))
+        else:
+            found += lacking(section, None, kind, _depth(kind))
+    return found
+
+
+def lacking(parent: Any, own: Any, where: str = "", depth: int = 2) -> list[str]:
+    """Where ``own`` (None: nothing) has no item of its own that ``parent`` has, as paths."""
+    if depth > 0 and isinstance(parent, dict):
+        mine = own if isinstance(own, dict) else {}
+        found: list[str] = []
+        for key, value in parent.items():
+            found += lacking(value, mine.get(key), f"{where}/{key}" if where else key, depth - 1)
+        return found
+    if isinstance(parent, list | tuple) and parent and all(item_id(item) for item in parent):
+        have = {item_id(item) for item in own} if isinstance(own, list | tuple) else set()
+        return [f"{where}/{item_id(item)}" for item in parent if item_id(item) not in have]
+    return [] if own is not None else [where]
 
 
 def _load_locale(locale_dir: Path, schemas: Mapping[str, Callable[[Any], Any]]) -> dict[str, Any]:

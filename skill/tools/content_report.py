@@ -21,6 +21,8 @@ from skill.runtime.catalog import (
     GratitudePrompt,
     LocaleContent,
     Question,
+    lacking_locale,
+    language_default,
 )
 from skill.runtime.exercises import Exercise
 from skill.runtime.settings import DEFAULT_CONTENT_DIR
@@ -140,6 +142,47 @@ def report(content: LocaleContent) -> str:
     return "\n".join(out) + "\n"
 
 
+#: Fields every content file has that are not content.
+_NOT_ITEMS = frozenset({"$schema", "locale"})
+
+
+def _is_item(path: str) -> bool:
+    return path.split("/")[-1] not in _NOT_ITEMS
+
+
+def locales_report(catalog: Catalog, locale: str) -> str:
+    """Each locale against its language's default locale: how many items of each kind it has
+    of its own and how many it takes from the default, then every item ``locale`` lacks.
+
+    A locale holding only what differs (en-GB's spelling) lacks most items by design; for a
+    language of its own (de-DE) this is the list of what is still to be written."""
+    out = ["Locales (items of their own, and items taken from the language's default)"]
+    rows: list[list[object]] = []
+    missing: list[str] = []
+    for name in catalog.locales:
+        default = language_default(name)
+        if default == name or default not in catalog.locales:
+            rows.append([name, "(default)", "", ""])
+            continue
+        parent = catalog.for_locale(default).own
+        own = catalog.for_locale(name).own
+        lacks = [p for p in lacking_locale(parent, own) if _is_item(p)]
+        total = sum(1 for p in lacking_locale(parent, {}) if _is_item(p))
+        rows.append([name, default, total - len(lacks), len(lacks)])
+        if name == locale:
+            missing = lacks
+    out += table(("locale", "falls back to", "own", "from default"), rows)
+    if missing:
+        out += ["", f"What {locale} takes from {language_default(locale)}"]
+        by_kind: dict[str, list[str]] = {}
+        for path in missing:
+            kind, _, item = path.partition("/")
+            by_kind.setdefault(kind, []).append(item or "(whole file)")
+        for kind, items in by_kind.items():
+            out.append(f"{kind} ({len(items)}): {', '.join(items)}")
+    return "\n".join(out) + "\n"
+
+
 def run_content_report(
     out: TextIO, err: TextIO, locale: str = "en-US", content_dir: Path = DEFAULT_CONTENT_DIR
 ) -> int:
@@ -150,4 +193,5 @@ def run_content_report(
         print(f"content error: {exc}", file=err)
         return 2
     out.write(report(catalog.for_locale(locale)))
+    out.write("\n" + locales_report(catalog, locale))
     return 0

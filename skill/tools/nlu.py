@@ -32,16 +32,18 @@ set of phrasings that are mostly not samples, next to a matcher that only knows 
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from skill.runtime.times import spoken_to_slot
+from skill.runtime.times import TimeWords, spoken_to_slot
 
 FALLBACK = "AMAZON.FallbackIntent"
 NAME_TYPE = "AMAZON.FirstName"
@@ -52,9 +54,7 @@ FUZZY_THRESHOLD = 0.82
 #: A line whose weighted word overlap with a sample (an F1 score, 0..1) reaches this is it.
 OVERLAP_THRESHOLD = 0.7
 
-#: How people open a custom skill by voice; ``{name}`` is the invocation name.
-LAUNCH_VERBS = ("open", "start", "launch", "begin", "load", "talk to", "use", "resume", "run")
-ONE_SHOT_VERBS = ("ask", "tell")
+MODELS_DIR = Path(__file__).resolve().parents[2] / "interaction_models"
 
 #: Words around a request that carry no request of their own, peeled off its ends.
 LEADING_FILLERS = (
@@ -148,10 +148,56 @@ class _Sample:
         return [p for p in self.parts if isinstance(p, str)]
 
 
+@dataclass(frozen=True)
+class LaunchWords:
+    """How people open a custom skill by voice in one locale ("open ...", "ask ... for ..."):
+    Amazon's own launch phrasing, kept as data in ``interaction_models/builtins/<locale>.json``
+    so that a new language brings its own verbs instead of a code change."""
+
+    #: "open heart to heart": the verbs that only open the skill.
+    launch: tuple[str, ...]
+    #: "ask heart to heart ...": the verbs that open it with a request.
+    one_shot: tuple[str, ...]
+    #: "ask heart to heart *for* ...": the words between the name and the request.
+    connectors: tuple[str, ...]
+
+    @classmethod
+    def from_builtins(cls, data: dict[str, Any]) -> LaunchWords:
+        words = data["launch"]
+        return cls(tuple(words["launch"]), tuple(words["one_shot"]), tuple(words["connectors"]))
+
+
+@functools.cache
+def _builtins(locale: str, key: str, models_dir: Path) -> dict[str, Any]:
+    """``key`` of ``builtins/<locale>.json``, else of en-US's (the locale has no file yet)."""
+    for name in (locale, "en-US"):
+        path = models_dir / "builtins" / f"{name}.json"
+        if path.is_file():
+            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            if key in data:
+                return data
+    raise FileNotFoundError(f"no {key!r} words for {locale} under {models_dir / 'builtins'}")
+
+
+def launch_words(locale: str = "en-US", models_dir: Path = MODELS_DIR) -> LaunchWords:
+    """The launch words of ``locale``."""
+    return LaunchWords.from_builtins(_builtins(locale, "launch", models_dir))
+
+
+@functools.cache
+def time_words(locale: str = "en-US", models_dir: Path = MODELS_DIR) -> TimeWords:
+    """How ``locale`` says a clock time, for the ``AMAZON.TIME`` slot."""
+    return TimeWords.from_data(_builtins(locale, "time", models_dir)["time"])
+
+
 def normalise(text: str) -> str:
-    """Lower case, straight apostrophes, no punctuation, single spaces, no wake word."""
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    """Case-folded, straight apostrophes, no punctuation, single spaces, no wake word.
+
+    Letters and digits of every script are kept ("Öffne Herz zu Herz für heute" stays
+    whole); for plain English text this is exactly the old ASCII-only rule."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"(?:[^\w' ]|_)+", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
     return re.sub(r"^(alexa|echo|computer) ", "", text)
 
@@ -190,8 +236,16 @@ def spoken_words(text: str) -> list[str]:
 class Resolver:
     """Resolve typed utterances against one locale's interaction model."""
 
-    def __init__(self, model: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        model: dict[str, Any],
+        launch: LaunchWords | None = None,
+        time: TimeWords | None = None,
+    ) -> None:
         language = model["interactionModel"]["languageModel"]
+        #: This locale's launch verbs and clock words (en-US's when the caller names none).
+        self.launch = launch or launch_words()
+        self.time = time or time_words()
         self.invocation = normalise(language["invocationName"])
         self._types: dict[str, dict[str, tuple[str, str]]] = {}
         vocabulary: set[str] = set()
@@ -231,7 +285,7 @@ class Resolver:
             extra = json.loads(builtins_path.read_text(encoding="utf-8")).get("intents", {})
             for intent in model["interactionModel"]["languageModel"]["intents"]:
                 intent["samples"] = [*intent.get("samples", []), *extra.get(intent["name"], [])]
-        return cls(model)
+        return cls(model, launch_words(path.stem, path.parent), time_words(path.stem, path.parent))
 
     @staticmethod
     def _compile(intent: str, sample: str, slot_types: dict[str, str]) -> _Sample:
@@ -264,13 +318,12 @@ class Resolver:
         if not said:
             return Resolution("empty")
         name = re.escape(self.invocation)
-        launch = "|".join(re.escape(v) for v in LAUNCH_VERBS)
+        launch = "|".join(re.escape(v) for v in self.launch.launch)
         if re.fullmatch(f"(?:{launch}) {name}", said) or said == self.invocation:
             return Resolution("launch")
-        asks = "|".join(ONE_SHOT_VERBS + LAUNCH_VERBS)
-        one_shot = re.fullmatch(
-            f"(?:{asks}) {name}(?: (?:and|to|for|about|if|whether))? (.+)", said
-        )
+        asks = "|".join(re.escape(v) for v in (*self.launch.one_shot, *self.launch.launch))
+        joins = "|".join(re.escape(v) for v in self.launch.connectors)
+        one_shot = re.fullmatch(f"(?:{asks}) {name}(?: (?:{joins}))? (.+)", said)
         if one_shot:
             inner = self.intent_for(one_shot.group(1))
             return Resolution("intent", inner.intent, inner.slots, one_shot=True)
@@ -456,7 +509,7 @@ class Resolver:
         if slot_type == "AMAZON.TIME":
             # Alexa sends a clock time ("21:00"), not the words; odd words pass through as
             # they are and count as unresolved, so the flow can re-ask.
-            value = spoken_to_slot(spoken)
+            value = spoken_to_slot(spoken, self.time)
             return SlotValue(value, None if value == spoken else value, value)
         if slot_type == NUMBER_TYPE:
             number = spoken_number(spoken.split())
@@ -556,7 +609,7 @@ class Resolver:
                     continue
                 spoken = " ".join(line[start : start + size])
                 if slot_type == "AMAZON.TIME":
-                    value = spoken_to_slot(spoken)
+                    value = spoken_to_slot(spoken, self.time)
                     if re.fullmatch(r"\d\d:\d\d", value):
                         return start, start + size, SlotValue(spoken, value, value)
                     continue

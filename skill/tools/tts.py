@@ -74,6 +74,23 @@ class TtsConfig:
             raise ValueError("the TTS timeout must be positive")
 
 
+#: Each locale's gTTS language and accent (``tld`` picks the Google domain, hence the accent).
+VOICES: dict[str, tuple[str, str]] = {
+    "en-US": ("en", "com"),
+    "en-GB": ("en", "co.uk"),
+    "en-CA": ("en", "ca"),
+    "en-AU": ("en", "com.au"),
+    "en-IN": ("en", "co.in"),
+    "de-DE": ("de", "de"),
+    "es-ES": ("es", "es"),
+}
+
+
+def voice_for(locale: str) -> tuple[str, str]:
+    """``(lang, tld)`` for a locale: its own voice, else its language on google.com."""
+    return VOICES.get(locale) or (locale.split("-")[0].lower(), "com")
+
+
 def cache_key(text: str, lang: str, tld: str = "com") -> str:
     """The file name (without extension) of the cached rendering of ``text``."""
     return hashlib.sha256(f"{lang}\x00{tld}\x00{text}".encode()).hexdigest()

@@ -78,3 +78,14 @@ def test_a_broken_content_dir_is_reported_precisely(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "questions.json" in result.stderr and "questions" in result.stderr
+
+
+def test_the_chat_speaks_the_locale_it_is_given(tmp_path: Path) -> None:
+    """``--locale en-GB``: that market's model ("half eight") and its spelling."""
+    lines = ["open heart to heart", "help", "remind us every night at half eight"]
+    out = run_chat(lines, tmp_path / "c.db", "--locale", "en-GB", timeout=60)
+    spoken = "\n".join(out)
+    assert "counselling" in spoken and "counseling" not in spoken
+    assert "8:30 p.m." in spoken, "half eight is half past eight in Britain"
+    us = run_chat(lines, tmp_path / "u.db", timeout=60)
+    assert "8:30 p.m." not in "\n".join(us), "en-US doesn't read 'half eight' as a time"

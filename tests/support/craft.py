@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from skill.runtime.catalog import overlay
+
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content" / "en-US"
 
@@ -40,19 +42,39 @@ class Item:
     kind: str = ""
 
 
-def _read(name: str) -> Any:
-    return json.loads((CONTENT / name).read_text(encoding="utf-8"))
+def _locale_files(locale: str, kind: str) -> list[Any]:
+    """A non-default locale's own files of one kind (``phrases-generated-ritual.json``...)."""
+    folder = ROOT / "content" / locale
+    return [
+        json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("*.json"))
+        if path.stem.split("-")[0] == kind
+    ]
 
 
-def questions() -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = _read("questions.json")["questions"]
+def _read(name: str, locale: str = "en-US") -> Any:
+    """An en-US file as ``locale`` has it: its own items over en-US's, item by item, exactly
+    as the catalog falls back (``overlay``)."""
+    data = json.loads((CONTENT / name).read_text(encoding="utf-8"))
+    if locale == "en-US":
+        return data
+    for own in _locale_files(locale, name.removesuffix(".json").split("-")[0]):
+        if name.startswith("phrases"):  # only this file's keys: a bank is one en-US file
+            mine = {k: v for k, v in own["phrases"].items() if k in data["phrases"]}
+            own = {**own, "phrases": mine}
+        data = overlay(data, own)
+    return data
+
+
+def questions(locale: str = "en-US") -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = _read("questions.json", locale)["questions"]
     return found
 
 
-def items() -> list[Item]:
-    """Every spoken item, bank by bank."""
+def items(locale: str = "en-US") -> list[Item]:
+    """Every spoken item of a locale (after its fallback to en-US), bank by bank."""
     found: list[Item] = []
-    for q in questions():
+    for q in questions(locale):
         qid = str(q["id"])
         found.append(Item("questions", f"questions:{qid}", str(q["text"]), qid, "question"))
         if q.get("follow_up"):
@@ -61,18 +83,18 @@ def items() -> list[Item]:
                     "questions", f"questions:{qid}.follow_up", str(q["follow_up"]), qid, "follow_up"
                 )
             )
-    for game in _read("games.json")["games"]:
+    for game in _read("games.json", locale)["games"]:
         bank = f"games:{game['id']}"
         found.append(Item(bank, f"{bank}.rules", game["rules"], f"{bank}.rules", "rules"))
         for g in game["questions"]:
             found.append(Item(bank, f"{bank}:{g['id']}", g["text"], g["id"], "item"))
-    for p in _read("gratitude.json")["prompts"]:
+    for p in _read("gratitude.json", locale)["prompts"]:
         found.append(Item("gratitude", f"gratitude:{p['id']}", p["text"], p["id"], "prompt"))
-    for s in _read("thirtysix.json")["sets"]:
+    for s in _read("thirtysix.json", locale)["sets"]:
         for q in s["questions"]:
             qid = f"thirtysix:{q['id']}"
             found.append(Item("thirtysix", qid, q["text"], q["id"], "question"))
-    for journey in _read("journeys.json")["journeys"]:
+    for journey in _read("journeys.json", locale)["journeys"]:
         where = f"journeys:{journey['id']}.about"
         found.append(Item("journeys", where, journey["about"], journey["id"], "about"))
         for step in journey["steps"]:
@@ -82,7 +104,7 @@ def items() -> list[Item]:
             found.append(Item("journeys", f"journeys:{sid}", step["question"], sid, "question"))
             where = f"journeys:{sid}.practice"
             found.append(Item("journeys", where, step["practice"], sid, "follow_up"))
-    for ex in _read("exercises.json")["exercises"]:
+    for ex in _read("exercises.json", locale)["exercises"]:
         eid = ex["id"]
         for n, text in enumerate(ex["intro"]):
             found.append(Item("exercises", f"exercises:{eid}.intro#{n}", text, eid, "intro"))
@@ -93,7 +115,7 @@ def items() -> list[Item]:
                     found.append(Item("exercises", where, text, eid, field))
     for path in sorted(CONTENT.glob("phrases*.json")):
         bank = path.stem
-        for key, variants in json.loads(path.read_text(encoding="utf-8"))["phrases"].items():
+        for key, variants in _read(path.name, locale)["phrases"].items():
             for n, text in enumerate(variants):
                 found.append(Item(bank, f"{bank}:{key}#{n}", text, f"{bank}:{key}", "phrase"))
     return found

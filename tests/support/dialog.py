@@ -20,6 +20,10 @@ from skill.tools.envelopes import Conversation
 from skill.tools.nlu import Resolver
 
 ROOT = Path(__file__).resolve().parents[2]
+#: Every locale the skill ships: one interaction model each.
+LOCALES = tuple(sorted(p.stem for p in (ROOT / "interaction_models").glob("*.json")))
+#: The English ones, which share en-US's content item by item.
+ENGLISH_LOCALES = tuple(loc for loc in LOCALES if loc.startswith("en-"))
 #: The household-key salt every test host is given (Lambda requires one).
 TEST_KEY_SALT = "heart-to-heart"  # the old default, so seeded choices in tests stay put
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]

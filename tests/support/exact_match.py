@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from skill.runtime.times import spoken_to_slot
+from skill.tools.nlu import time_words
 
 FALLBACK = "AMAZON.FallbackIntent"
 WAKE_WORD = "alexa"
@@ -81,7 +82,7 @@ def simple_time(words: tuple[str, ...]) -> str | None:
             break
     if rest and rest not in _MINUTES:
         return None
-    value = spoken_to_slot(" ".join(words))
+    value = spoken_to_slot(" ".join(words), time_words())
     return value if re.fullmatch(r"\d\d:\d\d", value) else None
 
 

@@ -8,12 +8,15 @@ import random
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from skill.runtime import intents
-from skill.runtime.catalog import LocaleContent
+from skill.runtime.catalog import Catalog, LocaleContent
 from skill.runtime.flows import dialog
 from skill.runtime.flows.kit.events import INTENT, LAUNCH, SESSION_ENDED, Event
 from skill.runtime.reply import Reply, Say, Silence, Sound
 from skill.runtime.state import Household, Session, State
+from tests.support.dialog import ENGLISH_LOCALES
 
 #: Two breaths: "about 35 words" in the writing notes; a reply may run to 40 before it asks.
 BREATHS_WORDS = 40
@@ -101,9 +104,13 @@ def test_the_measure_counts_up_to_the_first_question() -> None:
     assert words_before_the_ask("One two. Sam, you go first.", hands_over=True) == 2
 
 
+@pytest.mark.parametrize("locale", ENGLISH_LOCALES)
 def test_no_reply_says_more_than_two_breaths_before_it_asks_or_hands_over(
-    content: LocaleContent,
+    catalog: Catalog,
+    locale: str,
 ) -> None:
+    """In every English market: their content is en-US's, item by item, respelled."""
+    content = catalog.for_locale(locale)
     too_long: dict[str, tuple[str, int]] = {}
     for seed in range(WALKS):
         for event, stretch, hands_over in walk(seed, content):

@@ -55,9 +55,17 @@ import pytest
 
 from tests.support import craft
 from tests.support.craft import Item
-from tests.support.dialog import ROOT
+from tests.support.dialog import ENGLISH_LOCALES, ROOT
 
 ITEMS = craft.items()
+
+
+@functools.cache
+def locale_items(locale: str) -> list[Item]:
+    """What a locale says after its per-item fallback: the rules of writing for the ear
+    (sentence and question lengths, the floor, safety) hold in every English market."""
+    return ITEMS if locale == "en-US" else craft.items(locale)
+
 
 # --- near-duplicates --------------------------------------------------------------------------
 
@@ -162,6 +170,17 @@ def _store_texts() -> list[tuple[str, str]]:
     for name in ("manifest.json", "apl.json"):
         strings(json.loads((craft.CONTENT / name).read_text()), name)
     return found
+
+
+def test_a_non_us_market_says_exactly_en_us_s_items_in_its_own_spelling() -> None:
+    """Same items in the same places; where the wording differs, only by respelling (the
+    spelling itself is checked after fallback in ``test_locales``)."""
+    for locale in ENGLISH_LOCALES:
+        here = locale_items(locale)
+        assert [i.where for i in here] == [i.where for i in ITEMS], locale
+        changed = [(a, b) for a, b in zip(ITEMS, here, strict=True) if a.text != b.text]
+        for us, local in changed:
+            assert craft.words(us.text) == craft.words(local.text), (locale, local.where)
 
 
 def test_en_us_content_uses_us_spelling() -> None:
@@ -315,23 +334,28 @@ def test_the_breath_count_stops_at_the_last_question_or_hand_over() -> None:
     assert craft.words_before_floor("places you've visited") == 3
 
 
-def test_questions_are_twenty_words_or_fewer() -> None:
-    long = [i.where for i in ITEMS if i.kind == "question" and craft.words(i.text) > 20]
+@pytest.mark.parametrize("locale", ENGLISH_LOCALES)
+def test_questions_are_twenty_words_or_fewer(locale: str) -> None:
+    long = [
+        i.where for i in locale_items(locale) if i.kind == "question" and craft.words(i.text) > 20
+    ]
     assert not long
 
 
-def test_every_spoken_sentence_fits_in_a_breath() -> None:
+@pytest.mark.parametrize("locale", ENGLISH_LOCALES)
+def test_every_spoken_sentence_fits_in_a_breath(locale: str) -> None:
     long = [
         f"{i.where}: {s}"
-        for i in ITEMS
+        for i in locale_items(locale)
         for s in craft.sentences(i.text)
         if craft.words(s) > MAX_SENTENCE_WORDS
     ]
     assert not long, "\n".join(long)
 
 
-def test_no_item_talks_for_more_than_two_breaths_before_handing_over() -> None:
-    measured = [i for i in ITEMS if i.kind in FLOOR_KINDS]
+@pytest.mark.parametrize("locale", ENGLISH_LOCALES)
+def test_no_item_talks_for_more_than_two_breaths_before_handing_over(locale: str) -> None:
+    measured = [i for i in locale_items(locale) if i.kind in FLOOR_KINDS]
     assert len(measured) > 3000
     long = [
         f"{craft.words_before_floor(i.text)}: {i.where}: {i.text}"
@@ -405,15 +429,19 @@ def test_the_safety_lists_fire_on_what_they_name() -> None:
     assert not EXPLICIT.search("What would they make out of a cardboard box?")
 
 
-def test_nothing_is_taken_for_granted() -> None:
+@pytest.mark.parametrize("locale", ENGLISH_LOCALES)
+def test_nothing_is_taken_for_granted(locale: str) -> None:
     found = [
-        f"{presuppositions(i.text)}: {i.where}: {i.text}" for i in ITEMS if presuppositions(i.text)
+        f"{presuppositions(i.text)}: {i.where}: {i.text}"
+        for i in locale_items(locale)
+        if presuppositions(i.text)
     ]
     assert not found, "\n".join(found)
 
 
-def test_closeness_is_tender_never_explicit() -> None:
-    found = [f"{i.where}: {i.text}" for i in ITEMS if EXPLICIT.search(i.text)]
+@pytest.mark.parametrize("locale", ENGLISH_LOCALES)
+def test_closeness_is_tender_never_explicit(locale: str) -> None:
+    found = [f"{i.where}: {i.text}" for i in locale_items(locale) if EXPLICIT.search(i.text)]
     assert not found, "\n".join(found)
 
 

@@ -17,6 +17,7 @@ from skill.runtime.flows.kit.events import EFFECT_DONE, INTENT, PERMISSION, Even
 from skill.runtime.reply import Reply, Say
 from skill.runtime.state import Household, NightlyReminder, Session, State
 from skill.runtime.times import spoken_to_slot
+from skill.tools.nlu import time_words
 
 NY = ZoneInfo("America/New_York")
 EVENING = datetime(2026, 12, 1, 20, 0, tzinfo=NY)
@@ -103,7 +104,7 @@ def test_reading_a_time_for_an_evening_ritual(
     ],
 )
 def test_the_local_nlu_fills_amazon_time_like_alexa(spoken: str, slot: str) -> None:
-    assert spoken_to_slot(spoken) == slot
+    assert spoken_to_slot(spoken, time_words()) == slot
 
 
 def test_remind_us_asks_consent_to_that_specific_reminder(content: LocaleContent) -> None:

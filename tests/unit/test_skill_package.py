@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from skill.hosts.cli import main
-from skill.runtime.catalog import LocaleContent
+from skill.runtime.catalog import Catalog
 from skill.runtime.flows.registry import REGISTRY
 from skill.tools.deploy.skill_package import (
     PLACEHOLDER_ENDPOINT,
@@ -19,8 +19,8 @@ from skill.tools.deploy.skill_package import (
     example_phrase_problem,
     export_skill_package,
 )
-from skill.tools.nlu import FALLBACK
-from tests.support.dialog import ROOT, resolver
+from skill.tools.nlu import FALLBACK, launch_words
+from tests.support.dialog import LOCALES, ROOT, resolver
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:heart-to-heart-SkillFunction-abc"
 
@@ -60,25 +60,37 @@ def test_each_model_is_exported_as_written_plus_its_name_free_phrases(exported: 
         assert (extra is not None) == model.stem.startswith("en-"), model.name
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 def test_the_store_text_comes_from_the_content_file(
-    manifest: dict[str, Any], content: LocaleContent
+    manifest: dict[str, Any], catalog: Catalog, locale: str
 ) -> None:
-    listing = manifest["publishingInformation"]["locales"]["en-US"]
-    text = content.section("manifest")
+    listing = manifest["publishingInformation"]["locales"][locale]
+    text = catalog.for_locale(locale).own["manifest"]
+    assert text["locale"] == locale, "each market has store text of its own"
     for field in ("name", "summary", "description", "examplePhrases", "keywords"):
         assert listing[field] == text[field]
     assert listing["name"] == "Heart to Heart"
-    assert resolver().invocation == listing["name"].lower()
-    assert manifest["publishingInformation"]["distributionCountries"] == ["US"]
+    assert resolver(locale).invocation == listing["name"].lower()
+    countries = manifest["publishingInformation"]["distributionCountries"]
+    assert countries == sorted(loc.split("-")[1] for loc in LOCALES)
 
 
+def test_non_us_store_text_is_in_the_local_spelling(manifest: dict[str, Any]) -> None:
+    listings = manifest["publishingInformation"]["locales"]
+    assert "counseling" in listings["en-US"]["description"]
+    for locale in ("en-GB", "en-CA", "en-AU", "en-IN"):
+        assert "counselling" in listings[locale]["description"], locale
+        assert "favourites" in listings[locale]["description"], locale
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_every_example_phrase_is_a_real_utterance_that_reaches_a_real_intent(
-    manifest: dict[str, Any],
+    manifest: dict[str, Any], locale: str
 ) -> None:
-    phrases = manifest["publishingInformation"]["locales"]["en-US"]["examplePhrases"]
+    phrases = manifest["publishingInformation"]["locales"][locale]["examplePhrases"]
     assert 1 <= len(phrases) <= 3
-    nlu = resolver()
-    model = json.loads((ROOT / "interaction_models" / "en-US.json").read_text(encoding="utf-8"))
+    nlu = resolver(locale)
+    model = json.loads((ROOT / "interaction_models" / f"{locale}.json").read_text(encoding="utf-8"))
     reached = []
     for phrase in phrases:
         resolution = nlu.resolve(phrase)
@@ -86,7 +98,7 @@ def test_every_example_phrase_is_a_real_utterance_that_reaches_a_real_intent(
         if resolution.kind == "intent":
             assert resolution.intent in REGISTRY.intent_flows and resolution.intent != FALLBACK
             assert all(v.value_id for v in resolution.slots.values()), phrase
-        assert example_phrase_problem(model, phrase) is None, phrase
+        assert example_phrase_problem(model, phrase, launch_words(locale)) is None, phrase
         reached.append(resolution.intent or "launch")
     assert reached[0] == "launch", "the first example opens the skill"
     assert "TonightQuestionIntent" in reached

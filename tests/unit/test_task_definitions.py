@@ -334,7 +334,8 @@ def test_name_free_phrases_are_for_english_locales_only(tmp_path: Path) -> None:
 
 
 def _with_locale(root: Path, locale: str, retitle: str) -> None:
-    """Give ``root`` a second locale: its model, store text and task titles."""
+    """Give ``root`` one more locale (one the skill doesn't ship): its model, store text and
+    task titles."""
     shutil.copyfile(
         root / "interaction_models" / "en-US.json", root / "interaction_models" / f"{locale}.json"
     )
@@ -353,7 +354,7 @@ def _with_locale(root: Path, locale: str, retitle: str) -> None:
 
 def test_another_locales_titles_join_each_task_definition(tmp_path: Path) -> None:
     root = _checkout(tmp_path)
-    _with_locale(root, "en-GB", "British")
+    _with_locale(root, "en-NZ", "British")
     out = tmp_path / "out"
     export_skill_package(out, root=root)
     for entry in ENTRIES:
@@ -363,19 +364,19 @@ def test_another_locales_titles_join_each_task_definition(tmp_path: Path) -> Non
         assert task_definitions.problems(name, doc) == []
         details = doc["info"]["x-amzn-display-details"]
         assert details["en-US"]["title"] == entry["title"]
-        assert details["en-GB"]["title"] == f"British {entry['title']}"
+        assert details["en-NZ"]["title"] == f"British {entry['title']}"
         for spec in entry["inputs"]:
             prop = doc["components"]["schemas"]["Input"]["properties"][spec["name"]]
-            assert prop["x-amzn-display-details"]["en-GB"]["title"] == f"British {spec['title']}"
-    assert (out / "interactionModels" / "custom" / "en-GB.json").is_file()
+            assert prop["x-amzn-display-details"]["en-NZ"]["title"] == f"British {spec['title']}"
+    assert (out / "interactionModels" / "custom" / "en-NZ.json").is_file()
 
 
 def test_another_locale_may_not_change_what_a_task_does(tmp_path: Path) -> None:
     root = _checkout(tmp_path)
-    _with_locale(root, "en-GB", "British")
-    path = root / "content" / "en-GB" / "tasks.json"
+    _with_locale(root, "en-NZ", "British")
+    path = root / "content" / "en-NZ" / "tasks.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["tasks"][0]["version"] += 1
     path.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(ExportError, match=r"en-GB/tasks\.json"):
+    with pytest.raises(ExportError, match=r"en-NZ/tasks\.json"):
         export_skill_package(tmp_path / "out", root=root)

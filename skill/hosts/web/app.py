@@ -72,7 +72,7 @@ from skill.runtime.settings import MissingKeySalt, Settings, require_key_salt
 from skill.runtime.store.port import Store, StoreError
 from skill.tools.local_alexa import LocalAlexaApi
 from skill.tools.nlu import Resolver
-from skill.tools.tts import Speaker, TtsConfig
+from skill.tools.tts import Speaker, TtsConfig, voice_for
 
 log = logging.getLogger(__name__)
 
@@ -113,10 +113,11 @@ class WebOptions:
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> WebOptions:
         env = os.environ if env is None else env
         base = cls()
+        lang, tld = voice_for(str(overrides.get("locale") or base.locale))
         tts = TtsConfig(
             cache_dir=Path(env.get("HEART_TTS_CACHE") or base.tts.cache_dir),
-            lang=env.get("HEART_TTS_LANG") or base.tts.lang,
-            tld=env.get("HEART_TTS_TLD") or base.tts.tld,
+            lang=env.get("HEART_TTS_LANG") or lang,
+            tld=env.get("HEART_TTS_TLD") or tld,
             base_url=env.get("HEART_TTS_BASE_URL") or None,
             timeout_s=float(env.get("HEART_TTS_TIMEOUT") or base.tts.timeout_s),
         )
@@ -260,7 +261,7 @@ def create_app(
             locale=options.locale,
             content=Catalog.load(settings.content_dir).for_locale(options.locale),
             speaker=speaker or Speaker(options.tts),
-            chips=suggested_phrases(load_model(options.locale, options.models_dir)),
+            chips=suggested_phrases(load_model(options.locale, options.models_dir), options.locale),
             api_endpoint=api_endpoint,
         )
         app.extensions["heart"]["simulator"] = simulator

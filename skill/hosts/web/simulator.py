@@ -67,7 +67,7 @@ from skill.runtime.state import to_dict
 from skill.runtime.store.port import Store, StoreError
 from skill.runtime.turn import household_key
 from skill.tools.envelopes import LOCAL_SKILL_ID, SCREENS, Conversation
-from skill.tools.nlu import LAUNCH_VERBS, Resolver, normalise
+from skill.tools.nlu import Resolver, launch_words, normalise
 from skill.tools.tts import MAX_TEXT_CHARS, Speaker, TtsError
 
 #: The interaction models of a source checkout (the simulator runs from one).
@@ -191,7 +191,7 @@ def document_colors(document: Any) -> dict[str, str]:
     return colors
 
 
-def suggested_phrases(model: dict[str, Any]) -> list[dict[str, str]]:
+def suggested_phrases(model: dict[str, Any], locale: str = "en-US") -> list[dict[str, str]]:
     """One sample per intent (custom intents first), slots filled with their first value.
 
     The launch phrase comes first. Samples whose slots have no listed values (built-in slot
@@ -202,7 +202,10 @@ def suggested_phrases(model: dict[str, Any]) -> list[dict[str, str]]:
         t["name"]: t["values"][0]["name"]["value"] for t in language.get("types", []) if t["values"]
     }
     chips = [
-        {"text": f"{LAUNCH_VERBS[0]} {normalise(language['invocationName'])}", "kind": "launch"}
+        {
+            "text": f"{launch_words(locale).launch[0]} {normalise(language['invocationName'])}",
+            "kind": "launch",
+        }
     ]
     intents = language["intents"]
     ordered = [i for i in intents if not i["name"].startswith("AMAZON.")]

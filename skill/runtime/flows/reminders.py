@@ -64,16 +64,24 @@ def read_time(value: str, day_part: str) -> tuple[int, int] | None:
 
 
 def say_time(hour: int, minute: int, content: LocaleContent, rng: Random) -> str:
-    """A clock time as a person says it ("9 p.m.", "9:30 p.m.", "midnight")."""
+    """A clock time as a person of this locale says it ("9 p.m.", "9:30 p.m.", "midnight").
+
+    The clock is the locale's content, not code: ``time.whole`` and ``time.minutes`` are
+    given the 12-hour ``{hour}`` with its ``{half}`` ("p.m."), the 24-hour ``{hour24}`` and
+    the two-digit ``{minute}``, and each locale's wording picks its clock ("{hour24}:{minute}
+    Uhr" for a 24-hour one)."""
     if (hour, minute) == (0, 0):
         return content.phrase("time.midnight", rng)
     if (hour, minute) == (12, 0):
         return content.phrase("time.noon", rng)
     half = content.phrase("time.pm" if hour >= 12 else "time.am", rng)
-    twelve = hour % 12 or 12
-    if minute == 0:
-        return content.phrase("time.whole", rng, hour=twelve, half=half)
-    return content.phrase("time.minutes", rng, hour=twelve, minute=f"{minute:02d}", half=half)
+    clock: dict[str, str | int] = {
+        "hour": hour % 12 or 12,
+        "hour24": hour,
+        "minute": f"{minute:02d}",
+        "half": half,
+    }
+    return content.phrase("time.whole" if minute == 0 else "time.minutes", rng, **clock)
 
 
 def set_reminder(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:

@@ -33,9 +33,9 @@ from skill.runtime.flows.registry import REGISTRY
 from skill.tools.deploy import ask_project, name_free, task_definitions
 from skill.tools.nlu import (
     FALLBACK,
-    LAUNCH_VERBS,
-    ONE_SHOT_VERBS,
+    LaunchWords,
     Resolver,
+    launch_words,
     normalise,
     normalise_sample,
 )
@@ -97,8 +97,6 @@ EVENT_SUBSCRIPTIONS = ("SKILL_DISABLED",)
 #: Stands in for the function's ARN (the template's ``SkillFunctionArn`` output) until given.
 PLACEHOLDER_ENDPOINT = "arn:aws:lambda:REGION:ACCOUNT_ID:function:FUNCTION_NAME"
 ASK_RESOURCES_VERSION = ask_project.ASK_RESOURCES_VERSION
-#: Words Alexa accepts between the invocation name and the utterance of a one-shot request.
-CONNECTORS = ("and", "to", "for", "about", "if", "whether")
 _ARN = re.compile(r"arn:aws[a-z-]*:lambda:[^:]+:[^:]+:function:[^:]+(:[^:]+)?")
 
 
@@ -134,7 +132,9 @@ def _literal_samples(model: dict[str, Any]) -> dict[str, set[str]]:
     return samples
 
 
-def example_phrase_problem(model: dict[str, Any], phrase: str) -> str | None:
+def example_phrase_problem(
+    model: dict[str, Any], phrase: str, launch: LaunchWords | None = None
+) -> str | None:
     """Why ``phrase`` can't be an example phrase for this model, or None when it can.
 
     It must start with the wake word, then a launch or one-shot verb and the invocation name;
@@ -143,9 +143,9 @@ def example_phrase_problem(model: dict[str, Any], phrase: str) -> str | None:
     """
     if not phrase.startswith("Alexa, "):
         return "does not start with the wake word ('Alexa, ')"
-    resolver = Resolver(model)
+    resolver = Resolver(model, launch)
     said = normalise(phrase)
-    verbs = "|".join(re.escape(v) for v in (*ONE_SHOT_VERBS, *LAUNCH_VERBS))
+    verbs = "|".join(re.escape(v) for v in (*resolver.launch.one_shot, *resolver.launch.launch))
     shape = re.fullmatch(f"(?:{verbs}) {re.escape(resolver.invocation)}(?: (.+))?", said)
     if shape is None:
         return f"does not name the invocation name {resolver.invocation!r} after a launch verb"
@@ -161,7 +161,7 @@ def example_phrase_problem(model: dict[str, Any], phrase: str) -> str | None:
     literal = _literal_samples(model).get(resolution.intent, set())
     words = utterance.split(" ", 1)
     candidates = {utterance}
-    if len(words) == 2 and words[0] in CONNECTORS:
+    if len(words) == 2 and words[0] in resolver.launch.connectors:
         candidates.add(words[1])
     if candidates & literal:
         return None
@@ -243,6 +243,14 @@ def _raw_section(catalog: Catalog, locale: str, kind: str) -> Any:
     if locale not in catalog.locales:
         return None
     return catalog.for_locale(locale).sections.get(kind)
+
+
+def _own_section(catalog: Catalog, locale: str, kind: str) -> Any:
+    """A locale's own file of this kind, with nothing from its language's default locale:
+    store text must be written for its market, never borrowed."""
+    if locale not in catalog.locales:
+        return None
+    return catalog.for_locale(locale).own.get(kind)
 
 
 def _task_texts(
@@ -337,11 +345,11 @@ def export_skill_package(
     for path in model_paths:
         locale = path.stem
         model = _load_model(path)
-        text = _raw_section(catalog, locale, "manifest")
+        text = _own_section(catalog, locale, "manifest")
         if text is None:
             raise ExportError(f"content/{locale}/manifest.json is missing: {path} needs store text")
         for phrase in text["examplePhrases"]:
-            problem = example_phrase_problem(model, phrase)
+            problem = example_phrase_problem(model, phrase, launch_words(locale, models_dir))
             if problem:
                 raise ExportError(f"content/{locale}/manifest.json: {phrase!r} {problem}")
         phrases = _raw_section(catalog, locale, "namefree")
