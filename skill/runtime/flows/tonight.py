@@ -213,7 +213,8 @@ def _asked_prefs(
     """The preferences a task's ``depth`` and ``theme`` ask for tonight, or None if neither."""
     depth = DEPTH_BY_SLOT.get(event.slots.get(intents.SLOT_DEPTH, ""))
     theme = event.slots.get(intents.SLOT_THEME, "")
-    if theme not in {q.theme for q in content.questions}:
+    # Only a theme the task named is checked against the deck (no scan of it on every turn).
+    if theme and theme not in _themes(content):
         theme = ""
     if depth is None and not theme:
         return None
@@ -223,6 +224,21 @@ def _asked_prefs(
     if theme:
         prefs = dataclasses.replace(prefs, theme=theme)
     return prefs
+
+
+#: Each content's themes, by the content's id (the content is kept, so the id stays its own).
+_THEMES: dict[int, tuple[LocaleContent, frozenset[str | None]]] = {}
+
+
+def _themes(content: LocaleContent) -> frozenset[str | None]:
+    """The themes the deck has, worked out once per content."""
+    found = _THEMES.get(id(content))
+    if found is None or found[0] is not content:
+        if len(_THEMES) > 16:
+            _THEMES.clear()
+        found = (content, frozenset(q.theme for q in content.questions))
+        _THEMES[id(content)] = found
+    return found[1]
 
 
 def _fits(question: Question, asked: QuestionPrefs | None) -> bool:
