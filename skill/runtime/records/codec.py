@@ -218,6 +218,19 @@ class HouseholdCodec:
         return nights, held
 
     def _entry_token(self, entry: JournalEntry) -> str | None:
+        """An entry's token, remembered per content (a week's entries are encoded again
+        whenever the journal gains one)."""
+        key = (entry.kind, entry.item)
+        memo = self.index.journal_tokens
+        if key in memo:
+            return memo[key]
+        token = self._token(entry)
+        if len(memo) >= JOURNAL_MEMO:
+            memo.clear()
+        memo[key] = token
+        return token
+
+    def _token(self, entry: JournalEntry) -> str | None:
         code = KIND_CODES.get(entry.kind)
         refs = self._kind_refs(entry.kind)
         if code is not None and refs is not None:

@@ -50,6 +50,8 @@ class ContentIndex:
     journal_nights: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     #: The codec's remembered journal weeks: (origin, entries) -> (nights, question entries).
     journal_weeks: dict[Any, Any] = field(default_factory=dict)
+    #: The codec's remembered journal entry tokens: (kind, id) -> its token (or None).
+    journal_tokens: dict[tuple[str, str], str | None] = field(default_factory=dict)
     #: The codec's remembered game records, encoded and decoded.
     game_records: dict[Any, Any] = field(default_factory=dict)
 

@@ -55,6 +55,8 @@ class Cells:
         #: ``encode``'s and ``decode``'s remembered results for these cells.
         self.encoded: dict[tuple[int, tuple[str, ...]], str] = {}
         self.decoded: dict[tuple[int, str], tuple[str, ...]] = {}
+        #: ``_encode``'s parts of cells heard in order, by seed, cell and count.
+        self.parts: dict[tuple[int, str, int], str] = {}
 
     def ordered(self, seed: int, cell: str) -> Ordered:
         """The cell's items as (rank, id) in the household's order (cached per seed: one
@@ -99,35 +101,60 @@ def encode(heard: Iterable[str], cells: Cells, seed: int) -> str:
     return found
 
 
+#: Cell parts each ``Cells`` remembers (forgotten all at once beyond).
+PART_ENTRIES = 4096
+
+
 def _encode(heard: tuple[str, ...], cells: Cells, seed: int) -> str:
     cell_of = cells.cell_of
     chosen = set(heard)
     counts: Counter[str | None] = Counter(map(cell_of.get, chosen))
     parts: list[str] = []
+    memo = cells.parts
     # Ids unknown to the content have no cell and are left out.
     for cell in sorted((c for c in counts if c is not None), key=cells.code.__getitem__):
-        ranks, ids = cells.columns(seed, cell)
-        size = len(ids)
-        prefix = 0
-        while prefix < size and ids[prefix] in chosen:
-            prefix += 1
-        # Items sharing a rank can't be split by a threshold: keep a tied pair out of it.
-        while 0 < prefix < size and ranks[prefix - 1] == ranks[prefix]:
-            prefix -= 1
-        threshold = ""
-        if prefix:
-            upper = ranks[prefix] - 1 if prefix < size else RANK_MASK
-            threshold = _shortest(ranks[prefix - 1], upper)
-        extras: list[str] = []
-        if counts[cell] > prefix:
-            inside = set(ids[:prefix])
-            outside = [i for i in chosen if cell_of.get(i) == cell and i not in inside]
-            extras = sorted(outside, key=lambda item: sort_key(seed, item))
-        part = cells.code[cell] + threshold
-        if extras:
-            part += "+" + cells.refs.pack(extras)
+        count = counts[cell]
+        ids = cells.columns(seed, cell)[1]
+        if all(map(chosen.__contains__, ids[:count])):
+            # Heard in the household's order (the usual case): the cell's part depends on
+            # the seed, the cell and the count alone, so it is worked out once.
+            key = (seed, cell, count)
+            part = memo.get(key)
+            if part is None:
+                part = _part(cells, seed, cell, chosen, count)
+                if len(memo) >= PART_ENTRIES:
+                    memo.clear()
+                memo[key] = part
+        else:
+            part = _part(cells, seed, cell, chosen, count)
         parts.append(part)
     return ",".join(parts)
+
+
+def _part(cells: Cells, seed: int, cell: str, chosen: set[str], count: int) -> str:
+    """One cell's stored part for the ``count`` items of ``chosen`` in it."""
+    cell_of = cells.cell_of
+    ranks, ids = cells.columns(seed, cell)
+    size = len(ids)
+    prefix = 0
+    while prefix < size and ids[prefix] in chosen:
+        prefix += 1
+    # Items sharing a rank can't be split by a threshold: keep a tied pair out of it.
+    while 0 < prefix < size and ranks[prefix - 1] == ranks[prefix]:
+        prefix -= 1
+    threshold = ""
+    if prefix:
+        upper = ranks[prefix] - 1 if prefix < size else RANK_MASK
+        threshold = _shortest(ranks[prefix - 1], upper)
+    extras: list[str] = []
+    if count > prefix:
+        inside = set(ids[:prefix])
+        outside = [i for i in chosen if cell_of.get(i) == cell and i not in inside]
+        extras = sorted(outside, key=lambda item: sort_key(seed, item))
+    part = cells.code[cell] + threshold
+    if extras:
+        part += "+" + cells.refs.pack(extras)
+    return part
 
 
 def decode(text: str, cells: Cells, seed: int) -> list[str]:
