@@ -198,6 +198,52 @@ def test_a_sealed_records_size_is_counted_without_encoding_it_again(
         assert sealed_bytes(key, record_bytes(key, body), body, record) == record_bytes(key, record)
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"v": 2},
+        {"h": "q1b+AbC", "n": [1, 2, 3], "j": {"a": "é and “quotes”"}, "x": None},
+        {"~": "AAAAAA", "v": 2},
+    ],
+)
+def test_a_sealed_records_text_is_what_encoding_it_would_write(body: dict[str, object]) -> None:
+    """The save writes the body's text with the ring appended: byte for byte the record's
+    own encoding, or nothing (encode it) for a body that already has a ring member."""
+    import json
+
+    from skill.runtime.records import tokens
+    from skill.runtime.turn import sealed_text
+
+    body_text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for ring in ([], [tokens.new_token()], [tokens.new_token() for _ in range(tokens.WRITERS)]):
+        record = tokens.sealed(body, ring[:-1], ring[-1] if ring else tokens.new_token())
+        text = sealed_text(body, body_text, record)
+        if tokens.RING_KEY in body:
+            assert text is None
+            continue
+        expected = json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        assert text == expected
+
+
+def test_a_store_writes_a_noted_text_only_for_that_very_record(tmp_path: Any) -> None:
+    """An adapter uses the runner's text for the record it was noted for, and encodes any
+    other record itself (as a copy equal to it, or a later one)."""
+    from skill.runtime.store.port import NEW, known_text, note_text
+    from skill.runtime.store.sqlite import SqliteStore
+
+    record = {"v": 1}
+    note_text(record, '{"v":1}')
+    assert known_text(record) == '{"v":1}'
+    assert known_text(dict(record)) is None
+    store = SqliteStore(str(tmp_path / "s.db"))
+    note_text(record, '{"v":1,"noted":true}')  # a text that is not the record's: to see it used
+    store.save("a", record, NEW)
+    assert store.load("a").data == {"v": 1, "noted": True}
+    store.save("b", dict(record), NEW)
+    assert store.load("b").data == {"v": 1}
+
+
 def test_the_sdk_shares_the_session_attributes_it_would_deep_copy() -> None:
     """The SDK's attributes manager keeps the very mapping (no per-turn deep copy), and the
     response a turn that leaves the session alone sends is what came in."""
