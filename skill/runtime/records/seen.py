@@ -67,6 +67,10 @@ class Cells:
         """The same order as two columns (ranks, ids), for slicing at a threshold."""
         return self._columns(seed).get(cell, ([], ()))
 
+    def all_columns(self, seed: int) -> dict[str, tuple[list[int], tuple[str, ...]]]:
+        """``columns`` of every cell at once (what a seen-set's encoding walks)."""
+        return self._columns(seed)
+
     def _split(self, seed: int) -> dict[str, tuple[list[int], tuple[str, ...]]]:
         return {
             cell: ([r for r, _ in ordered], tuple(i for _, i in ordered))
@@ -111,11 +115,12 @@ def _encode(heard: tuple[str, ...], cells: Cells, seed: int) -> str:
     counts: Counter[str | None] = Counter(map(cell_of.get, chosen))
     parts: list[str] = []
     memo = cells.parts
+    columns = cells.all_columns(seed)
+    heard_in = chosen.__contains__
     # Ids unknown to the content have no cell and are left out.
     for cell in sorted((c for c in counts if c is not None), key=cells.code.__getitem__):
         count = counts[cell]
-        ids = cells.columns(seed, cell)[1]
-        if all(map(chosen.__contains__, ids[:count])):
+        if all(map(heard_in, columns[cell][1][:count])):
             # Heard in the household's order (the usual case): the cell's part depends on
             # the seed, the cell and the count alone, so it is worked out once.
             key = (seed, cell, count)
