@@ -62,7 +62,7 @@ def draw(
     every = prompts(content)
     index = index_for(content)
     whole = index.pool((NAME,), lambda: every, _prompt_id)
-    heard = [pid for pid in progress.heard if pid in whole.position]
+    heard = list(filter(whole.position.__contains__, progress.heard))
     fresh = draws.FreshView(whole, heard)
     cycle = progress.cycle
     new_cycle = not fresh

@@ -93,7 +93,7 @@ def draw(
     pool = _pool(household, content, night)
     index = index_for(content)
     known = index.questions.ids  # the ids ``content.question`` finds
-    heard = [qid for qid in household.heard if qid in known]
+    heard = list(filter(known.__contains__, household.heard))
     fresh = draws.FreshView(pool, heard)
     cycle = household.cycle
     new_cycle = False
