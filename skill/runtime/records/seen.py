@@ -22,6 +22,8 @@ import bisect
 import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 
 from skill.runtime.draws import RANK_BITS, RANK_MASK, rank, sort_key
 from skill.runtime.records.refs import ALPHABET, DIGIT, ESCAPE, RefIndex, digest
@@ -57,6 +59,8 @@ class Cells:
         self.decoded: dict[tuple[int, str], tuple[str, ...]] = {}
         #: ``_encode``'s parts of cells heard in order, by seed, cell and count.
         self.parts: dict[tuple[int, str, int], str] = {}
+        #: ``encode``'s latest encodings whole, by seed and heard list (``_grown``).
+        self.states: dict[tuple[int, tuple[str, ...]], Encoded] = {}
 
     def ordered(self, seed: int, cell: str) -> Ordered:
         """The cell's items as (rank, id) in the household's order (cached per seed: one
@@ -93,50 +97,88 @@ def encode(heard: Iterable[str], cells: Cells, seed: int) -> str:
 
     Remembered per cells, seed and heard list: most turns (help, repeat, a game's turn, an
     exercise's step) save a household whose heard lists didn't change, and encoding one of
-    a few hundred ids walked all of them on every write."""
+    a few hundred ids walked all of them on every write. A draw's save, the list one id
+    longer than one encoded lately, changes only that id's cell (``_grown``)."""
     listed = tuple(heard)
     key = (seed, listed)
     found = cells.encoded.get(key)
     if found is None:
-        found = _encode(listed, cells, seed)
+        state = _grown(listed, cells, seed) or _encode(listed, cells, seed)
+        found = state.text
         if len(cells.encoded) >= MEMO_ENTRIES:
             cells.encoded.clear()
         cells.encoded[key] = found
+        if len(cells.states) >= STATE_ENTRIES:
+            cells.states.clear()
+        cells.states[key] = state
     return found
 
 
 #: Cell parts each ``Cells`` remembers (forgotten all at once beyond).
 PART_ENTRIES = 4096
+#: Encodings each ``Cells`` keeps whole (set, counts, parts) for the next draw's save.
+STATE_ENTRIES = 16
 
 
-def _encode(heard: tuple[str, ...], cells: Cells, seed: int) -> str:
+@dataclass(frozen=True)
+class Encoded:
+    """A seen-set's encoding with what it was made of, so one more id re-encodes one cell."""
+
+    text: str
+    chosen: frozenset[str]
+    counts: dict[str, int]
+    parts: dict[str, str]
+
+
+def _grown(listed: tuple[str, ...], cells: Cells, seed: int) -> Encoded | None:
+    """The encoding of ``listed`` from that of all but its last id, if remembered."""
+    if not listed:
+        return None
+    before = cells.states.get((seed, listed[:-1]))
+    if before is None:
+        return None
+    item = listed[-1]
+    cell = cells.cell_of.get(item)
+    if cell is None or item in before.chosen:
+        return before  # the same set
+    chosen = before.chosen | {item}
+    counts = dict(before.counts)
+    count = counts[cell] = counts.get(cell, 0) + 1
+    parts = dict(before.parts)
+    parts[cell] = _cell_part(cells, seed, cell, chosen, count)
+    text = ",".join(parts[c] for c in sorted(parts, key=cells.code.__getitem__))
+    return Encoded(text, chosen, counts, parts)
+
+
+def _encode(heard: tuple[str, ...], cells: Cells, seed: int) -> Encoded:
     cell_of = cells.cell_of
-    chosen = set(heard)
-    counts: Counter[str | None] = Counter(map(cell_of.get, chosen))
-    parts: list[str] = []
-    memo = cells.parts
-    columns = cells.all_columns(seed)
-    heard_in = chosen.__contains__
+    chosen = frozenset(heard)
+    counted: Counter[str | None] = Counter(map(cell_of.get, chosen))
     # Ids unknown to the content have no cell and are left out.
-    for cell in sorted((c for c in counts if c is not None), key=cells.code.__getitem__):
-        count = counts[cell]
-        if all(map(heard_in, columns[cell][1][:count])):
-            # Heard in the household's order (the usual case): the cell's part depends on
-            # the seed, the cell and the count alone, so it is worked out once.
-            key = (seed, cell, count)
-            part = memo.get(key)
-            if part is None:
-                part = _part(cells, seed, cell, chosen, count)
-                if len(memo) >= PART_ENTRIES:
-                    memo.clear()
-                memo[key] = part
-        else:
+    counts = {cell: n for cell, n in counted.items() if cell is not None}
+    parts = {cell: _cell_part(cells, seed, cell, chosen, n) for cell, n in counts.items()}
+    text = ",".join(parts[c] for c in sorted(parts, key=cells.code.__getitem__))
+    return Encoded(text, chosen, counts, parts)
+
+
+def _cell_part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: int) -> str:
+    """One cell's part, remembered when the cell was heard in the household's order."""
+    if all(map(chosen.__contains__, cells.all_columns(seed)[cell][1][:count])):
+        # Heard in the household's order (the usual case): the cell's part depends on the
+        # seed, the cell and the count alone, so it is worked out once.
+        key = (seed, cell, count)
+        memo = cells.parts
+        part = memo.get(key)
+        if part is None:
             part = _part(cells, seed, cell, chosen, count)
-        parts.append(part)
-    return ",".join(parts)
+            if len(memo) >= PART_ENTRIES:
+                memo.clear()
+            memo[key] = part
+        return part
+    return _part(cells, seed, cell, chosen, count)
 
 
-def _part(cells: Cells, seed: int, cell: str, chosen: set[str], count: int) -> str:
+def _part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: int) -> str:
     """One cell's stored part for the ``count`` items of ``chosen`` in it."""
     cell_of = cells.cell_of
     ranks, ids = cells.columns(seed, cell)
