@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import threading
 import zlib
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from random import Random
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, cast, overload
 
 T = TypeVar("T")
 
@@ -121,7 +122,14 @@ class FreshView(Sequence[T]):
 
     def __init__(self, pool: Pool[T], heard: Iterable[str]) -> None:
         self.pool = pool
-        self.heard_at = sorted({pool.position[i] for i in heard if i in pool.position})
+        # The heard ids' positions in the pool (ids not in it left out), in C-level maps: a
+        # heard list runs to the deck's length late in a cycle.
+        found = set(map(pool.position.get, heard))
+        found.discard(None)
+        self.heard_at: list[int] = sorted(cast(set[int], found))
+        #: For each heard position, how many unheard items come before it: the fresh item at
+        #: index ``i`` is at ``i`` plus the number of these that are ``<= i`` (a bisection).
+        self._before = list(map(operator.sub, self.heard_at, range(len(self.heard_at))))
 
     def __len__(self) -> int:
         return len(self.pool.items) - len(self.heard_at)
@@ -139,12 +147,7 @@ class FreshView(Sequence[T]):
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        at = index
-        for heard in self.heard_at:  # heard positions in ascending order
-            if heard > at:
-                break
-            at += 1
-        return self.pool.items[at]
+        return self.pool.items[index + bisect.bisect_right(self._before, index)]
 
 
 def first_fresh(

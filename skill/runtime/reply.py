@@ -7,10 +7,10 @@ limits (break length, total silence, SSML size) are enforced in one place: ``spe
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from skill.runtime import copying
 from skill.runtime.effects import Effect
 
 
@@ -149,32 +149,32 @@ class Reply:
 
     def with_card(self, title: str, text: str) -> Reply:
         """The same reply with a simple card for the Alexa app or a screen."""
-        return dataclasses.replace(self, card=Card(title, text))
+        return copying.replace(self, card=Card(title, text))
 
     def with_card_of(self, card: Card | None) -> Reply:
         """The same reply carrying ``card`` (None leaves the reply as it is)."""
-        return self if card is None else dataclasses.replace(self, card=card)
+        return self if card is None else copying.replace(self, card=card)
 
     def offering_routine(self, offer: RoutineOffer) -> Reply:
         """The same reply, handing the session to Alexa to offer ``offer`` (no end, no
         reprompt: Alexa speaks the offer and answers with a ``SessionResumedRequest``)."""
-        return dataclasses.replace(self, routine=offer, reprompt=(), end_session=None)
+        return copying.replace(self, routine=offer, reprompt=(), end_session=None)
 
     def with_display(self, display: Display) -> Reply:
         """The same reply with what a screen should show while it plays."""
-        return dataclasses.replace(self, display=display)
+        return copying.replace(self, display=display)
 
     def then(self, *more: Segment) -> Reply:
         """The same reply with segments appended to its speech."""
-        return dataclasses.replace(self, speech=self.speech + more)
+        return copying.replace(self, speech=self.speech + more)
 
     def with_directive(self, directive: dict[str, Any]) -> Reply:
         """The same reply carrying one more directive (for example a permission request)."""
-        return dataclasses.replace(self, directives=(*self.directives, directive))
+        return copying.replace(self, directives=(*self.directives, directive))
 
     def with_effect(self, effect: Effect) -> Reply:
         """The same reply asking the turn to perform ``effect`` (see ``effects.py``)."""
-        return dataclasses.replace(self, effect=effect)
+        return copying.replace(self, effect=effect)
 
 
 def segments_to_json(segments: tuple[Segment, ...]) -> list[list[Any]]:

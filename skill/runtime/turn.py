@@ -57,6 +57,7 @@ from skill.runtime.store.port import (
     Store,
     StoreConflict,
     StoreUnavailable,
+    note_text,
 )
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,26 @@ def record_bytes(key: str, data: JsonDict) -> int:
     """The size of a record as stored (DynamoDB's count: UTF-8 bytes of names and values)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return len(text.encode()) + len(key) + RECORD_OVERHEAD
+
+
+def _body_text(data: JsonDict) -> str | None:
+    """The body's text as an adapter writes it (None if it can't be: a NaN, say, which the
+    adapter's own encoding refuses, as it always has)."""
+    try:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        return None
+
+
+def sealed_text(body: JsonDict, body_text: str, record: JsonDict) -> str | None:
+    """The text of ``record`` (``body`` sealed with its ring, ``tokens.sealed``) from the
+    body's text: the ring is one more member, last, so it is appended instead of encoding
+    the whole record again. None for a body that already had a ring member."""
+    if tokens.RING_KEY in body:
+        return None
+    ring = json.dumps(record[tokens.RING_KEY], ensure_ascii=False)
+    member = f"{json.dumps(tokens.RING_KEY)}:{ring}"
+    return f"{body_text[:-1]}{',' if body else ''}{member}}}"
 
 
 def sealed_bytes(key: str, body_bytes: int, body: JsonDict, record: JsonDict) -> int:
@@ -308,8 +329,12 @@ class _Turn:
         data = self.codec.encode(after)
         if not healing and data == body:
             return self.result(degraded=False)
-        data, size = self.fit(after, data)
+        data, size, text = self.fit(after, data)
         record = tokens.sealed(data, ring, self.token)
+        if text is not None:
+            sealed = sealed_text(data, text, record)
+            if sealed is not None:
+                note_text(record, sealed)
         if self.deadline.remaining() <= REPLY_RESERVE_S:
             log.warning("store_deadline_spent key=%s", self.key)
             return self.result(degraded=True)
@@ -365,12 +390,17 @@ class _Turn:
                 del data[found.group(1)]
         return Household(seed=self.seed)
 
-    def fit(self, household: Household, data: JsonDict) -> tuple[JsonDict, int]:
-        """``data``, compacted until it fits the record size guard, and its size."""
+    def fit(self, household: Household, data: JsonDict) -> tuple[JsonDict, int, str | None]:
+        """``data``, compacted until it fits the record size guard, its size, and its text
+        when the first encoding fits (the save writes that text, sealed, not a second one)."""
         limit = self.runner.max_record_bytes
-        size = record_bytes(self.key, data)
+        text = _body_text(data)
+        if text is None:
+            size = record_bytes(self.key, data)
+        else:
+            size = len(text.encode()) + len(self.key) + RECORD_OVERHEAD
         if size <= limit:
-            return data, size
+            return data, size, text
         now = size
         for shrink in _SHRINKS:
             household = shrink(household)
@@ -379,7 +409,7 @@ class _Turn:
             if now <= limit:
                 break
         log.warning("store_record_compacted key=%s bytes=%d now=%d", self.key, size, now)
-        return data, now
+        return data, now, None
 
 
 def _lean(h: Household) -> Household:

@@ -198,6 +198,52 @@ def test_a_sealed_records_size_is_counted_without_encoding_it_again(
         assert sealed_bytes(key, record_bytes(key, body), body, record) == record_bytes(key, record)
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"v": 2},
+        {"h": "q1b+AbC", "n": [1, 2, 3], "j": {"a": "é and “quotes”"}, "x": None},
+        {"~": "AAAAAA", "v": 2},
+    ],
+)
+def test_a_sealed_records_text_is_what_encoding_it_would_write(body: dict[str, object]) -> None:
+    """The save writes the body's text with the ring appended: byte for byte the record's
+    own encoding, or nothing (encode it) for a body that already has a ring member."""
+    import json
+
+    from skill.runtime.records import tokens
+    from skill.runtime.turn import sealed_text
+
+    body_text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for ring in ([], [tokens.new_token()], [tokens.new_token() for _ in range(tokens.WRITERS)]):
+        record = tokens.sealed(body, ring[:-1], ring[-1] if ring else tokens.new_token())
+        text = sealed_text(body, body_text, record)
+        if tokens.RING_KEY in body:
+            assert text is None
+            continue
+        expected = json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        assert text == expected
+
+
+def test_a_store_writes_a_noted_text_only_for_that_very_record(tmp_path: Any) -> None:
+    """An adapter uses the runner's text for the record it was noted for, and encodes any
+    other record itself (as a copy equal to it, or a later one)."""
+    from skill.runtime.store.port import NEW, known_text, note_text
+    from skill.runtime.store.sqlite import SqliteStore
+
+    record = {"v": 1}
+    note_text(record, '{"v":1}')
+    assert known_text(record) == '{"v":1}'
+    assert known_text(dict(record)) is None
+    store = SqliteStore(str(tmp_path / "s.db"))
+    note_text(record, '{"v":1,"noted":true}')  # a text that is not the record's: to see it used
+    store.save("a", record, NEW)
+    assert store.load("a").data == {"v": 1, "noted": True}
+    store.save("b", dict(record), NEW)
+    assert store.load("b").data == {"v": 1}
+
+
 def test_the_sdk_shares_the_session_attributes_it_would_deep_copy() -> None:
     """The SDK's attributes manager keeps the very mapping (no per-turn deep copy), and the
     response a turn that leaves the session alone sends is what came in."""
@@ -251,3 +297,38 @@ def test_game_draws_walk_to_what_sorting_the_bank_picked(content: LocaleContent)
         _, drawn = stored.draw(household, game, progress, Random(case))
         assert drawn.question == expected, case
         assert drawn.used == expected_used, case
+
+
+@pytest.mark.parametrize("seed", [1, 77, 2026])
+def test_a_seen_set_grown_by_one_encodes_as_encoding_it_whole(seed: int) -> None:
+    """``seen.encode`` re-encodes only the cell of a draw's new id when the list one shorter
+    was encoded lately: the text is always what encoding the whole set from nothing gives,
+    for ids heard in order, out of order, again, and unknown to the content."""
+    from skill.runtime.records import seen
+    from skill.runtime.records.refs import RefIndex
+
+    rng = random.Random(seed)
+    ids = [f"q{i}" for i in range(120)]
+    cell_of = {item: f"c{rng.randrange(6)}" for item in ids}
+    grown = seen.Cells(cell_of, RefIndex(ids))
+    heard: list[str] = []
+    for step in range(400):
+        roll = rng.random()
+        if roll < 0.05:
+            heard.append("unknown-id")
+        elif roll < 0.15 and heard:
+            heard.append(rng.choice(heard))  # heard again
+        elif roll < 0.35:
+            heard.append(rng.choice(ids))  # out of order
+        else:
+            # The next in the household's order of a random cell, as draws go.
+            cell = f"c{rng.randrange(6)}"
+            taken = set(heard)
+            fresh = [i for _, i in grown.ordered(seed, cell) if i not in taken]
+            heard.append(fresh[0] if fresh else rng.choice(ids))
+        if step % 97 == 0:
+            heard = heard[: rng.randrange(len(heard) + 1)]  # a new cycle, or a shorter list
+        whole = seen.Cells(cell_of, RefIndex(ids))
+        expected = seen.encode(heard, whole, seed)
+        assert seen.encode(heard, grown, seed) == expected
+        assert sorted(set(seen.decode(expected, whole, seed))) == sorted(set(heard) & set(ids))

@@ -13,7 +13,7 @@ import dataclasses
 from datetime import datetime
 from random import Random
 
-from skill.runtime import intents
+from skill.runtime import copying, intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.flows.kit import people, screens
 from skill.runtime.flows.kit.activity import Pass
@@ -134,14 +134,14 @@ def _count_misses(state: State, event: Event) -> State:
     misses = state.session.misses + 1 if event.is_intent(intents.FALLBACK) else 0
     if misses == state.session.misses:
         return state
-    return State(state.household, dataclasses.replace(state.session, misses=misses))
+    return State(state.household, copying.replace(state.session, misses=misses))
 
 
 def _remember(state: State, event: Event, reply: Reply) -> State:
     """Keep what was just said for "repeat" (but a repeat doesn't overwrite it)."""
     if not reply.speech or event.is_intent(intents.REPEAT) or reply.end_session:
         return state
-    session = dataclasses.replace(
+    session = copying.replace(
         state.session,
         last_speech=segments_to_json(reply.speech),
         last_reprompt=segments_to_json(reply.reprompt),

@@ -9,9 +9,7 @@ journey step reached by their text or title from the journal, never anything any
 
 from __future__ import annotations
 
-import dataclasses
-
-from skill.runtime import intents
+from skill.runtime import copying, intents
 from skill.runtime.flows.kit import journal, offers, places
 from skill.runtime.flows.kit.activity import Activity
 from skill.runtime.flows.kit.context import FlowContext
@@ -34,7 +32,7 @@ def surprise(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply
     kind = ctx.rng.choice(fresh or kinds)
     new_state, reply = surprises[kind](state, event, ctx)
     lead = (ctx.say("surprise.lead"), Pause(300))
-    return new_state, dataclasses.replace(reply, speech=lead + reply.speech)
+    return new_state, copying.replace(reply, speech=lead + reply.speech)
 
 
 def five_minutes(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:

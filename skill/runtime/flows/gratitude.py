@@ -12,12 +12,11 @@ says so. Tonight's prompt is kept (``household.gratitude``) so "swap" works in a
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from datetime import datetime
 from random import Random
 
-from skill.runtime import draws, intents
+from skill.runtime import copying, draws, intents
 from skill.runtime.catalog import GratitudePrompt, LocaleContent
 from skill.runtime.flows.kit import cards, journal, people, places, talk
 from skill.runtime.flows.kit.activity import Activity
@@ -63,7 +62,7 @@ def draw(
     every = prompts(content)
     index = index_for(content)
     whole = index.pool((NAME,), lambda: every, _prompt_id)
-    heard = [pid for pid in progress.heard if pid in whole.position]
+    heard = list(filter(whole.position.__contains__, progress.heard))
     fresh = draws.FreshView(whole, heard)
     cycle = progress.cycle
     new_cycle = not fresh
@@ -82,7 +81,7 @@ def draw(
             view = draws.FreshView(swaps, heard) or fresh
         order = functools.partial(index.gratitude_order, seed)
         prompt = draws.first_fresh(view, set(heard), rng, _swap, order)
-    updated = dataclasses.replace(progress, heard=[*heard, prompt.id], cycle=cycle)
+    updated = copying.replace(progress, heard=[*heard, prompt.id], cycle=cycle)
     return updated, prompt, new_cycle
 
 
@@ -122,9 +121,9 @@ def give_prompt(
     progress, prompt, new_cycle = draw(
         before.gratitude, ctx.content, ctx.rng, swap_only, before.seed
     )
-    progress = dataclasses.replace(progress, night=night, prompt=prompt.id)
+    progress = copying.replace(progress, night=night, prompt=prompt.id)
     household = journal.record(
-        dataclasses.replace(before, gratitude=progress), night, journal.GRATITUDE, prompt.id
+        copying.replace(before, gratitude=progress), night, journal.GRATITUDE, prompt.id
     )
     streak = journal.streak_note(before, household, night, ctx.content, ctx.rng)
     opening: tuple[Segment, ...] = (*lead, *_cycle_lead(new_cycle, ctx.content, ctx.rng))

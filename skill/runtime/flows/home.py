@@ -9,9 +9,7 @@ activity's launch offer takes its place (see ``dialog``).
 
 from __future__ import annotations
 
-import dataclasses
-
-from skill.runtime import intents
+from skill.runtime import copying, intents
 from skill.runtime.flows.kit import offers, people, places, talk
 from skill.runtime.flows.kit.activity import Activity, Offered
 from skill.runtime.flows.kit.context import Answer, FlowContext
@@ -29,7 +27,7 @@ def greet(
     night = night_of(ctx.now)
     household = state.household
     first_time = household.visits == 0 and not returning
-    household = dataclasses.replace(
+    household = copying.replace(
         household,
         visits=household.visits + 1,
         first_night=household.first_night or night,

@@ -7,13 +7,12 @@ matching question has been heard, a new cycle starts and the skill says so.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Sequence
 from datetime import datetime
 from random import Random
 
-from skill.runtime import draws, intents
+from skill.runtime import copying, draws, intents
 from skill.runtime.catalog import LocaleContent, Question
 from skill.runtime.flows.kit import cards, journal, places, talk
 from skill.runtime.flows.kit.activity import Activity
@@ -94,7 +93,7 @@ def draw(
     pool = _pool(household, content, night)
     index = index_for(content)
     known = index.questions.ids  # the ids ``content.question`` finds
-    heard = [qid for qid in household.heard if qid in known]
+    heard = list(filter(known.__contains__, household.heard))
     fresh = draws.FreshView(pool, heard)
     cycle = household.cycle
     new_cycle = False
@@ -109,7 +108,7 @@ def draw(
         )
         cycle += 1
         new_cycle = True
-    updated = dataclasses.replace(household, heard=[*heard, question.id], cycle=cycle)
+    updated = copying.replace(household, heard=[*heard, question.id], cycle=cycle)
     return updated, question, new_cycle
 
 
@@ -127,7 +126,7 @@ def record_tonight(household: Household, night: str, question_id: str) -> Househ
     history.append(NightEntry(night=night, question_id=question_id))
     history.sort(key=lambda e: e.night)
     household = journal.record(household, night, journal.QUESTION, question_id)
-    return dataclasses.replace(
+    return copying.replace(
         household,
         tonight=Tonight(night=night, question_id=question_id),
         history=history[-HISTORY_NIGHTS:],
@@ -155,7 +154,7 @@ def present(
 ) -> tuple[State, Reply]:
     """Speak a question and leave the couple to talk: a one-shot closes with a warm word; in
     a session, talk time in their style (a held quiet stretch, or a goodbye with a way back)."""
-    asked = State(state.household, dataclasses.replace(state.session, question_id=question.id))
+    asked = State(state.household, copying.replace(state.session, question_id=question.id))
     state = places.at(asked, NAME, ANOTHER_OFFER)
     speech: tuple[Segment, ...] = (*lead, Pause(400), Say(question.text))
     if event.new_session:
@@ -194,11 +193,9 @@ def ask_tonight(state: State, event: Event, ctx: FlowContext) -> tuple[State, Re
         instead = ctx.elsewhere.instead_of_tonight(state, event, ctx)
         if instead is not None:
             return instead  # tonight's question gives way (a journey's step is waiting)
-    chooser = household if asked is None else dataclasses.replace(household, prefs=asked)
+    chooser = household if asked is None else copying.replace(household, prefs=asked)
     drawn, question, new_cycle = draw(chooser, ctx.content, ctx.rng, night=night)
-    household = record_tonight(
-        dataclasses.replace(drawn, prefs=household.prefs), night, question.id
-    )
+    household = record_tonight(copying.replace(drawn, prefs=household.prefs), night, question.id)
     lead = (
         *journal.streak_note(state.household, household, night, ctx.content, ctx.rng),
         *_cycle_lead(new_cycle, ctx.content, ctx.rng),
@@ -213,16 +210,32 @@ def _asked_prefs(
     """The preferences a task's ``depth`` and ``theme`` ask for tonight, or None if neither."""
     depth = DEPTH_BY_SLOT.get(event.slots.get(intents.SLOT_DEPTH, ""))
     theme = event.slots.get(intents.SLOT_THEME, "")
-    if theme not in {q.theme for q in content.questions}:
+    # Only a theme the task named is checked against the deck (no scan of it on every turn).
+    if theme and theme not in _themes(content):
         theme = ""
     if depth is None and not theme:
         return None
     prefs = household.prefs
     if depth is not None:
-        prefs = dataclasses.replace(prefs, depth=depth, deeper_night="")
+        prefs = copying.replace(prefs, depth=depth, deeper_night="")
     if theme:
-        prefs = dataclasses.replace(prefs, theme=theme)
+        prefs = copying.replace(prefs, theme=theme)
     return prefs
+
+
+#: Each content's themes, by the content's id (the content is kept, so the id stays its own).
+_THEMES: dict[int, tuple[LocaleContent, frozenset[str | None]]] = {}
+
+
+def _themes(content: LocaleContent) -> frozenset[str | None]:
+    """The themes the deck has, worked out once per content."""
+    found = _THEMES.get(id(content))
+    if found is None or found[0] is not content:
+        if len(_THEMES) > 16:
+            _THEMES.clear()
+        found = (content, frozenset(q.theme for q in content.questions))
+        _THEMES[id(content)] = found
+    return found[1]
 
 
 def _fits(question: Question, asked: QuestionPrefs | None) -> bool:
@@ -255,7 +268,7 @@ def follow_up(state: State, event: Event, ctx: FlowContext) -> tuple[State, Repl
         lead: tuple[Segment, ...] = (Say(question.follow_up),)
     else:
         lead = (ctx.say("follow_up.none"),)
-    asked = State(state.household, dataclasses.replace(state.session, question_id=question.id))
+    asked = State(state.household, copying.replace(state.session, question_id=question.id))
     offer = state.session.place.offer
     placed = places.at(asked, NAME, offer if offer in OFFERS else "")
     if event.new_session:
@@ -274,7 +287,7 @@ def save_favourite(state: State, event: Event, ctx: FlowContext) -> tuple[State,
     else:
         key = "favourite.saved"
         favourites = [*household.favourites, question.id][-MAX_FAVOURITES:]
-        household = dataclasses.replace(household, favourites=favourites)
+        household = copying.replace(household, favourites=favourites)
     return _after(State(household, state.session), key, event, ctx)
 
 
@@ -314,10 +327,10 @@ def set_depth(state: State, event: Event, ctx: FlowContext) -> tuple[State, Repl
             (ctx.say("depth.unclear"),), (ctx.say("depth.unclear"),)
         )
     if depth == DEEP:
-        prefs = dataclasses.replace(state.household.prefs, deeper_night=night_of(ctx.now))
+        prefs = copying.replace(state.household.prefs, deeper_night=night_of(ctx.now))
     else:
-        prefs = dataclasses.replace(state.household.prefs, depth=depth, deeper_night="")
-    household = dataclasses.replace(state.household, prefs=prefs)
+        prefs = copying.replace(state.household.prefs, depth=depth, deeper_night="")
+    household = copying.replace(state.household, prefs=prefs)
     return _fresh_for_prefs(State(household, state.session), f"depth.set_{depth}", event, ctx)
 
 
@@ -326,14 +339,14 @@ def question_about(state: State, event: Event, ctx: FlowContext) -> tuple[State,
     theme = event.slots.get(intents.SLOT_THEME, "")
     known = {q.theme for q in ctx.content.questions}
     if theme == intents.ANY_THEME:
-        prefs = dataclasses.replace(state.household.prefs, theme=None)
+        prefs = copying.replace(state.household.prefs, theme=None)
         key = "theme.cleared"
     elif theme in known:
-        prefs = dataclasses.replace(state.household.prefs, theme=theme)
+        prefs = copying.replace(state.household.prefs, theme=theme)
         key = f"theme.set_{theme}"
     else:
         return state, Reply.ask((ctx.say("theme.unclear"),), (ctx.say("theme.unclear"),))
-    household = dataclasses.replace(state.household, prefs=prefs)
+    household = copying.replace(state.household, prefs=prefs)
     return _fresh_for_prefs(State(household, state.session), key, event, ctx)
 
 
@@ -389,8 +402,8 @@ def set_talk(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply
     chosen = event.slots.get(intents.SLOT_STYLE, "")
     if chosen not in talk.STYLES:
         return state, Reply.ask((ctx.say("talk.unclear"),), (ctx.say("talk.unclear"),))
-    prefs = dataclasses.replace(state.household.prefs, talk=chosen)
-    household = dataclasses.replace(state.household, prefs=prefs)
+    prefs = copying.replace(state.household.prefs, talk=chosen)
+    household = copying.replace(state.household, prefs=prefs)
     said = (ctx.say(f"talk.set_{chosen}"),)
     if event.new_session:
         return State(household, state.session), Reply.tell(said)

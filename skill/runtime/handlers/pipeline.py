@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from dataclasses import dataclass, field
 from random import Random
@@ -11,7 +10,7 @@ from typing import Any
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.runtime import apl, effects, tasks
+from skill.runtime import apl, copying, effects, tasks
 from skill.runtime.catalog import Catalog, LocaleContent
 from skill.runtime.deadline import Deadline
 from skill.runtime.effects import ForgetHousehold, ReminderCall
@@ -65,7 +64,7 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     # spoken for this speaker alone (``voices.speak_names``).
     person_id = event.person_id
     speaker = voice_key(person_id, services.settings.key_salt) if person_id else ""
-    event = dataclasses.replace(event, person_id=speaker)
+    event = copying.replace(event, person_id=speaker)
     session = session_from_json(session_attributes(envelope))
     if not session.time_zone:
         looked_up = services.time_zones.lookup(
@@ -96,7 +95,7 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     def apply(household: Household) -> tuple[Household, Reply]:
         if household.voices or household.voice_names:
             salt = services.settings.key_salt
-            household = dataclasses.replace(
+            household = copying.replace(
                 household,
                 voices=stored_voices(household.voices, salt),
                 voice_names=dict(
@@ -145,13 +144,13 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
             )
     elif result.notice and reply.speech:
         notice = content.say(result.notice, Random(seed))
-        reply = dataclasses.replace(reply, speech=(notice, Pause(300), *reply.speech), effect=None)
+        reply = copying.replace(reply, speech=(notice, Pause(300), *reply.speech), effect=None)
     refused = launch_task(envelope, table)
     if isinstance(refused, tasks.Refused) and reply.speech:
         # A routine's task this skill can't run: say so kindly, then the ordinary launch.
         log.info("task_refused key=%s reason=%s", key, refused.reason)
         why = content.say(f"task.{refused.reason}", Random(seed))
-        reply = dataclasses.replace(reply, speech=(why, Pause(300), *reply.speech))
+        reply = copying.replace(reply, speech=(why, Pause(300), *reply.speech))
     log.info(
         "turn key=%s type=%s intent=%s degraded=%s reads=%d writes=%d",
         key,

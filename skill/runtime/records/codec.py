@@ -218,6 +218,19 @@ class HouseholdCodec:
         return nights, held
 
     def _entry_token(self, entry: JournalEntry) -> str | None:
+        """An entry's token, remembered per content (a week's entries are encoded again
+        whenever the journal gains one)."""
+        key = (entry.kind, entry.item)
+        memo = self.index.journal_tokens
+        if key in memo:
+            return memo[key]
+        token = self._token(entry)
+        if len(memo) >= JOURNAL_MEMO:
+            memo.clear()
+        memo[key] = token
+        return token
+
+    def _token(self, entry: JournalEntry) -> str | None:
         code = KIND_CODES.get(entry.kind)
         refs = self._kind_refs(entry.kind)
         if code is not None and refs is not None:
@@ -373,13 +386,17 @@ class HouseholdCodec:
         memo = self.index.journal_nights
         for offset, text in nights:
             when = night(offset)
-            found = memo.get(text)
+            key = (when, text)
+            found = memo.get(key)
             if found is None:
-                found = self._journal_night(text)
+                found = tuple(
+                    JournalEntry(when, kind, item) for kind, item in self._journal_night(text)
+                )
                 if len(memo) >= JOURNAL_MEMO:
                     memo.clear()
-                memo[text] = found
-            entries.extend(JournalEntry(when, kind, item) for kind, item in found)
+                memo[key] = found
+            # Entries are never changed in place (flows build new ones), so a night's are shared.
+            entries.extend(found)
         return entries
 
     def _journal_night(self, text: str) -> tuple[tuple[str, str], ...]:
@@ -504,6 +521,7 @@ def _day(night: str) -> int | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _night(day: int) -> str:
     return date.fromordinal(day + _EPOCH).isoformat()
 

@@ -16,6 +16,7 @@ from skill.runtime.catalog import LocaleContent
 from skill.runtime.draws import Pool, sort_key
 from skill.runtime.records.refs import RefIndex
 from skill.runtime.records.seen import Cells
+from skill.runtime.state import JournalEntry
 
 T = TypeVar("T")
 #: Filtered decks kept per content (a few filters: depth and theme preferences, swap).
@@ -46,10 +47,12 @@ class ContentIndex:
     banks: dict[str, tuple[str, ...]]
     _orders: dict[tuple[int, str], tuple[str, ...]] = field(default_factory=dict)
     _pools: dict[Hashable, Pool[Any]] = field(default_factory=dict)
-    #: The codec's remembered journal nights: a night's string -> its (kind, id) pairs.
-    journal_nights: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    #: The codec's remembered journal nights: (night, its string) -> its entries.
+    journal_nights: dict[tuple[str, str], tuple[JournalEntry, ...]] = field(default_factory=dict)
     #: The codec's remembered journal weeks: (origin, entries) -> (nights, question entries).
     journal_weeks: dict[Any, Any] = field(default_factory=dict)
+    #: The codec's remembered journal entry tokens: (kind, id) -> its token (or None).
+    journal_tokens: dict[tuple[str, str], str | None] = field(default_factory=dict)
     #: The codec's remembered game records, encoded and decoded.
     game_records: dict[Any, Any] = field(default_factory=dict)
 

@@ -22,6 +22,8 @@ import bisect
 import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from typing import Any
 
 from skill.runtime.draws import RANK_BITS, RANK_MASK, rank, sort_key
@@ -56,6 +58,10 @@ class Cells:
         #: ``encode``'s and ``decode``'s remembered results for these cells.
         self.encoded: dict[tuple[int, tuple[str, ...]], str] = {}
         self.decoded: dict[tuple[int, str], tuple[str, ...]] = {}
+        #: ``_encode``'s parts of cells heard in order, by seed, cell and count.
+        self.parts: dict[tuple[int, str, int], str] = {}
+        #: ``encode``'s latest encodings whole, by seed and heard list (``_grown``).
+        self.states: dict[tuple[int, tuple[str, ...]], Encoded] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (the catalog snapshot carries the content index) without the per-seed
@@ -77,6 +83,10 @@ class Cells:
     def columns(self, seed: int, cell: str) -> tuple[list[int], tuple[str, ...]]:
         """The same order as two columns (ranks, ids), for slicing at a threshold."""
         return self._columns(seed).get(cell, ([], ()))
+
+    def all_columns(self, seed: int) -> dict[str, tuple[list[int], tuple[str, ...]]]:
+        """``columns`` of every cell at once (what a seen-set's encoding walks)."""
+        return self._columns(seed)
 
     def _split(self, seed: int) -> dict[str, tuple[list[int], tuple[str, ...]]]:
         return {
@@ -100,47 +110,111 @@ def encode(heard: Iterable[str], cells: Cells, seed: int) -> str:
 
     Remembered per cells, seed and heard list: most turns (help, repeat, a game's turn, an
     exercise's step) save a household whose heard lists didn't change, and encoding one of
-    a few hundred ids walked all of them on every write."""
+    a few hundred ids walked all of them on every write. A draw's save, the list one id
+    longer than one encoded lately, changes only that id's cell (``_grown``)."""
     listed = tuple(heard)
     key = (seed, listed)
     found = cells.encoded.get(key)
     if found is None:
-        found = _encode(listed, cells, seed)
+        state = _grown(listed, cells, seed) or _encode(listed, cells, seed)
+        found = state.text
         if len(cells.encoded) >= MEMO_ENTRIES:
             cells.encoded.clear()
         cells.encoded[key] = found
+        if len(cells.states) >= STATE_ENTRIES:
+            cells.states.clear()
+        cells.states[key] = state
     return found
 
 
-def _encode(heard: tuple[str, ...], cells: Cells, seed: int) -> str:
+#: Cell parts each ``Cells`` remembers (forgotten all at once beyond).
+PART_ENTRIES = 4096
+#: Encodings each ``Cells`` keeps whole (set, counts, parts) for the next draw's save.
+STATE_ENTRIES = 16
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A seen-set's encoding with what it was made of, so one more id re-encodes one cell."""
+
+    text: str
+    chosen: frozenset[str]
+    counts: dict[str, int]
+    parts: dict[str, str]
+
+
+def _grown(listed: tuple[str, ...], cells: Cells, seed: int) -> Encoded | None:
+    """The encoding of ``listed`` from that of all but its last id, if remembered."""
+    if not listed:
+        return None
+    before = cells.states.get((seed, listed[:-1]))
+    if before is None:
+        return None
+    item = listed[-1]
+    cell = cells.cell_of.get(item)
+    if cell is None or item in before.chosen:
+        return before  # the same set
+    chosen = before.chosen | {item}
+    counts = dict(before.counts)
+    count = counts[cell] = counts.get(cell, 0) + 1
+    parts = dict(before.parts)
+    parts[cell] = _cell_part(cells, seed, cell, chosen, count)
+    text = ",".join(parts[c] for c in sorted(parts, key=cells.code.__getitem__))
+    return Encoded(text, chosen, counts, parts)
+
+
+def _encode(heard: tuple[str, ...], cells: Cells, seed: int) -> Encoded:
     cell_of = cells.cell_of
-    chosen = set(heard)
-    counts: Counter[str | None] = Counter(map(cell_of.get, chosen))
-    parts: list[str] = []
+    chosen = frozenset(heard)
+    counted: Counter[str | None] = Counter(map(cell_of.get, chosen))
     # Ids unknown to the content have no cell and are left out.
-    for cell in sorted((c for c in counts if c is not None), key=cells.code.__getitem__):
-        ranks, ids = cells.columns(seed, cell)
-        size = len(ids)
-        prefix = 0
-        while prefix < size and ids[prefix] in chosen:
-            prefix += 1
-        # Items sharing a rank can't be split by a threshold: keep a tied pair out of it.
-        while 0 < prefix < size and ranks[prefix - 1] == ranks[prefix]:
-            prefix -= 1
-        threshold = ""
-        if prefix:
-            upper = ranks[prefix] - 1 if prefix < size else RANK_MASK
-            threshold = _shortest(ranks[prefix - 1], upper)
-        extras: list[str] = []
-        if counts[cell] > prefix:
-            inside = set(ids[:prefix])
-            outside = [i for i in chosen if cell_of.get(i) == cell and i not in inside]
-            extras = sorted(outside, key=lambda item: sort_key(seed, item))
-        part = cells.code[cell] + threshold
-        if extras:
-            part += "+" + cells.refs.pack(extras)
-        parts.append(part)
-    return ",".join(parts)
+    counts = {cell: n for cell, n in counted.items() if cell is not None}
+    parts = {cell: _cell_part(cells, seed, cell, chosen, n) for cell, n in counts.items()}
+    text = ",".join(parts[c] for c in sorted(parts, key=cells.code.__getitem__))
+    return Encoded(text, chosen, counts, parts)
+
+
+def _cell_part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: int) -> str:
+    """One cell's part, remembered when the cell was heard in the household's order."""
+    if all(map(chosen.__contains__, cells.all_columns(seed)[cell][1][:count])):
+        # Heard in the household's order (the usual case): the cell's part depends on the
+        # seed, the cell and the count alone, so it is worked out once.
+        key = (seed, cell, count)
+        memo = cells.parts
+        part = memo.get(key)
+        if part is None:
+            part = _part(cells, seed, cell, chosen, count)
+            if len(memo) >= PART_ENTRIES:
+                memo.clear()
+            memo[key] = part
+        return part
+    return _part(cells, seed, cell, chosen, count)
+
+
+def _part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: int) -> str:
+    """One cell's stored part for the ``count`` items of ``chosen`` in it."""
+    cell_of = cells.cell_of
+    ranks, ids = cells.columns(seed, cell)
+    size = len(ids)
+    prefix = 0
+    while prefix < size and ids[prefix] in chosen:
+        prefix += 1
+    # Items sharing a rank can't be split by a threshold: keep a tied pair out of it.
+    while 0 < prefix < size and ranks[prefix - 1] == ranks[prefix]:
+        prefix -= 1
+    threshold = ""
+    if prefix:
+        upper = ranks[prefix] - 1 if prefix < size else RANK_MASK
+        threshold = _shortest(ranks[prefix - 1], upper)
+    extras: list[str] = []
+    if count > prefix:
+        inside = set(ids[:prefix])
+        outside = [i for i in chosen if cell_of.get(i) == cell and i not in inside]
+        extras = sorted(outside, key=lambda item: sort_key(seed, item))
+    part = cells.code[cell] + threshold
+    if extras:
+        part += "+" + cells.refs.pack(extras)
+    return part
 
 
 def decode(text: str, cells: Cells, seed: int) -> list[str]:

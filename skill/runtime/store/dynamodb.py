@@ -55,6 +55,7 @@ from skill.runtime.store.port import (
     Loaded,
     StoreConflict,
     StoreUnavailable,
+    known_text,
 )
 
 if TYPE_CHECKING:
@@ -371,7 +372,8 @@ def item_for(
         PK_ATTR: {"S": key},
         VERSION_ATTR: {"N": str(version)},
         DATA_ATTR: {
-            "S": json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+            "S": known_text(data)
+            or json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         },
     }
     if ttl is not None:

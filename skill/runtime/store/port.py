@@ -106,3 +106,21 @@ class Store(Protocol):
     def close(self) -> None:
         """Release connections; the store is not used afterwards."""
         ...
+
+
+#: The last record the turn runner encoded for a save, with its JSON text (see ``known_text``).
+_KNOWN: tuple[JsonDict, str] | None = None
+
+
+def note_text(record: JsonDict, text: str) -> None:
+    """Say that ``text`` is exactly ``json.dumps(record, ensure_ascii=False,
+    separators=(",", ":"), allow_nan=False)``: the turn runner has sized the record's body
+    already, so the adapter's save need not encode the same record a second time."""
+    global _KNOWN
+    _KNOWN = (record, text)
+
+
+def known_text(record: JsonDict) -> str | None:
+    """The text noted for this very record object (by identity), else None: encode it."""
+    known = _KNOWN
+    return known[1] if known is not None and known[0] is record else None

@@ -42,7 +42,14 @@ import threading
 import time
 from pathlib import Path
 
-from skill.runtime.store.port import NEW, JsonDict, Loaded, StoreConflict, StoreUnavailable
+from skill.runtime.store.port import (
+    NEW,
+    JsonDict,
+    Loaded,
+    StoreConflict,
+    StoreUnavailable,
+    known_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +150,9 @@ class SqliteStore:
     ) -> int:
         """Write conditionally on ``expected_version``; return ``expected_version + 1``."""
         _check_version(expected_version)
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        text = known_text(data) or json.dumps(
+            data, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        )
         new_version = expected_version + 1
         try:
             with self._lock:

@@ -3,6 +3,7 @@ stands. Every sentence comes from the phrase files; only the joining happens her
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Mapping
 from random import Random
@@ -46,7 +47,7 @@ def fill(template: str, slots: Mapping[str, Slot]) -> tuple[Segment, ...]:
     """Format ``template``: text slots join the words, a PersonName slot becomes a segment."""
     out: list[Segment] = []
     text = ""
-    for literal, name, _, _ in string.Formatter().parse(template):
+    for literal, name in _parsed(template):
         text += literal
         if name is None:
             continue
@@ -64,6 +65,13 @@ def fill(template: str, slots: Mapping[str, Slot]) -> tuple[Segment, ...]:
     if text.strip():
         out.append(Say(text.strip()))
     return tuple(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(template: str) -> tuple[tuple[str, str | None], ...]:
+    """A template's literal text and slot names, parsed once per template (phrases are few,
+    and a game says two or three of them every turn)."""
+    return tuple((literal, name) for literal, name, _, _ in string.Formatter().parse(template))
 
 
 def length_key(rounds: int) -> str:

@@ -7,9 +7,7 @@ no unfinished game they say so and offer to play.
 
 from __future__ import annotations
 
-import dataclasses
-
-from skill.runtime import intents
+from skill.runtime import copying, intents
 from skill.runtime.flows.games.catalogue import find_game, games_of, in_progress
 from skill.runtime.flows.games.lines import Lines
 from skill.runtime.flows.games.offers import RESUME, RESUME_NEW
@@ -65,7 +63,7 @@ def surprise(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply
     every = games_of(ctx.content)
     if every:
         picked = {**event.slots, intents.SLOT_GAME: ctx.rng.choice(every).id}
-        event = dataclasses.replace(event, slots=picked)
+        event = copying.replace(event, slots=picked)
     return play(state, event, ctx)
 
 

@@ -8,10 +8,9 @@ clear re-ask, then counts as a pass, so a noisy room never stalls a game.
 
 from __future__ import annotations
 
-import dataclasses
 from random import Random
 
-from skill.runtime import intents
+from skill.runtime import copying, intents
 from skill.runtime.catalog import Game, LocaleContent
 from skill.runtime.flows.games.lines import BEAT_MS, Lines, length_key, score_lines
 from skill.runtime.flows.games.offers import AGAIN, NOISE, PLAYING, at
@@ -160,7 +159,7 @@ def settle(
         verdict,
         player,
     )
-    progress = dataclasses.replace(
+    progress = copying.replace(
         progress,
         scores=list(tally.scores),
         together=tally.together,
@@ -169,11 +168,11 @@ def settle(
     )
     lines = Lines(content, rng, state.household)
     said = lines.say("game.default_pass") if defaulted else feedback(lines, game, verdict, player)
-    household = dataclasses.replace(state.household, game=progress)
+    household = copying.replace(state.household, game=progress)
     if progress.step >= scoring.total_plays(game.kind, progress.rounds):
         return finish(State(household, state.session), game, said, False, content, rng)
     household, progress = draw(household, game, progress, rng)
-    household = dataclasses.replace(household, game=progress)
+    household = copying.replace(household, game=progress)
     lead = (*said, Pause(700), *round_lead(lines, game, progress))
     return ask_play(state, household, game, lead, content, rng)
 
@@ -188,8 +187,8 @@ def finish(
 ) -> tuple[State, Reply]:
     """The final summary: the score, a warm word chosen by how it went, and what next."""
     household, new_best = record_result(state.household, game)
-    progress = dataclasses.replace(household.game, done=True, strikes=0)
-    household = dataclasses.replace(household, game=progress)
+    progress = copying.replace(household.game, done=True, strikes=0)
+    household = copying.replace(household, game=progress)
     lines = Lines(content, rng, household)
     band = scoring.band(game.kind, progress.together, progress.step)
     speech: tuple[Segment, ...] = (*lead, Pause(600)) if lead else ()
@@ -209,7 +208,7 @@ def _skip(state: State, game: Game, content: LocaleContent, rng: Random) -> tupl
     """A different question for the same turn: nothing is scored and the turn isn't used."""
     household = unstruck(state.household)
     household, progress = draw(household, game, household.game, rng)
-    household = dataclasses.replace(household, game=progress)
+    household = copying.replace(household, game=progress)
     lead = (content.say("game.skip", rng), Pause(BEAT_MS))
     return ask_play(state, household, game, lead, content, rng)
 
@@ -219,7 +218,7 @@ def _unplaced(state: State, game: Game, content: LocaleContent, rng: Random) -> 
     progress = state.household.game
     if progress.strikes >= 1:
         return settle(state, game, scoring.PASS, content, rng, defaulted=True)
-    household = dataclasses.replace(state.household, game=dataclasses.replace(progress, strikes=1))
+    household = copying.replace(state.household, game=copying.replace(progress, strikes=1))
     return ask_verdict_again(
         State(household, state.session), game, (content.say("game.unclear", rng),), content, rng
     )
@@ -238,6 +237,6 @@ def _rename(
     if len(names) != 2 or None in names or names[0] == names[1]:
         return _unplaced(state, game, content, rng)
     one, two = (n for n in names if n is not None)
-    household = dataclasses.replace(state.household, names=[one, two])
+    household = copying.replace(state.household, names=[one, two])
     lead = (content.say("names.saved", rng, one=one, two=two),)
     return ask_verdict_again(State(household, state.session), game, lead, content, rng)

@@ -9,11 +9,10 @@ as usual.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from random import Random
 
-from skill.runtime import intents
+from skill.runtime import copying, intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.flows.games.catalogue import find_game, games_of, in_progress
 from skill.runtime.flows.games.lines import BEAT_MS, Lines, score_lines
@@ -43,7 +42,7 @@ def route(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply] |
     retried = state.session.place.retries > 0
     if event.is_intent(intents.CHECK_IN) and base in (PLAYING, AGAIN, RESUME, RESUME_NEW):
         # Mid-game, "how are we doing?" asks for the score, not the weekly check-in.
-        event = dataclasses.replace(event, intent=intents.SCORE)
+        event = copying.replace(event, intent=intents.SCORE)
     if base == PLAYING:
         game = in_progress(state.household, ctx.content)
         return None if game is None else in_play(state, event, game, ctx.content, ctx.rng)

@@ -7,10 +7,10 @@ picks up at the same round, the same turn and the same scores.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from random import Random
 
+from skill.runtime import copying
 from skill.runtime.catalog import Game, LocaleContent
 from skill.runtime.flows.games.catalogue import games_of, in_progress
 from skill.runtime.flows.games.lines import BEAT_MS, Lines, length_key, score_lines
@@ -43,7 +43,7 @@ def start(
     household = journal.record(household, night_of(now), journal.GAME, game.id)
     progress = GameProgress(game=game.id, rounds=rounds, first=first)
     household, progress = draw(household, game, progress, rng)
-    household = dataclasses.replace(household, game=progress)
+    household = copying.replace(household, game=progress)
     lines = Lines(content, rng, household)
     intro: tuple[Segment, ...] = (*lead, *lines.say("game.start", title=game.title))
     if first_of_these or explain:

@@ -7,10 +7,9 @@ heard questions per game, so new games prefer questions not heard lately.
 
 from __future__ import annotations
 
-import dataclasses
 from random import Random
 
-from skill.runtime import draws
+from skill.runtime import copying, draws
 from skill.runtime.catalog import Game, GameQuestion, LocaleContent
 from skill.runtime.flows.games.catalogue import in_progress
 from skill.runtime.flows.kit import scoring
@@ -34,7 +33,7 @@ def roles(progress: GameProgress) -> tuple[int, int]:
 
 def unstruck(household: Household) -> Household:
     """The household with its game's half-made re-ask forgotten: a new offer starts clean."""
-    return dataclasses.replace(household, game=dataclasses.replace(household.game, strikes=0))
+    return copying.replace(household, game=copying.replace(household.game, strikes=0))
 
 
 def record_of(household: Household, game_id: str) -> GameRecord:
@@ -44,7 +43,7 @@ def record_of(household: Household, game_id: str) -> GameRecord:
 
 def _with_record(household: Household, record: GameRecord) -> Household:
     others = [r for r in household.game_records if r.game != record.game]
-    return dataclasses.replace(household, game_records=[*others, record])
+    return copying.replace(household, game_records=[*others, record])
 
 
 def draw(
@@ -67,13 +66,13 @@ def draw(
     else:
         # Every question of the bank used in one game (many skips): start the bank again.
         pool = [q for q in game.questions if q.id != progress.question] or list(game.questions)
-        progress = dataclasses.replace(progress, used=[])
+        progress = copying.replace(progress, used=[])
         heard = set(record.heard)
         fresh = [q for q in pool if q.id not in heard]
         choice = draws.next_after(fresh or pool, household.seed, last, _question_id)
-    progress = dataclasses.replace(progress, question=choice.id, used=[*progress.used, choice.id])
+    progress = copying.replace(progress, question=choice.id, used=[*progress.used, choice.id])
     kept = [h for h in record.heard if h != choice.id]
-    record = dataclasses.replace(record, heard=[*kept, choice.id][-MAX_HEARD:])
+    record = copying.replace(record, heard=[*kept, choice.id][-MAX_HEARD:])
     return _with_record(household, record), progress
 
 
@@ -89,7 +88,7 @@ def current(
     question = game.question(progress.question)
     if question is None:
         household, progress = draw(household, game, progress, rng)
-        household = dataclasses.replace(household, game=progress)
+        household = copying.replace(household, game=progress)
         question = game.question(progress.question)
         assert question is not None
     return household, progress, question
@@ -101,9 +100,7 @@ def put_away(household: Household, content: LocaleContent) -> Household:
     if game is None:
         return household
     household, _ = record_result(household, game)
-    return dataclasses.replace(
-        household, game=dataclasses.replace(household.game, done=True, strikes=0)
-    )
+    return copying.replace(household, game=copying.replace(household.game, done=True, strikes=0))
 
 
 def record_result(household: Household, game: Game) -> tuple[Household, bool]:
@@ -116,7 +113,7 @@ def record_result(household: Household, game: Game) -> tuple[Household, bool]:
     best = record.best_long if long_game else record.best_short
     new_best = best > 0 and progress.together > best
     top_score = max(best, progress.together)
-    record = dataclasses.replace(
+    record = copying.replace(
         record,
         played=record.played + 1,
         best_long=top_score if long_game else record.best_long,

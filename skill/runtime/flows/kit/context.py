@@ -10,13 +10,14 @@ never imports it: it asks the context to route an intent (``ctx.route``) or to a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from random import Random
 from typing import Protocol
 
 from skill.runtime import intents
 from skill.runtime.catalog import LocaleContent
+from skill.runtime.copying import replace
 from skill.runtime.flows.kit.events import Event
 from skill.runtime.reply import Reply, Say
 from skill.runtime.state import State

@@ -12,10 +12,10 @@ there is something warm to say (``streak_note``); a missed night is never mentio
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from random import Random
 
+from skill.runtime import copying
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.nights import nights_between, previous_night
 from skill.runtime.reply import Pause, Say, Segment
@@ -49,7 +49,7 @@ def record(household: Household, night: str, kind: str, item_id: str) -> Househo
         )
     ]
     entries.append(JournalEntry(night=night, kind=kind, item=item_id))
-    return dataclasses.replace(
+    return copying.replace(
         household, journal=entries[-MAX_ENTRIES:], together=_count_night(household.together, night)
     )
 

@@ -9,10 +9,10 @@ asked for them, and "forget our names" removes them.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from random import Random
 
+from skill.runtime import copying
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.reply import Pause, PersonName, Say, Segment
 from skill.runtime.state import Household
@@ -33,7 +33,7 @@ def learn_voice(household: Household, person_id: str) -> Household:
     """Remember up to two recognized voices, in the order they first spoke."""
     if not person_id or person_id in household.voices or len(household.voices) >= 2:
         return household
-    return dataclasses.replace(household, voices=[*household.voices, person_id])
+    return copying.replace(household, voices=[*household.voices, person_id])
 
 
 def partner(household: Household, index: int, content: LocaleContent, rng: Random) -> Segment:
@@ -73,7 +73,7 @@ def without_names(household: Household) -> tuple[Household, str]:
     """``household`` with no names or voices, and the phrase key that says so (a different
     one when there was nothing to forget). Shared with a game, which forgets them mid-play."""
     key = "names.forgotten" if household.names or household.voices else "names.none"
-    return dataclasses.replace(household, names=[], voices=[], voice_names={}), key
+    return copying.replace(household, names=[], voices=[], voice_names={}), key
 
 
 def greeting(

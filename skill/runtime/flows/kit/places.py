@@ -4,8 +4,7 @@ field by field into a state where a stale offer outlives its activity."""
 
 from __future__ import annotations
 
-import dataclasses
-
+from skill.runtime import copying
 from skill.runtime.state import HOME, Place, ReminderDraft, State
 
 #: Tonight's question, and its offer, made from almost anywhere ("shall we have tonight's?").
@@ -26,7 +25,7 @@ def at(
 ) -> State:
     """``state`` with ``activity`` holding the floor, waiting on ``offer``, no retries yet."""
     place = Place(activity=activity, offer=offer, reminder=reminder or ReminderDraft())
-    return State(state.household, dataclasses.replace(state.session, place=place))
+    return State(state.household, copying.replace(state.session, place=place))
 
 
 def home(state: State, offer: str = "") -> State:
@@ -42,8 +41,8 @@ def offering(state: State, offer: str) -> State:
 def retried(state: State) -> State:
     """One more answer in a row that could not be placed at the current offer."""
     place = state.session.place
-    moved = dataclasses.replace(place, retries=place.retries + 1)
-    return State(state.household, dataclasses.replace(state.session, place=moved))
+    moved = copying.replace(place, retries=place.retries + 1)
+    return State(state.household, copying.replace(state.session, place=moved))
 
 
 def offer_by(state: State, owner: str, offer: str) -> State:

@@ -12,7 +12,7 @@ import dataclasses
 from datetime import datetime
 from random import Random
 
-from skill.runtime import intents
+from skill.runtime import copying, intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.flows.kit import people, places
 from skill.runtime.flows.kit.context import FlowContext
@@ -82,18 +82,18 @@ class Here:
 
     def with_household(self, household: Household) -> Here:
         """The same answer after a change to the household (a journal entry, names)."""
-        return dataclasses.replace(self, state=State(household, self.state.session))
+        return copying.replace(self, state=State(household, self.state.session))
 
     def keep(self, progress: ListeningProgress, holding: bool = True) -> State:
         """The state with ``progress`` saved (touched now); the exercise keeps the floor unless
         ``holding`` is False (paused for another day: the couple is back at the front door)."""
-        household = dataclasses.replace(
-            self.household, listening=dataclasses.replace(progress, updated=epoch(self.now))
+        household = copying.replace(
+            self.household, listening=copying.replace(progress, updated=epoch(self.now))
         )
         kept = State(household, self.state.session)
         return places.at(kept, NAME) if holding else places.home(kept)
 
     def forget(self) -> State:
         """The state with no exercise in progress and the couple back at the front door."""
-        household = dataclasses.replace(self.household, listening=ListeningProgress())
+        household = copying.replace(self.household, listening=ListeningProgress())
         return places.home(State(household, self.state.session))

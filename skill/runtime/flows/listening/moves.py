@@ -7,9 +7,7 @@ past a timed turn ("skip"), to the start, a quiet extra minute ("more time"), or
 
 from __future__ import annotations
 
-import dataclasses
-
-from skill.runtime import exercises
+from skill.runtime import copying, exercises
 from skill.runtime.exercises import Exercise
 from skill.runtime.flows.listening.context import Here, epoch
 from skill.runtime.flows.listening.display import floor_display
@@ -47,7 +45,7 @@ def after_turn(here: Here, ex: Exercise, lead: tuple[Segment, ...]) -> tuple[Sta
     speech = (*lead, *narration(here, ex, following, progress.first))
     if ex.steps[following].advance == exercises.END:
         return finish(here, ex, speech)
-    at = dataclasses.replace(progress, step=following, part=0, turn_ends=0, paused=False)
+    at = copying.replace(progress, step=following, part=0, turn_ends=0, paused=False)
     return wait_at(here, at, speech)
 
 
@@ -61,7 +59,7 @@ def next_part(here: Here, ex: Exercise) -> tuple[State, Reply]:
 
 def again(here: Here, ex: Exercise, lead: tuple[Segment, ...]) -> tuple[State, Reply]:
     """Say the current place again, after ``lead`` (also how a pause ends)."""
-    progress = dataclasses.replace(here.progress, paused=False, turn_ends=0)
+    progress = copying.replace(here.progress, paused=False, turn_ends=0)
     speech = (
         (*lead, Pause(300), *waiting(here, ex, progress)) if lead else waiting(here, ex, progress)
     )
@@ -97,7 +95,7 @@ def start_over(here: Here, ex: Exercise) -> tuple[State, Reply]:
 
 def more_time(here: Here, ex: Exercise) -> tuple[State, Reply]:
     """Another quiet minute for whoever just had a timed turn, then this step again."""
-    progress = dataclasses.replace(here.progress, paused=False)
+    progress = copying.replace(here.progress, paused=False)
     index = progress.step
     previous = ex.steps[index - 1] if index > 0 else None
     timed = previous is not None and previous.advance == exercises.TIMER
@@ -122,7 +120,7 @@ def more_time(here: Here, ex: Exercise) -> tuple[State, Reply]:
         lead = here.line("listening.more_time_free")
         after = here.line("listening.after_more")
     speech, ends = timed_silence(here, lead, exercises.MORE_TIME_S)
-    at = dataclasses.replace(progress, turn_ends=ends)
+    at = copying.replace(progress, turn_ends=ends)
     return wait_at(here, at, (*speech, *after), shown)
 
 

@@ -7,10 +7,9 @@ picked up at the next launch within a day (``resumable``, ``pick_up``).
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 
-from skill.runtime import exercises
+from skill.runtime import copying, exercises
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.exercises import Exercise
 from skill.runtime.flows.kit import journal
@@ -29,7 +28,7 @@ RESUME_WINDOW_S = 24 * 3600
 
 def pause(here: Here, ex: Exercise) -> tuple[State, Reply]:
     """ "Pause", "give us a minute": wait quietly a while, keeping the place, then ask."""
-    progress = dataclasses.replace(here.progress, paused=True, turn_ends=0)
+    progress = copying.replace(here.progress, paused=True, turn_ends=0)
     speech = (
         *here.line("listening.pause"),
         Silence(exercises.PAUSE_S),
@@ -41,14 +40,14 @@ def pause(here: Here, ex: Exercise) -> tuple[State, Reply]:
 
 def take_break(here: Here, ex: Exercise) -> tuple[State, Reply]:
     """ "We need a break": kindly pause, keep the place for a day, and close the session."""
-    progress = dataclasses.replace(here.progress, paused=True, turn_ends=0)
+    progress = copying.replace(here.progress, paused=True, turn_ends=0)
     state = here.keep(progress, holding=False)
     return state, Reply.tell(here.line("listening.break", title=ex.title))
 
 
 def stop(here: Here, ex: Exercise) -> tuple[State, Reply]:
     """ "Stop": keep the place and say goodbye warmly."""
-    progress = dataclasses.replace(here.progress, turn_ends=0)
+    progress = copying.replace(here.progress, turn_ends=0)
     state = here.keep(progress, holding=False)
     return state, Reply.tell(here.line("listening.stop", title=ex.title))
 
@@ -62,10 +61,10 @@ def keep_place(state: State, event: Event, ctx: FlowContext) -> tuple[State, Rep
     if not progress.exercise or not running(state):
         return state, Reply.silent()
     if progress.first < 0:
-        household = dataclasses.replace(state.household, listening=ListeningProgress())
+        household = copying.replace(state.household, listening=ListeningProgress())
     else:
-        kept = dataclasses.replace(progress, turn_ends=0, updated=epoch(ctx.now))
-        household = dataclasses.replace(state.household, listening=kept)
+        kept = copying.replace(progress, turn_ends=0, updated=epoch(ctx.now))
+        household = copying.replace(state.household, listening=kept)
     return State(household, state.session), Reply.silent()
 
 
@@ -86,7 +85,7 @@ def pick_up(here: Here, ex: Exercise) -> tuple[State, Reply]:
     """Back at the saved place, after saying which exercise it is."""
     household = journal.record(here.household, night_of(here.now), journal.LISTENING, ex.id)
     here = here.with_household(household)
-    progress = dataclasses.replace(here.progress, paused=False, turn_ends=0)
+    progress = copying.replace(here.progress, paused=False, turn_ends=0)
     lead = (*here.line("listening.welcome_back", title=ex.title), Pause(400))
     step = ex.steps[progress.step]
     if progress.part == 0 and step.advance != exercises.CUE:

@@ -8,9 +8,7 @@ step's ``split`` words said between them.
 
 from __future__ import annotations
 
-import dataclasses
-
-from skill.runtime import exercises
+from skill.runtime import copying, exercises
 from skill.runtime.exercises import Exercise, Step
 from skill.runtime.flows.listening.context import Here, epoch
 from skill.runtime.flows.listening.display import floor_display
@@ -88,7 +86,7 @@ def present(
         return run_part(here, ex, progress, index, 0, speech)
     if step.advance == exercises.END:
         return finish(here, ex, speech)
-    at = dataclasses.replace(progress, step=index, part=0, paused=False, turn_ends=0)
+    at = copying.replace(progress, step=index, part=0, paused=False, turn_ends=0)
     return wait_at(here, at, speech)
 
 
@@ -117,14 +115,14 @@ def run_part(
         here.household, here.content, here.rng, ex, index, progress.first, seconds=seconds
     )
     if part + 1 < len(step.parts):
-        at = dataclasses.replace(progress, step=index, part=part + 1, paused=False, turn_ends=ends)
+        at = copying.replace(progress, step=index, part=part + 1, paused=False, turn_ends=ends)
         return wait_at(here, at, (*speech, *between(here, ex, index, progress.first)), shown)
     following = index + 1
     speech += narration(here, ex, following, progress.first)
     if ex.steps[following].advance == exercises.END:
         finished, reply = finish(here, ex, speech)
         return finished, reply.with_display(shown)
-    at = dataclasses.replace(progress, step=following, part=0, paused=False, turn_ends=ends)
+    at = copying.replace(progress, step=following, part=0, paused=False, turn_ends=ends)
     return wait_at(here, at, speech, shown)
 
 
@@ -132,7 +130,7 @@ def finish(here: Here, ex: Exercise, speech: tuple[Segment, ...]) -> tuple[State
     """The closing words; the place is cleared and the exercise counted as done."""
     done = [d for d in here.household.exercises_done if d != ex.id] + [ex.id]
     forgotten = here.forget()
-    household = dataclasses.replace(forgotten.household, exercises_done=done[-MAX_DONE:])
+    household = copying.replace(forgotten.household, exercises_done=done[-MAX_DONE:])
     return State(household, forgotten.session), Reply.tell(speech)
 
 
