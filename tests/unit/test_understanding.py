@@ -232,3 +232,24 @@ def test_no_eval_phrasing_starts_with_a_launch_phrase(phrasings: list[Phrasing])
     """The set measures in-session understanding: one-shot launches are tested elsewhere."""
     for p in phrasings:
         assert not re.match(r"(alexa )?(ask|tell|open) heart to heart", p.text.lower()), p
+
+
+#: Phrasings for the rituals written by someone who had not read their samples, kept apart from
+#: the main set: nearly all are not samples (at least 95 %), so an exact matcher can't be held
+#: to the main set's 90 % on them; the local resolver is held to what it must do on anything new.
+RITUALS_HELD_OUT = "rituals-held-out"
+
+
+def test_the_rituals_held_out_set() -> None:
+    """The thirty-six, the repair talk, journeys, the check-in and mornings, as couples say
+    them (with in-flow answers): the local resolver understands at least 85 % and no trap
+    acts; the strict matcher's figure is printed, and no trap acts through it either."""
+    phrasings = load_set(RITUALS_HELD_OUT)
+    samples = sample_texts(FULL_SET)
+    seen = [p.text for p in phrasings if tuple(strict_words(p.text)) in samples]
+    assert len(seen) <= 0.05 * len(phrasings), seen
+    local_result = report("local resolver", phrasings, local(resolver(FULL_SET)))
+    exact = strict(ExactMatcher.from_file(MODELS / f"{FULL_SET}.json"))
+    strict_result = report("strict samples", phrasings, exact)
+    assert not local_result.sprung and not strict_result.sprung
+    assert local_result.overall >= HELD_OUT_ACCURACY, f"{local_result.overall:.1%}"
