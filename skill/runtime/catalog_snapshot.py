@@ -25,6 +25,7 @@ import importlib
 import io
 import os
 import pickle
+import pickletools
 import sys
 from pathlib import Path
 from typing import Any
@@ -108,8 +109,12 @@ def write(content_dir: Path, catalog: Any, destination: Path | None = None) -> P
         "shapes": _shapes(pickler.classes),
     }
     out = destination or content_dir / SNAPSHOT_NAME
+    # pickletools.optimize drops the memo writes nothing reads back: a smaller file (and zip)
+    # that unpickles to the same catalog, a little faster.
     out.write_bytes(
-        _MAGIC + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL) + body.getvalue()
+        _MAGIC
+        + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
+        + pickletools.optimize(body.getvalue())
     )
     return out
 

@@ -97,7 +97,8 @@ def next_fresh(
             found = memo[item_id] = _mix(seed, item_id)
         if found < best_rank or (found == best_rank and item_id < best_id):
             best, best_rank, best_id = item, found, item_id
-    assert best is not None
+    if best is None:
+        raise RuntimeError("best is unexpectedly missing")
     return best
 
 

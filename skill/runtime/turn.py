@@ -256,7 +256,8 @@ class _Turn:
         self.uncertain = False
 
     def result(self, degraded: bool, notice: str = "", written: int = 0) -> TurnResult:
-        assert self.reply is not None
+        if self.reply is None:
+            raise RuntimeError("self.reply is unexpectedly missing")
         if degraded:
             notice = NOTICE_UNAVAILABLE
         return TurnResult(self.reply, degraded, self.reads, self.writes, notice, written)

@@ -140,7 +140,8 @@ class Registry:
         )
         put(self, "closers", tuple(a.closer for a in self.activities if a.closer))
         greeting = greeters[0].greeting
-        assert greeting is not None
+        if greeting is None:
+            raise RuntimeError("greeting is unexpectedly missing")
         put(self, "greeting", greeting)
 
     def adding(self, *activities: Activity) -> Registry:

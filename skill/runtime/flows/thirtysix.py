@@ -148,7 +148,8 @@ def start(state: State, event: Event, ctx: FlowContext) -> Answer:
 def _offer_resume(state: State, ctx: FlowContext) -> Answer:
     """ "Welcome back: shall we carry on from set two, question five?"."""
     place = kept(state.household)
-    assert place is not None
+    if place is None:
+        raise RuntimeError("place is unexpectedly missing")
     if place.next == TOTAL:
         speech = (ctx.say("thirtysix.resume_closing_offer"),)
     else:
@@ -229,7 +230,8 @@ def move_on(state: State, ctx: FlowContext) -> Answer:
     """ "Next" after a question: the next one, the check-in between sets, one set a night's
     goodnight, or (after the thirty-sixth) the closing minute."""
     place = kept(state.household)
-    assert place is not None  # the router passes when nothing is kept
+    if place is None:  # the router passes when nothing is kept
+        raise RuntimeError("place is unexpectedly missing")
     if place.next == TOTAL:
         return closing(state, ctx)
     if place.next % SET_SIZE != 0:
@@ -298,7 +300,8 @@ def route(state: State, event: Event, ctx: FlowContext) -> Answer | Pass | None:
     if offer == OFFER_RESUME:
         if name in GO_ON:
             place = kept(state.household)
-            assert place is not None
+            if place is None:
+                raise RuntimeError("place is unexpectedly missing")
             if place.next == TOTAL:
                 return closing(state, ctx)
             return _carry_on(state, ctx, place.next)
@@ -307,7 +310,8 @@ def route(state: State, event: Event, ctx: FlowContext) -> Answer | Pass | None:
         return _not_now(state, event, ctx)
     if offer in (OFFER_READY, OFFER_GO_ON) and name in GO_ON:
         place = kept(state.household)
-        assert place is not None
+        if place is None:
+            raise RuntimeError("place is unexpectedly missing")
         return ask(state, ctx, place.next)
     if offer == OFFER_READY and name == intents.NO:
         return _not_now(state, event, ctx)

@@ -98,7 +98,8 @@ def offer_to_resume(
 ) -> tuple[State, Reply]:
     """Say ``lead``, then name the unfinished game and its round, and ask to carry on."""
     game = in_progress(state.household, content)
-    assert game is not None
+    if game is None:
+        raise RuntimeError("game is unexpectedly missing")
     household = unstruck(state.household)
     progress = household.game
     lines = Lines(content, rng, household)

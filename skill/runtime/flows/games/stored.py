@@ -90,7 +90,8 @@ def current(
         household, progress = draw(household, game, progress, rng)
         household = copying.replace(household, game=progress)
         question = game.question(progress.question)
-        assert question is not None
+        if question is None:
+            raise RuntimeError("question is unexpectedly missing")
     return household, progress, question
 
 
