@@ -24,8 +24,9 @@ heard is kept exactly (out-of-order items are listed until later draws fold them
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Hashable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -68,6 +69,22 @@ _EPOCH = date(2000, 1, 1).toordinal()
 JOURNAL_MEMO = 512
 #: Game records each content's index remembers, encoded and decoded (forgotten all at once).
 RECORD_MEMO = 256
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+def remembered(memo: dict[K, V], key: K, limit: int, make: Callable[[], V]) -> V:
+    """``memo[key]``, made by ``make()`` when missing. A memo that reaches ``limit`` starts
+    afresh: bounded, and cheaper on a turn's path than keeping an LRU order."""
+    if key in memo:
+        return memo[key]
+    value = make()
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 class NewerRecord(ValueError):
@@ -178,14 +195,8 @@ class HouseholdCodec:
         """``_journal``, remembered per content, entries and origin night: a turn that adds
         nothing to the journal would encode the same week again."""
         key = (origin, tuple((e.night, e.kind, e.item) for e in entries))
-        memo = self.index.journal_weeks
-        found = memo.get(key)
-        if found is None:
-            found = self._journal(entries, rel)
-            if len(memo) >= JOURNAL_MEMO:
-                memo.clear()
-            memo[key] = found
-        nights, held = found
+        make = functools.partial(self._journal, entries, rel)
+        nights, held = remembered(self.index.journal_weeks, key, JOURNAL_MEMO, make)
         return list(nights), set(held)
 
     def _journal(
@@ -221,14 +232,9 @@ class HouseholdCodec:
         """An entry's token, remembered per content (a week's entries are encoded again
         whenever the journal gains one)."""
         key = (entry.kind, entry.item)
-        memo = self.index.journal_tokens
-        if key in memo:
-            return memo[key]
-        token = self._token(entry)
-        if len(memo) >= JOURNAL_MEMO:
-            memo.clear()
-        memo[key] = token
-        return token
+        return remembered(
+            self.index.journal_tokens, key, JOURNAL_MEMO, functools.partial(self._token, entry)
+        )
 
     def _token(self, entry: JournalEntry) -> str | None:
         code = KIND_CODES.get(entry.kind)
@@ -288,14 +294,10 @@ class HouseholdCodec:
             record.best_long,
             tuple(record.heard),
         )
-        memo = self.index.game_records
-        if key in memo:
-            found: stored.GameRecord | None = memo[key]
-            return found
-        found = self._encode_record(record, seed)
-        if len(memo) >= RECORD_MEMO:
-            memo.clear()
-        memo[key] = found
+        make = functools.partial(self._encode_record, record, seed)
+        found: stored.GameRecord | None = remembered(
+            self.index.game_records, key, RECORD_MEMO, make
+        )
         return found
 
     def _encode_record(self, record: GameRecord, seed: int) -> stored.GameRecord | None:
@@ -386,18 +388,15 @@ class HouseholdCodec:
         memo = self.index.journal_nights
         for offset, text in nights:
             when = night(offset)
-            key = (when, text)
-            found = memo.get(key)
-            if found is None:
-                found = tuple(
-                    JournalEntry(when, kind, item) for kind, item in self._journal_night(text)
-                )
-                if len(memo) >= JOURNAL_MEMO:
-                    memo.clear()
-                memo[key] = found
+            make = functools.partial(self._night_entries, when, text)
+            found = remembered(memo, (when, text), JOURNAL_MEMO, make)
             # Entries are never changed in place (flows build new ones), so a night's are shared.
             entries.extend(found)
         return entries
+
+    def _night_entries(self, when: str, text: str) -> tuple[JournalEntry, ...]:
+        """One stored night's entries, dated ``when``."""
+        return tuple(JournalEntry(when, kind, item) for kind, item in self._journal_night(text))
 
     def _journal_night(self, text: str) -> tuple[tuple[str, str], ...]:
         """One night's journal string as (kind, id) pairs (remembered per content by
@@ -461,14 +460,8 @@ class HouseholdCodec:
         """A stored game record as the flows see it (its game and heard ids remembered per
         content and stored fields; each caller gets its own record and list)."""
         key = ("expand", seed, g.game, g.last, g.heard)
-        memo = self.index.game_records
-        found = memo.get(key)
-        if found is None:
-            found = self._expand_heard(g, seed)
-            if len(memo) >= RECORD_MEMO:
-                memo.clear()
-            memo[key] = found
-        game, heard = found
+        make = functools.partial(self._expand_heard, g, seed)
+        game, heard = remembered(self.index.game_records, key, RECORD_MEMO, make)
         if game is None:
             return None
         return GameRecord(
