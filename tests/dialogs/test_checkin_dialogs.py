@@ -58,6 +58,16 @@ class Walk:
         return turn.speech, turn.session_open
 
 
+def at_the_numbers(handler: Handler) -> Walk:
+    """A couple on the first evening, through the appreciations and wishes, now asked for
+    partner one's closeness number."""
+    walk = Walk(Dialog(handler, now=FIRST_EVENING))
+    walk.say("open heart to heart")
+    walk.say("how are we doing")
+    walk.say("ready")
+    return walk
+
+
 def check_in(walk: Walk, content: LocaleContent, first: list[str], second: list[str]) -> str:
     """A whole check-in: the appreciations and what went well, the wishes, then each
     partner's answers to "what's your number?" (the last of each list is the one kept)."""
@@ -131,10 +141,7 @@ def _digit(answer: str) -> str:
 def test_a_number_out_of_range_or_unclear_is_asked_again_kindly_never_guessed(
     utc_handler: Handler, db_path: Path, content: LocaleContent
 ) -> None:
-    walk = Walk(Dialog(utc_handler, now=FIRST_EVENING))
-    walk.say("open heart to heart")
-    walk.say("how are we doing")
-    walk.say("ready")
+    walk = at_the_numbers(utc_handler)
     out_of_range = walk.say("seven")
     assert said(out_of_range, content, "checkin.number_range")
     unclear = walk.say("pretty close i guess")
@@ -165,10 +172,7 @@ def test_a_second_check_in_the_same_week_updates_its_numbers(
 def test_skipping_a_number_is_fine_and_keeps_nothing_for_it(
     utc_handler: Handler, db_path: Path, content: LocaleContent
 ) -> None:
-    walk = Walk(Dialog(utc_handler, now=FIRST_EVENING))
-    walk.say("open heart to heart")
-    walk.say("how are we doing")
-    walk.say("ready")
+    walk = at_the_numbers(utc_handler)
     skipped = walk.say("skip")
     assert said(skipped, content, "checkin.number_skipped")
     speech, open_ = walk.turn("skip")
@@ -274,10 +278,7 @@ def test_mid_game_how_are_we_doing_is_still_the_score(
 def test_a_check_in_left_halfway_is_offered_back_that_week_and_only_that_week(
     utc_handler: Handler, db_path: Path, content: LocaleContent
 ) -> None:
-    walk = Walk(Dialog(utc_handler, now=FIRST_EVENING))
-    walk.say("open heart to heart")
-    walk.say("how are we doing")
-    walk.say("ready")
+    walk = at_the_numbers(utc_handler)
     first_number = walk.say("a four")
     assert said(first_number, content, "checkin.number_ask")
     walk.dialog.end()  # the evening ends before partner two's number

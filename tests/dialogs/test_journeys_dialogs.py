@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,11 +17,10 @@ from skill.hosts.chat import ChatTurn
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.flows import journeys
 from skill.runtime.state import Household
-from skill.runtime.turn import household_key
-from tests.support.dialog import TEST_KEY_SALT, Dialog, Handler
-from tests.support.listening import ssml_problems, stored_household
+from tests.support.dialog import Dialog, Handler
+from tests.support.listening import stored_household
+from tests.support.rituals import fast, fits, raw_record
 from tests.support.screens import content_patterns, from_content, shown
-from tests.unit.test_breath_budget import BREATHS_WORDS, words_before_the_ask
 
 #: A phrase for each journey a person would use to start it, and the journey it should start.
 OPENINGS = {
@@ -32,32 +29,11 @@ OPENINGS = {
     "hard_season": "after a hard season",
     "closer": "closer in three weeks",
 }
-_MARK = re.compile(r"(\(silence [^)]*\)|\(chime\))")
-
-
-def fast(handler: Handler, **kwargs: str) -> Dialog:
-    dialog = Dialog(handler, **kwargs)
-    dialog.chat.fast_clock = True
-    return dialog
-
-
-def checked(turn: ChatTurn) -> ChatTurn:
-    """``turn``, after checking it keeps to the platform's limits and the breath budget."""
-    assert turn.response is not None
-    body = turn.response["response"]
-    for speech in (body.get("outputSpeech"), body.get("reprompt", {}).get("outputSpeech")):
-        if speech:
-            assert ssml_problems(speech["ssml"]) == [], speech["ssml"]
-    parts = _MARK.split(turn.speech)
-    for n in range(0, len(parts), 2):
-        hands_over = n + 1 < len(parts) and parts[n + 1].startswith("(silence")
-        words = words_before_the_ask(parts[n].strip(), hands_over)
-        assert words <= BREATHS_WORDS, f"{words} words: {parts[n]}"
-    return turn
 
 
 def say(dialog: Dialog, line: str) -> ChatTurn:
-    return checked(dialog.say(line))
+    """One line said, its reply checked against the platform's limits and two breaths."""
+    return fits(dialog.say(line))
 
 
 def said(turn: ChatTurn, content: LocaleContent, key: str, **params: str | int) -> bool:
@@ -81,6 +57,16 @@ def settled(handler: Handler) -> Dialog:
     say(dialog, "open heart to heart")
     say(dialog, "call us sam and alex")
     say(dialog, "stop")
+    return dialog
+
+
+def night_one_done(handler: Handler, opening: str) -> Dialog:
+    """A settled couple who started a journey with ``opening`` and did its first night, the
+    question and the practice, tonight."""
+    dialog = settled(handler)
+    say(dialog, "open heart to heart")
+    say(dialog, opening)
+    say(dialog, "yes")
     return dialog
 
 
@@ -133,10 +119,7 @@ def test_stopping_mid_step_resumes_the_same_night_at_the_practice_and_the_next_d
     handler: Handler, content: LocaleContent, db_path: Path
 ) -> None:
     j = journey(content, "appreciation")
-    dialog = settled(handler)
-    say(dialog, "open heart to heart")
-    say(dialog, "the appreciation week")
-    say(dialog, "yes")
+    dialog = night_one_done(handler, "the appreciation week")
     dialog.next_night()
     say(dialog, "open heart to heart")
     asked = say(dialog, "yes")
@@ -166,10 +149,7 @@ def test_a_skipped_night_never_shames_the_next_step_simply_waits(
     handler: Handler, content: LocaleContent, db_path: Path
 ) -> None:
     j = journey(content, "hard_season")
-    dialog = settled(handler)
-    say(dialog, "open heart to heart")
-    say(dialog, "after a hard season")
-    say(dialog, "yes")
+    dialog = night_one_done(handler, "after a hard season")
     dialog.next_night(4)
     where = say(dialog, "ask heart to heart where are we in our journey")
     assert said(where, content, "journeys.status_waiting", journey=j.title, night=2, total=5)
@@ -187,10 +167,7 @@ def test_two_asks_in_one_night_never_move_on_two_nights(
     handler: Handler, content: LocaleContent, db_path: Path
 ) -> None:
     j = journey(content, "closer")
-    dialog = settled(handler)
-    say(dialog, "open heart to heart")
-    say(dialog, "closer in three weeks")
-    say(dialog, "yes")
+    dialog = night_one_done(handler, "closer in three weeks")
     before = kept(db_path)
     launched = say(dialog, "open heart to heart")
     assert not said(launched, content, "journeys.offer_step", night=2, journey=j.title)
@@ -209,10 +186,7 @@ def test_starting_over_goes_back_to_night_one_one_step_a_night_still(
     handler: Handler, content: LocaleContent, db_path: Path
 ) -> None:
     j = journey(content, "know_again")
-    dialog = settled(handler)
-    say(dialog, "open heart to heart")
-    say(dialog, OPENINGS["know_again"])
-    say(dialog, "yes")
+    dialog = night_one_done(handler, OPENINGS["know_again"])
     dialog.next_night()
     do_night(dialog, content, j, 1)
     say(dialog, "open heart to heart")
@@ -237,10 +211,7 @@ def test_stopping_the_journey_asks_first_then_lets_it_go(
     handler: Handler, content: LocaleContent, db_path: Path
 ) -> None:
     j = journey(content, "appreciation")
-    dialog = settled(handler)
-    say(dialog, "open heart to heart")
-    say(dialog, "the appreciation week")
-    say(dialog, "yes")
+    dialog = night_one_done(handler, "the appreciation week")
     dialog.next_night()
     say(dialog, "open heart to heart")
     ask = say(dialog, "let's stop the journey")
@@ -263,10 +234,7 @@ def test_tonights_question_gives_way_to_tonights_step(
     handler: Handler, content: LocaleContent, db_path: Path
 ) -> None:
     j = journey(content, "appreciation")
-    dialog = settled(handler)
-    say(dialog, "open heart to heart")
-    say(dialog, "the appreciation week")
-    say(dialog, "yes")
+    dialog = night_one_done(handler, "the appreciation week")
     dialog.next_night()
     launched = say(dialog, "open heart to heart")
     assert said(launched, content, "journeys.offer_step", night=2, journey=j.title)
@@ -287,10 +255,7 @@ def test_asking_for_tonights_question_offers_the_step_once_a_session(
     handler: Handler, content: LocaleContent, db_path: Path
 ) -> None:
     j = journey(content, "closer")
-    dialog = settled(handler)
-    say(dialog, "open heart to heart")
-    say(dialog, "closer in three weeks")
-    say(dialog, "yes")
+    dialog = night_one_done(handler, "closer in three weeks")
     dialog.next_night()
     offered = say(dialog, "ask heart to heart for tonight's question")
     assert said(offered, content, "journeys.offer_step", night=2, journey=j.title)
@@ -347,10 +312,7 @@ def test_the_recap_names_the_journey_and_the_step_reached(
     handler: Handler, content: LocaleContent
 ) -> None:
     j = journey(content, "appreciation")
-    dialog = settled(handler)
-    say(dialog, "open heart to heart")
-    say(dialog, "the appreciation week")
-    say(dialog, "yes")
+    dialog = night_one_done(handler, "the appreciation week")
     dialog.next_night()
     do_night(dialog, content, j, 1)
     recap = say(dialog, "ask heart to heart what did we do this week")
@@ -379,16 +341,6 @@ def test_an_echo_show_shows_the_journey_night_and_step_title(
     assert launched["text"] == j.steps[1].title and "night 2" in launched["title"]
 
 
-def _raw_record(db_path: Path) -> dict[str, Any]:
-    with sqlite3.connect(db_path) as conn:
-        (data,) = conn.execute(
-            "SELECT data FROM households WHERE key = ?",
-            (household_key("couple-1", TEST_KEY_SALT),),
-        ).fetchone()
-    found: dict[str, Any] = json.loads(data)
-    return found
-
-
 def test_the_record_keeps_only_ids_and_positions(
     handler: Handler, content: LocaleContent, db_path: Path
 ) -> None:
@@ -403,6 +355,6 @@ def test_the_record_keeps_only_ids_and_positions(
     assert (journey_id, done, asked_night) == ("appreciation", 1, "")
     assert isinstance(done_night, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", done_night)
     assert {e.item for e in household.journal if e.kind == "journey"} == {"appreciation-01"}
-    raw = json.dumps(_raw_record(db_path)).lower()
+    raw = json.dumps(raw_record(db_path, "couple-1")).lower()
     assert "lisbon" not in raw and "loved" not in raw
     assert journey(content, "appreciation").steps[0].question.lower() not in raw
