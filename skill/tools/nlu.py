@@ -43,7 +43,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from skill.runtime.catalog import language_default
 from skill.runtime.times import TimeWords, spoken_to_slot
+from skill.tools.nlu_words import LanguageWords
 
 FALLBACK = "AMAZON.FallbackIntent"
 NAME_TYPE = "AMAZON.FirstName"
@@ -56,55 +58,6 @@ OVERLAP_THRESHOLD = 0.7
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "interaction_models"
 
-#: Words around a request that carry no request of their own, peeled off its ends.
-LEADING_FILLERS = (
-    "um", "umm", "uh", "erm", "er", "hmm", "okay so", "so", "okay", "alright", "well", "oh",
-    "hey", "hi", "yeah", "alexa", "can you", "could you", "would you", "will you", "please",
-    "just", "actually", "and", "but", "now", "i think", "right",
-)  # fmt: skip
-TRAILING_FILLERS = (
-    "please", "alexa", "then", "now", "thanks", "thank you", "for us", "tonight", "by the way",
-    "i think", "i guess", "if you like", "for me", "right now", "really", "again",
-)  # fmt: skip
-#: Words that never decide which request a line is, wherever they are.
-FILLER_WORDS = frozenset({
-    "um", "umm", "uh", "erm", "er", "hmm", "so", "okay", "please", "just", "really", "actually",
-    "alexa", "oh", "well", "hey",
-})  # fmt: skip
-#: A line opening with one of these describes something ("that's a big one") rather than
-#: asking for it; near a sample, it is only read as one that opens the same way.
-DESCRIBING = frozenset({"that's", "that", "it's", "this", "those", "these"})
-#: A line that says one of these is asking for the opposite of a sample without one.
-NEGATIONS = frozenset({
-    "don't", "dont", "not", "never", "no", "nope", "nah", "doesn't", "didn't", "won't", "isn't",
-    "haven't", "can't",
-})  # fmt: skip
-#: Negations that bind the next word ("don't forget"), unlike a bare "no" or "nah".
-BINDING_NEGATIONS = NEGATIONS - {"no", "nope", "nah"}
-#: Words that say how a sentence is built, not what it asks for: sharing only these (and a
-#: negation) with a sample is no evidence of meaning the same ("what time is it" is not
-#: "what round is it").
-FUNCTION_WORDS = frozenset({
-    "a", "an", "the", "is", "are", "was", "were", "be", "am", "it", "it's", "that", "that's",
-    "this", "these", "those", "what", "what's", "which", "who", "how", "do", "does", "did",
-    "can", "could", "would", "will", "should", "we", "we're", "we've", "we'd", "we'll", "us",
-    "our", "i", "i'm", "i've", "i'd", "i'll", "me", "my", "you", "you're", "your", "to", "of",
-    "for", "on", "in", "at", "with", "about", "and", "or", "but", "so", "if", "then", "there",
-    "here", "one", "ones", "some", "any", "let", "let's", "have", "has", "had", "get", "got",
-})  # fmt: skip
-#: Spellings and contractions typed for the same spoken word.
-SPELLINGS = {
-    "favorite": "favourite", "favorites": "favourites", "ok": "okay", "wanna": "want to",
-    "gonna": "going to", "gotta": "got to", "nevermind": "never mind", "whats": "what's",
-    "tonights": "tonight's", "lets": "let's", "dont": "don't", "im": "i'm", "thats": "that's",
-    "ive": "i've", "weve": "we've", "whos": "who's", "hows": "how's", "its": "it's",
-}  # fmt: skip
-_NUMBERS = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen",
-)  # fmt: skip
-_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 #: At most this many function words may follow a whole sample ("pass on this one then").
 TAIL_WORDS = 4
 #: How much a slot value found in the line weighs, against a word's rarity.
@@ -169,8 +122,9 @@ class LaunchWords:
 
 @functools.cache
 def _builtins(locale: str, key: str, models_dir: Path) -> dict[str, Any]:
-    """``key`` of ``builtins/<locale>.json``, else of en-US's (the locale has no file yet)."""
-    for name in (locale, "en-US"):
+    """``key`` of ``builtins/<locale>.json``, else of its language default's ("en-GB" takes
+    en-US's); a language of its own brings every list (German has no English to fall back on)."""
+    for name in dict.fromkeys((locale, language_default(locale))):
         path = models_dir / "builtins" / f"{name}.json"
         if path.is_file():
             data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
@@ -190,6 +144,12 @@ def time_words(locale: str = "en-US", models_dir: Path = MODELS_DIR) -> TimeWord
     return TimeWords.from_data(_builtins(locale, "time", models_dir)["time"])
 
 
+@functools.cache
+def language_words(locale: str = "en-US", models_dir: Path = MODELS_DIR) -> LanguageWords:
+    """The words ``locale`` wraps a request in, for reading its lines."""
+    return LanguageWords.from_data(_builtins(locale, "words", models_dir)["words"])
+
+
 def normalise(text: str) -> str:
     """Case-folded, straight apostrophes, no punctuation, single spaces, no wake word.
 
@@ -202,37 +162,6 @@ def normalise(text: str) -> str:
     return re.sub(r"^(alexa|echo|computer) ", "", text)
 
 
-def number_words(value: int) -> str:
-    """A number below a hundred as it is spoken ("forty two")."""
-    if value < 20:
-        return _NUMBERS[value]
-    tens, units = divmod(value, 10)
-    return _TENS[tens - 2] + (f" {_NUMBERS[units]}" if units else "")
-
-
-def spoken_number(words: list[str]) -> int | None:
-    """A whole number below a hundred said as words ("four", "forty two"), else None."""
-    if len(words) == 1 and words[0] in _NUMBERS:
-        return _NUMBERS.index(words[0])
-    if len(words) == 1 and words[0] in _TENS:
-        return 20 + 10 * _TENS.index(words[0])
-    if len(words) == 2 and words[0] in _TENS and words[1] in _NUMBERS[1:10]:
-        return 20 + 10 * _TENS.index(words[0]) + _NUMBERS.index(words[1])
-    return None
-
-
-def spoken_words(text: str) -> list[str]:
-    """``normalise``, then what a speaker says for what was typed: "5" is "five", "9pm" is
-    "nine pm", "favorite" is "favourite"."""
-    text = re.sub(r"(\d)([ap]m)\b", r"\1 \2", normalise(text))
-    words: list[str] = []
-    for word in text.split():
-        if word.isdigit() and int(word) < 100:
-            word = number_words(int(word))
-        words.extend(SPELLINGS.get(word, word).split())
-    return words
-
-
 class Resolver:
     """Resolve typed utterances against one locale's interaction model."""
 
@@ -241,11 +170,14 @@ class Resolver:
         model: dict[str, Any],
         launch: LaunchWords | None = None,
         time: TimeWords | None = None,
+        words: LanguageWords | None = None,
     ) -> None:
         language = model["interactionModel"]["languageModel"]
-        #: This locale's launch verbs and clock words (en-US's when the caller names none).
+        #: This locale's launch verbs, clock words and filler words (en-US's when the caller
+        #: names none).
         self.launch = launch or launch_words()
         self.time = time or time_words()
+        self.words = words or language_words()
         self.invocation = normalise(language["invocationName"])
         self._types: dict[str, dict[str, tuple[str, str]]] = {}
         vocabulary: set[str] = set()
@@ -255,8 +187,8 @@ class Resolver:
                 name = value["name"]["value"]
                 value_id = value.get("id") or name
                 for word in [name, *value["name"].get("synonyms", [])]:
-                    table[" ".join(spoken_words(word))] = (value_id, name)
-                    vocabulary.update(spoken_words(word))
+                    table[" ".join(self.spoken_words(word))] = (value_id, name)
+                    vocabulary.update(self.spoken_words(word))
             self._types[slot_type["name"]] = table
         self._memo: dict[str, Resolution] = {}
         self._samples: list[_Sample] = []
@@ -285,16 +217,25 @@ class Resolver:
             extra = json.loads(builtins_path.read_text(encoding="utf-8")).get("intents", {})
             for intent in model["interactionModel"]["languageModel"]["intents"]:
                 intent["samples"] = [*intent.get("samples", []), *extra.get(intent["name"], [])]
-        return cls(model, launch_words(path.stem, path.parent), time_words(path.stem, path.parent))
+        locale, models_dir = path.stem, path.parent
+        return cls(
+            model,
+            launch_words(locale, models_dir),
+            time_words(locale, models_dir),
+            language_words(locale, models_dir),
+        )
 
-    @staticmethod
-    def _compile(intent: str, sample: str, slot_types: dict[str, str]) -> _Sample:
+    def spoken_words(self, text: str) -> list[str]:
+        """``normalise``, then what a speaker says for what was typed (``LanguageWords.spoken``)."""
+        return self.words.spoken(normalise(text))
+
+    def _compile(self, intent: str, sample: str, slot_types: dict[str, str]) -> _Sample:
         parts: list[Part] = []
         for piece in re.split(r"(\{\w+\})", sample):
             if re.fullmatch(r"\{\w+\}", piece):
                 parts.append((piece[1:-1], slot_types.get(piece[1:-1], "")))
             else:
-                parts.extend(spoken_words(piece))
+                parts.extend(self.spoken_words(piece))
         literal = " ".join(p for p in parts if isinstance(p, str))
         return _Sample(intent, tuple(parts), literal, slot_types)
 
@@ -335,7 +276,7 @@ class Resolver:
         the fallback."""
         typed = normalise(said).split()
         partial: Resolution | None = None
-        peeled = list(self._peeled(spoken_words(said)))
+        peeled = list(self._peeled(self.spoken_words(said)))
         for words in [typed, *peeled]:
             exact, unresolved = self._exact(words)
             if exact is not None:
@@ -351,7 +292,7 @@ class Resolver:
         scored = [n for n in near if n is not None]
         if scored:
             return max(scored, key=lambda pair: pair[0])[1]
-        return self._named(spoken_words(said)) or Resolution("intent", FALLBACK, {})
+        return self._named(self.spoken_words(said)) or Resolution("intent", FALLBACK, {})
 
     def elicited(self, intent: str, slot: str, said: str) -> Resolution | None:
         """What Alexa hears while the skill elicits ``slot`` of ``intent``
@@ -367,7 +308,7 @@ class Resolver:
         )
         if slot_type is None:
             return None
-        for words in self._peeled(spoken_words(said)):
+        for words in self._peeled(self.spoken_words(said)):
             value = self._slot_value(slot_type, " ".join(words))
             if value is not None and value.value_id is not None:
                 return Resolution("intent", intent, {slot: value})
@@ -382,7 +323,7 @@ class Resolver:
             tail = words[cut:]
             if len(tail) > TAIL_WORDS:
                 break
-            if not set(tail) <= FUNCTION_WORDS | FILLER_WORDS:
+            if not set(tail) <= self.words.function_words | self.words.filler_words:
                 continue
             # a first name could be any word: "i'm glad you said that" introduces nobody
             exact, _ = self._exact(words[:cut], names=False)
@@ -426,13 +367,13 @@ class Resolver:
         while frontier:
             following: list[list[str]] = []
             for current in frontier:
-                for filler in LEADING_FILLERS:
-                    size = len(filler.split())
-                    if current[:size] == filler.split() and len(current) > size:
+                for filler in self.words.leading_fillers:
+                    size = len(filler)
+                    if tuple(current[:size]) == filler and len(current) > size:
                         following.append(current[size:])
-                for filler in TRAILING_FILLERS:
-                    size = len(filler.split())
-                    if current[-size:] == filler.split() and len(current) > size:
+                for filler in self.words.trailing_fillers:
+                    size = len(filler)
+                    if tuple(current[-size:]) == filler and len(current) > size:
                         following.append(current[:-size])
             frontier = []
             for candidate in following:
@@ -512,7 +453,7 @@ class Resolver:
             value = spoken_to_slot(spoken, self.time)
             return SlotValue(value, None if value == spoken else value, value)
         if slot_type == NUMBER_TYPE:
-            number = spoken_number(spoken.split())
+            number = self.words.number(spoken.split())
             return None if number is None else SlotValue(str(number), str(number), str(number))
         table = self._types.get(slot_type)
         if table is None:
@@ -521,20 +462,17 @@ class Resolver:
             if len(words) > 2 or any(w in self._vocabulary for w in words):
                 return None
             return SlotValue(spoken, spoken, spoken)
-        found = table.get(" ".join(spoken_words(spoken)))
+        found = table.get(" ".join(self.spoken_words(spoken)))
         return SlotValue(spoken, found[0], found[1]) if found else SlotValue(spoken, None)
 
     # -- 3: the closest sample by weighted overlap ------------------------------------------
 
     def _core(self, words: list[str]) -> list[str]:
         """The words that can decide a request: fillers dropped, plurals folded."""
-        return [self._stem(w) for w in words if w not in FILLER_WORDS]
+        return [self._stem(w) for w in words if w not in self.words.filler_words]
 
     def _stem(self, word: str) -> str:
-        """A plural folded to its singular ("favourites", "reminders"); not "this" or "does"."""
-        if len(word) > 3 and word[-1] == "s" and word[-2:] not in ("ss", "us", "is"):
-            return word if word in FUNCTION_WORDS else word[:-1]
-        return word
+        return self.words.stem(word)
 
     def _weight(self, word: str) -> float:
         if word.startswith("{"):
@@ -542,20 +480,20 @@ class Resolver:
         return self._weights.get(word, self._unknown_weight)
 
     def _closest(self, words: list[str]) -> tuple[float, Resolution] | None:
-        words = [w for w in words if w not in FILLER_WORDS]
+        words = [w for w in words if w not in self.words.filler_words]
         if not words:
             return None
         best: tuple[float, Resolution] | None = None
         for sample in self._samples:
-            if words[0] in DESCRIBING and sample.words[:1] != words[:1]:
+            if words[0] in self.words.describing and sample.words[:1] != words[:1]:
                 continue
             spotted = self._spot(sample, words)
             if spotted is None:
                 continue
             line, slots = spotted
             # A negation inside a slot value ("don't wait for us") belongs to the value.
-            negation = _negation(line)
-            if _negation(sample.words) != negation:
+            negation = self._negation(line)
+            if self._negation(sample.words) != negation:
                 continue
             target = self._core(
                 [p if isinstance(p, str) else "{" + p[0] + "}" for p in sample.parts]
@@ -571,12 +509,22 @@ class Resolver:
                 best = (score, Resolution("intent", sample.intent, slots, literal=sample.literal))
         return best
 
+    def _negation(self, words: list[str]) -> tuple[bool, frozenset[str]]:
+        """Whether ``words`` negate, and which words they negate ("don't forget" -> forget)."""
+        negated = {
+            following
+            for word, following in zip(words, [*words[1:], ""], strict=True)
+            if word in self.words.binding_negations and following
+        }
+        return bool(self.words.negations & set(words)), frozenset(negated)
+
     def _telling(self, line: list[str], target: list[str], negated: frozenset[str]) -> bool:
         """Whether a line shares a word with a sample that says what it asks for; a slot
         value alone is not enough when the sample's own words are missing ("that's a big
         one" is a reaction, not "a {depth} one")."""
         shared = set(line) & set(target)
-        meaning = {w for w in shared - FUNCTION_WORDS - NEGATIONS - negated if w[0] != "{"}
+        unmeaning = self.words.function_words | self.words.negations | negated
+        meaning = {w for w in shared - unmeaning if w[0] != "{"}
         if meaning:
             return True
         literal = [w for w in target if w[0] != "{"]
@@ -614,7 +562,7 @@ class Resolver:
                         return start, start + size, SlotValue(spoken, value, value)
                     continue
                 if slot_type == NUMBER_TYPE:
-                    number = spoken_number(line[start : start + size])
+                    number = self.words.number(line[start : start + size])
                     if number is not None:
                         digits = str(number)
                         return start, start + size, SlotValue(digits, digits, digits)
@@ -635,16 +583,6 @@ class Resolver:
         precision = common / sum(self._weight(w) for w in line)
         recall = common / sum(self._weight(w) for w in target)
         return 2 * precision * recall / (precision + recall)
-
-
-def _negation(words: list[str]) -> tuple[bool, frozenset[str]]:
-    """Whether ``words`` negate, and which words they negate ("don't forget" -> forget)."""
-    negated = {
-        following
-        for word, following in zip(words, [*words[1:], ""], strict=True)
-        if word in BINDING_NEGATIONS and following
-    }
-    return bool(NEGATIONS & set(words)), frozenset(negated)
 
 
 def normalise_sample(sample: str) -> str:

@@ -340,6 +340,20 @@ def test_a_screen_document_is_one_item_and_name_free_intents_are_each_one() -> N
     assert merged["namefree"] == {"launch": ["a"], "intents": {"One": ["x"], "Two": ["z"]}}
 
 
+#: Test-only German filler words, negations and numbers for the local resolver.
+GERMAN_WORDS = {
+    "leading_fillers": ["ähm", "also", "kannst du"],
+    "trailing_fillers": ["bitte", "heute abend"],
+    "filler_words": ["ähm", "bitte"],
+    "describing": ["das"],
+    "negations": ["nicht", "kein", "nein"],
+    "binding_negations": ["nicht", "kein"],
+    "function_words": ["uns", "die", "der", "das", "eine"],
+    "numbers": {"drei": 3, "vier": 4, "zweiundvierzig": 42},
+    "plurals": {"endings": ["en", "n"], "min_length": 5},
+}
+
+
 def test_a_locales_builtins_file_brings_its_launch_and_clock_words(tmp_path: Path) -> None:
     """End to end through the files: a test-only German model and its built-in words."""
     models = tmp_path / "interaction_models"
@@ -353,6 +367,7 @@ def test_a_locales_builtins_file_brings_its_launch_and_clock_words(tmp_path: Pat
         "intents": {},
         "launch": {"launch": ["öffne"], "one_shot": ["frag", "sag"], "connectors": ["nach"]},
         "time": {"numbers": {"acht": 8, "neun": 9}, "before_hour": {"halb": 30}},
+        "words": GERMAN_WORDS,
     }
     (models / "builtins" / "de-DE.json").write_text(json.dumps(builtins), encoding="utf-8")
     nlu = Resolver.from_file(models / "de-DE.json")
@@ -360,3 +375,21 @@ def test_a_locales_builtins_file_brings_its_launch_and_clock_words(tmp_path: Pat
     reminder = nlu.resolve("Sag Herz zu Herz erinnere uns um halb neun")
     assert reminder.one_shot and reminder.intent == "SetReminderIntent"
     assert reminder.slots["time"].value_id == "08:30"
+    # Its own fillers peel off ("kannst du", "bitte"), and its own plurals fold.
+    peeled = nlu.intent_for("ähm kannst du erinnere uns um acht bitte")
+    assert peeled.intent == "SetReminderIntent" and peeled.slots["time"].value_id == "08:00"
+    assert peeled.literal == "erinnere uns um"
+    assert nlu.words.stem("fragen") == "frag" and nlu.words.number(["zweiundvierzig"]) == 42
+
+
+def test_a_language_of_its_own_must_bring_its_words(tmp_path: Path) -> None:
+    """German has no English to fall back on: a builtins file without its filler words is
+    an error that names the file, not a resolver that reads German with English lists."""
+    models = tmp_path / "interaction_models"
+    (models / "builtins").mkdir(parents=True)
+    model = _tiny_model("herz zu herz", {"HelloIntent": ["hallo"]})
+    (models / "de-DE.json").write_text(json.dumps(model), encoding="utf-8")
+    builtins = {"intents": {}, "launch": {"launch": ["öffne"], "one_shot": [], "connectors": []}}
+    (models / "builtins" / "de-DE.json").write_text(json.dumps(builtins), encoding="utf-8")
+    with pytest.raises(FileNotFoundError, match="words"):
+        Resolver.from_file(models / "de-DE.json")
