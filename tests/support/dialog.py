@@ -6,8 +6,10 @@ each test gets its own skill on its own store, exactly as Lambda would build it.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import itertools
+import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCALES = tuple(sorted(p.stem for p in (ROOT / "interaction_models").glob("*.json")))
 #: The English ones, which share en-US's content item by item.
 ENGLISH_LOCALES = tuple(loc for loc in LOCALES if loc.startswith("en-"))
+#: Where each other language keeps the dialog suite's lines, said as its couples say them.
+PHRASEBOOKS = ROOT / "tests" / "fixtures" / "phrasebook"
 #: The household-key salt every test host is given (Lambda requires one).
 TEST_KEY_SALT = "heart-to-heart"  # the old default, so seeded choices in tests stay put
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -63,8 +67,37 @@ def resolver(locale: str = "en-US") -> Resolver:
     return Resolver.from_file(ROOT / "interaction_models" / f"{locale}.json")
 
 
+def english(locale: str) -> bool:
+    return locale.startswith("en-")
+
+
+@functools.cache
+def phrasebook(locale: str) -> dict[str, str]:
+    """``locale``'s line for each English line of the dialog suite (``{}`` for English)."""
+    if english(locale):
+        return {}
+    path = PHRASEBOOKS / f"{locale}.json"
+    lines: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))["lines"]
+    return lines
+
+
+def in_locale(text: str, locale: str) -> str:
+    """What a couple of ``locale`` says for the suite's English ``text``: the suite is written
+    once, and each language's phrasebook says every line as its couples would (checked in
+    ``test_phrasebook``: each one is understood as its English line is)."""
+    if english(locale):
+        return text
+    book = phrasebook(locale)
+    if text not in book:
+        raise KeyError(f"no {locale} line for {text!r} in {PHRASEBOOKS / locale}.json")
+    return book[text]
+
+
 class Dialog:
-    """Type lines as a couple would say them; read what Alexa answers."""
+    """Type lines as a couple would say them; read what Alexa answers.
+
+    Lines are written in English; in another language each is said through that language's
+    phrasebook (``in_locale``), so one suite runs in every locale."""
 
     def __init__(
         self,
@@ -87,7 +120,7 @@ class Dialog:
         )
 
     def say(self, text: str) -> ChatTurn:
-        return self.chat.say(text)
+        return self.chat.say(in_locale(text, self.conversation.locale))
 
     def script(self, *lines: str) -> list[ChatTurn]:
         return [self.say(line) for line in lines]
