@@ -15,8 +15,9 @@ The rules, kept deliberately narrow:
 - every other word must equal a sample's word, in order;
 - a ``{slot}`` of a custom type matches one of its values or synonyms exactly (its id is the
   slot's value); ``AMAZON.FirstName`` matches any one or two words; ``AMAZON.TIME`` matches
-  a simple clock time ("nine", "nine pm", "nine thirty", "ten o'clock"); ``AMAZON.NUMBER``
-  one number word up to ten ("four" is "4");
+  a simple clock time ("nine", "nine pm", "nine thirty", "ten o'clock"; in another language,
+  a clock time of at most four words its own clock words read, "um halb neun"); ``AMAZON.NUMBER``
+  one number word up to ten ("four" is "4", "vier" is "4");
 - when several samples match, the one with the most literal words wins (a slot is the
   weakest evidence), then the first in the model.
 """
@@ -30,11 +31,16 @@ from pathlib import Path
 from typing import Any
 
 from skill.runtime.times import spoken_to_slot
-from skill.tools.nlu import time_words
+from skill.tools.nlu import language_words, time_words
 
 FALLBACK = "AMAZON.FallbackIntent"
 WAKE_WORD = "alexa"
-HESITATIONS = frozenset({"um", "umm", "erm"})
+#: Hesitation sounds speech recognition drops, by language.
+HESITATIONS = {
+    "en": frozenset({"um", "umm", "erm"}),
+    "de": frozenset({"äh", "ähm", "öhm", "hm"}),
+    "es": frozenset({"eh", "em", "ehm", "mmm"}),
+}
 _HOURS = (
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
     "twelve",
@@ -48,11 +54,12 @@ _MINUTE_TENS = ("twenty", "thirty", "forty", "fifty")
 _MERIDIEMS = (("am",), ("pm",), ("a", "m"), ("p", "m"))
 
 
-def normalise(text: str) -> list[str]:
-    """The words Alexa's model would see: lower case, no punctuation, no wake word or ums."""
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    words = re.sub(r"[^a-z0-9' ]+", " ", text).split()
-    words = [w for w in words if w not in HESITATIONS]
+def normalise(text: str, language: str = "en") -> list[str]:
+    """The words Alexa's model would see: lower case, no punctuation, no wake word or ums.
+    Letters of every script are kept (for English text, exactly the old ASCII rule)."""
+    text = text.casefold().replace("\u2019", "'").replace("\u2018", "'")
+    words = re.sub(r"(?:[^\w' ]|_)+", " ", text).split()
+    words = [w for w in words if w not in HESITATIONS.get(language, frozenset())]
     if words and words[0] == WAKE_WORD:
         words = words[1:]
     if words and words[-1] == WAKE_WORD:
@@ -101,33 +108,31 @@ class _Sample:
     literals: int
 
 
-#: The numbers a number slot is filled with here, said as one word ("four" is "4").
-_NUMBER_WORDS = (
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-)
-
-
 class ExactMatcher:
     """Match phrases against one interaction model's samples, word for word."""
 
-    def __init__(self, model: dict[str, Any], extra: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        model: dict[str, Any],
+        extra: dict[str, list[str]] | None = None,
+        locale: str = "en-US",
+    ) -> None:
         language = model["interactionModel"]["languageModel"]
+        self.locale = locale
+        self.language = locale.split("-")[0]
+        self._clock = time_words(locale)
+        #: One number word up to ten, in this language ("four" is "4").
+        self._numbers = {
+            words[0]: value
+            for words, value in language_words(locale).numbers.items()
+            if len(words) == 1 and value <= 10
+        }
         self._values: dict[str, dict[tuple[str, ...], str]] = {}
         for slot_type in language.get("types", []):
             table: dict[tuple[str, ...], str] = {}
             for value in slot_type["values"]:
                 for said in [value["name"]["value"], *value["name"].get("synonyms", [])]:
-                    table[tuple(normalise(said))] = value.get("id") or value["name"]["value"]
+                    table[tuple(self._words(said))] = value.get("id") or value["name"]["value"]
             self._values[slot_type["name"]] = table
         self._samples: list[_Sample] = []
         for intent in language["intents"]:
@@ -139,7 +144,7 @@ class ExactMatcher:
                     if re.fullmatch(r"\{\w+\}", piece):
                         parts.append((piece[1:-1], types[piece[1:-1]]))
                     else:
-                        parts.extend(normalise(piece))
+                        parts.extend(self._words(piece))
                 literals = sum(1 for p in parts if isinstance(p, str))
                 self._samples.append(_Sample(intent["name"], tuple(parts), literals))
 
@@ -153,11 +158,14 @@ class ExactMatcher:
             if builtins.is_file()
             else {}
         )
-        return cls(model, extra)
+        return cls(model, extra, path.stem)
+
+    def _words(self, text: str) -> list[str]:
+        return normalise(text, self.language)
 
     def match(self, text: str) -> Match:
         """The sample this phrase is, or the fallback."""
-        words = tuple(normalise(text))
+        words = tuple(self._words(text))
         best: tuple[int, Match] | None = None
         for sample in self._samples:
             slots = self._fit(sample.parts, words, {})
@@ -189,11 +197,13 @@ class ExactMatcher:
         if slot_type == "AMAZON.FirstName":
             return " ".join(words) if len(words) <= 2 else None
         if slot_type == "AMAZON.TIME":
-            return simple_time(words)
+            if self.language == "en":
+                return simple_time(words)
+            if not 0 < len(words) <= 4:
+                return None
+            value = spoken_to_slot(" ".join(words), self._clock)
+            return value if re.fullmatch(r"\d\d:\d\d", value) else None
         if slot_type == "AMAZON.NUMBER":
-            return (
-                str(_NUMBER_WORDS.index(words[0]))
-                if words and words[0] in _NUMBER_WORDS and len(words) == 1
-                else None
-            )
+            found = self._numbers.get(words[0]) if len(words) == 1 else None
+            return None if found is None else str(found)
         return self._values.get(slot_type, {}).get(words)

@@ -10,9 +10,11 @@ import pytest
 
 from skill.runtime.app import known_intents
 from skill.runtime.intents import BUILT_INS
+from skill.tools.nlu import launch_words
 from tests.support.dialog import ROOT
 
 MODEL_FILES = sorted((ROOT / "interaction_models").glob("*.json"))
+#: English's words that open a skill; every other language names its own in its builtins.
 LAUNCH_WORDS = (
     "ask",
     "tell",
@@ -30,8 +32,17 @@ FORBIDDEN_WORDS = ("alexa", "amazon", "echo", "skill", "app")
 
 
 def language_model(path: Any) -> dict[str, Any]:
-    model: dict[str, Any] = json.loads(path.read_text())["interactionModel"]["languageModel"]
+    text = path.read_text(encoding="utf-8")
+    model: dict[str, Any] = json.loads(text)["interactionModel"]["languageModel"]
+    model["locale"] = path.stem
     return model
+
+
+def launching(model: dict[str, Any]) -> tuple[str, ...]:
+    """The words that open a skill by name in this model's language (its launch and one-shot
+    verbs), besides English's: a sample may start with none of them."""
+    own = launch_words(model["locale"])
+    return (*LAUNCH_WORDS, *own.launch, *own.one_shot)
 
 
 @pytest.fixture(params=MODEL_FILES, ids=[p.stem for p in MODEL_FILES])
@@ -63,7 +74,7 @@ def test_invocation_name_rules(model: dict[str, Any]) -> None:
     assert name == name.lower()
     assert len(name.split()) >= 2
     assert not re.search(r"\d", name)
-    assert not set(name.split()) & {"alexa", "amazon", "echo", "skill", "app", *LAUNCH_WORDS}
+    assert not set(name.split()) & {"alexa", "amazon", "echo", "skill", "app", *launching(model)}
 
 
 def test_custom_intents_have_fifteen_varied_samples(model: dict[str, Any]) -> None:
@@ -77,18 +88,20 @@ def test_custom_intents_have_fifteen_varied_samples(model: dict[str, Any]) -> No
 
 def test_sample_utterances_follow_the_rules(model: dict[str, Any]) -> None:
     invocation = model["invocationName"]
+    launch = launching(model)
     seen: dict[str, str] = {}
     for intent in model["intents"]:
         slot_names = {s["name"] for s in intent.get("slots", [])}
         for sample in intent.get("samples", []):
             where = f"{intent['name']}: {sample!r}"
             assert sample == sample.strip() and "  " not in sample, where
-            assert re.fullmatch(r"[a-z' {}A-Za-z]+", sample), where
+            # Letters of any script (German's ä and ß, Spanish ñ), apostrophes, slots.
+            assert re.fullmatch(r"(?:[^\W\d_]|['{} ])+", sample), where
             assert not re.search(r"\d", sample), where
             words = re.sub(r"\{\w+\}", "", sample).lower()
             assert invocation not in words, where
             assert not set(words.split()) & set(FORBIDDEN_WORDS), where
-            assert not any(re.match(rf"{w}\b", words) for w in LAUNCH_WORDS), where
+            assert not any(re.match(rf"{re.escape(w)}\b", words) for w in launch), where
             for slot in re.findall(r"\{(\w+)\}", sample):
                 assert slot in slot_names, f"{where} uses undeclared slot {slot}"
             assert seen.setdefault(sample, intent["name"]) == intent["name"], (
