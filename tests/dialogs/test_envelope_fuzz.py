@@ -26,6 +26,9 @@ from skill.runtime.store.sqlite import SqliteStore
 from skill.runtime.timezone import TimeZoneLookup
 from tests.support.dialog import ROOT
 
+#: The envelope's shape, not its language, is under test: en-US only.
+pytestmark = pytest.mark.any_language
+
 EXAMPLES = 5000
 SKILL_ID = "amzn1.ask.skill.fuzz"
 INTENTS = [

@@ -13,6 +13,10 @@ from tests.support.chat_process import run_chat
 from tests.support.dialog import ROOT
 from tests.support.games import Expected, game, household_of, plays_in, says, says_score
 
+#: The chat process and its game flow, scripted with English titles: en-US only (the games
+#: themselves are played in every language in test_games_dialogs).
+pytestmark = pytest.mark.any_language
+
 NAMES = ("Sam", "Alex")
 ANSWERS = ["yes", "almost", "i pass", "skip", "no", "maybe", "right", "we didn't"]
 

@@ -98,7 +98,9 @@ def expected_body(turn: ChatTurn, hour: int, text: str) -> dict[str, Any]:
                 "recurrenceRules": [f"FREQ=DAILY;BYHOUR={hour};BYMINUTE=0;BYSECOND=0"],
             },
         },
-        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": text}]}},
+        "alertInfo": {
+            "spokenInfo": {"content": [{"locale": turn.request["request"]["locale"], "text": text}]}
+        },
         "pushNotification": {"status": "ENABLED"},
     }
 

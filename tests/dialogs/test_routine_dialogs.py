@@ -94,7 +94,7 @@ def offered_on_third(couple: Dialog) -> dict[str, Any]:
 
 
 def test_the_offer_comes_on_the_third_evening_and_asks_for_the_tonight_question_task(
-    couple: Dialog, content: LocaleContent
+    couple: Dialog, content: LocaleContent, locale: str
 ) -> None:
     evenings(couple, 2)
     response = an_evening(couple)
@@ -110,7 +110,7 @@ def test_the_offer_comes_on_the_third_evening_and_asks_for_the_tonight_question_
     routines = content.section("routines")["offer"]
     trigger = automation["trigger"]
     assert trigger["type"] == "Alexa.Automation.Trigger.Voice.CustomUtterance"
-    assert trigger["payload"] == {"utterances": routines["utterances"], "locale": "en-US"}
+    assert trigger["payload"] == {"utterances": routines["utterances"], "locale": locale}
     (step,) = automation["operations"]["serial"]
     operation = step["operation"]
     assert operation["type"] == "Alexa.Automation.Operation.Skill.StartConnection"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from skill.runtime.catalog import Catalog, LocaleContent
-from tests.support.dialog import ROOT
+from tests.support.dialog import ROOT, SPEAKING
 
 
 @functools.cache
@@ -14,4 +14,5 @@ def catalog() -> Catalog:
 
 
 def default_content() -> LocaleContent:
-    return catalog().for_locale("en-US")
+    """The content of the locale the suite is speaking in (en-US outside the dialog suite)."""
+    return catalog().for_locale(SPEAKING["locale"])

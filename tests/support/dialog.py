@@ -67,6 +67,11 @@ def resolver(locale: str = "en-US") -> Resolver:
     return Resolver.from_file(ROOT / "interaction_models" / f"{locale}.json")
 
 
+#: The locale a suite is speaking in: a Dialog made without one speaks it (the dialog suite
+#: runs each test once per locale, tests/dialogs/conftest.py).
+SPEAKING: dict[str, str] = {"locale": "en-US"}
+
+
 def english(locale: str) -> bool:
     return locale.startswith("en-")
 
@@ -104,12 +109,13 @@ class Dialog:
         handler: Handler,
         user: str = "couple-1",
         now: datetime | str = "2026-12-01T20:00:00Z",
-        locale: str = "en-US",
+        locale: str | None = None,
         person_id: str = "",
         screen: str = "",
     ) -> None:
         if isinstance(now, str):
             now = datetime.fromisoformat(now.replace("Z", "+00:00"))
+        locale = locale or SPEAKING["locale"]
         self.handler = handler
         self.conversation = Conversation(
             user_id=user, locale=locale, person_id=person_id, screen=screen
