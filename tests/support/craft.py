@@ -134,18 +134,20 @@ STOPWORDS = frozenset({
     "they", "them", "their", "he", "she", "his", "her", "one", "just"
 })  # fmt: skip
 _PLACEHOLDER = re.compile(r"\{\w+\}")
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+#: A word of any script ("über", "corazón"); for English text, exactly ``[a-z]+('[a-z]+)?``.
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
-def terms(text: str) -> list[str]:
+def terms(text: str, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
     """Word unigrams and bigrams of the words that carry meaning."""
-    words = [w for w in _WORD.findall(_PLACEHOLDER.sub(" ", text.lower())) if w not in STOPWORDS]
+    found = _WORD.findall(_PLACEHOLDER.sub(" ", text.lower()))
+    words = [w for w in found if w not in stopwords]
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
-def tfidf(texts: list[str]) -> list[dict[str, float]]:
+def tfidf(texts: list[str], stopwords: frozenset[str] = STOPWORDS) -> list[dict[str, float]]:
     """Sparse, L2-normalised TF-IDF vectors (smoothed IDF, as scikit-learn computes it)."""
-    counts = [Counter(terms(t)) for t in texts]
+    counts = [Counter(terms(t, stopwords)) for t in texts]
     df: Counter[str] = Counter()
     for c in counts:
         df.update(c.keys())
@@ -158,10 +160,12 @@ def tfidf(texts: list[str]) -> list[dict[str, float]]:
     return vectors
 
 
-def similar_pairs(texts: list[str], floor: float) -> list[tuple[float, int, int]]:
+def similar_pairs(
+    texts: list[str], floor: float, stopwords: frozenset[str] = STOPWORDS
+) -> list[tuple[float, int, int]]:
     """Every pair ``(similarity, i, j)`` with cosine similarity at least ``floor``, highest
     first, found through an inverted index so only pairs that share a term are scored."""
-    vectors = tfidf(texts)
+    vectors = tfidf(texts, stopwords)
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for i, v in enumerate(vectors):
         for t, x in v.items():
@@ -202,12 +206,14 @@ def conversation_units(found: list[Item]) -> tuple[list[Item], list[Item]]:
     return units, frame
 
 
-def near_duplicates(found: list[Item], floor: float) -> list[tuple[float, Item, Item]]:
+def near_duplicates(
+    found: list[Item], floor: float, stopwords: frozenset[str] = STOPWORDS
+) -> list[tuple[float, Item, Item]]:
     """Pairs at least ``floor`` alike, highest first: any two conversation units across every
     bank, and any conversation unit with a frame line (a question that repeats a phrase)."""
     units, frame = conversation_units(found)
     every = units + frame
-    pairs = similar_pairs([i.text for i in every], floor)
+    pairs = similar_pairs([i.text for i in every], floor, stopwords)
     return [
         (s, every[i], every[j])
         for s, i, j in pairs
@@ -239,13 +245,14 @@ HANDOVER = re.compile(
 )
 
 
-def words_before_floor(text: str) -> int:
+def words_before_floor(text: str, handover: re.Pattern[str] = HANDOVER) -> int:
     """Words said before the couple gets the floor: up to the last question, or else up to the
-    last sentence that hands over, or else the whole item (a game stem, say)."""
+    last sentence that hands over (``handover``: the language's words for it), or else the
+    whole item (a game stem, say)."""
     parts = sentences(text)
     last = max((n for n, s in enumerate(parts) if s.rstrip().endswith("?")), default=-1)
     if last < 0:
-        last = max((n for n, s in enumerate(parts) if HANDOVER.search(s)), default=len(parts) - 1)
+        last = max((n for n, s in enumerate(parts) if handover.search(s)), default=len(parts) - 1)
     return sum(words(s) for s in parts[: last + 1])
 
 
