@@ -150,18 +150,29 @@ def _is_item(path: str) -> bool:
     return path.split("/")[-1] not in _NOT_ITEMS
 
 
+def fallback_of(catalog: Catalog, locale: str) -> str | None:
+    """Where ``locale``'s missing items come from: its language's default locale (en-GB takes
+    en-US's), or for a language's default itself the skill's default (de-DE would speak en-US's
+    items); None for the skill's default."""
+    default = language_default(locale)
+    if default != locale and default in catalog.locales:
+        return default
+    return None if locale == catalog.default else catalog.default
+
+
 def locales_report(catalog: Catalog, locale: str) -> str:
     """Each locale against its language's default locale: how many items of each kind it has
     of its own and how many it takes from the default, then every item ``locale`` lacks.
 
-    A locale holding only what differs (en-GB's spelling) lacks most items by design; for a
-    language of its own (de-DE) this is the list of what is still to be written."""
+    A locale holding only what differs (en-GB's spelling) lacks most items by design; a
+    language of its own (de-DE) is measured against the skill's default locale, whose items
+    it would speak in their place, so this is the list of what is still to be written."""
     out = ["Locales (items of their own, and items taken from the language's default)"]
     rows: list[list[object]] = []
     missing: list[str] = []
     for name in catalog.locales:
-        default = language_default(name)
-        if default == name or default not in catalog.locales:
+        default = fallback_of(catalog, name)
+        if default is None:
             rows.append([name, "(default)", "", ""])
             continue
         parent = catalog.for_locale(default).own
@@ -173,7 +184,7 @@ def locales_report(catalog: Catalog, locale: str) -> str:
             missing = lacks
     out += table(("locale", "falls back to", "own", "from default"), rows)
     if missing:
-        out += ["", f"What {locale} takes from {language_default(locale)}"]
+        out += ["", f"What {locale} takes from {fallback_of(catalog, locale)}"]
         by_kind: dict[str, list[str]] = {}
         for path in missing:
             kind, _, item = path.partition("/")

@@ -7,7 +7,8 @@ A test about the envelope rather than the language (malformed requests, fuzzing)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -32,3 +33,19 @@ def speaking(locale: str) -> Iterator[str]:
 @pytest.fixture
 def content(catalog: Catalog, locale: str) -> LocaleContent:
     return catalog.for_locale(locale)
+
+
+@pytest.fixture
+def envelope(
+    envelope: Callable[[str], dict[str, Any]], locale: str
+) -> Callable[[str], dict[str, Any]]:
+    """The real-shaped request envelopes of tests/fixtures, sent from a device in ``locale``."""
+
+    def load(name: str) -> dict[str, Any]:
+        event = envelope(name)
+        request = event.get("request")
+        if isinstance(request, dict) and "locale" in request:
+            request["locale"] = locale
+        return event
+
+    return load

@@ -17,7 +17,7 @@ from skill.runtime.store.sqlite import SqliteStore
 from skill.runtime.turn import household_key
 from skill.tools.envelopes import Conversation
 from skill.tools.local_alexa import REMINDERS_SCOPE
-from tests.support.dialog import TEST_KEY_SALT, Dialog, Handler, resolver
+from tests.support.dialog import TEST_KEY_SALT, Dialog, Handler, in_locale, resolver
 from tests.support.fake_http import fake_api
 
 Envelope = Callable[[str], dict[str, Any]]
@@ -130,7 +130,9 @@ def test_skill_disabled_with_data_persisted_still_erases(
 def test_a_permission_answer_nobody_expected_still_gets_a_kind_answer(
     handler: Handler, envelope: Envelope, content: LocaleContent
 ) -> None:
-    response = handler(envelope("connections_response"), None)
+    event = envelope("connections_response")
+    event["request"]["locale"] = content.locale
+    response = handler(event, None)
     ssml = response["response"]["outputSpeech"]["ssml"]
     assert any(v in ssml for v in content.variants("reminder.permission_thanks"))
     assert response["response"]["shouldEndSession"] is False
@@ -144,7 +146,7 @@ class ForgetfulStore(SqliteStore):
 
 
 def test_when_the_store_cannot_erase_the_couple_is_told(
-    db_path: Path, catalog: Catalog, content: LocaleContent
+    db_path: Path, catalog: Catalog, content: LocaleContent, locale: str
 ) -> None:
     store = ForgetfulStore(db_path)
     skill = build_skill(
@@ -152,12 +154,12 @@ def test_when_the_store_cannot_erase_the_couple_is_told(
     )
     chat = ChatSession(
         lambda event: skill.invoke(event, None),
-        resolver(),
-        Conversation(user_id="couple-1"),
+        resolver(locale),
+        Conversation(user_id="couple-1", locale=locale),
         Clock(datetime(2026, 12, 1, 20, 0, tzinfo=UTC)),
     )
-    chat.say("open heart to heart")
-    chat.say("delete our data")
-    turn = chat.say("yes")
+    chat.say(in_locale("open heart to heart", locale))
+    chat.say(in_locale("delete our data", locale))
+    turn = chat.say(in_locale("yes", locale))
     assert turn.speech in content.variants("forget.failed")
     assert rows_for(db_path, "couple-1") == 1

@@ -252,7 +252,8 @@ def test_stop_then_ask_to_resume(handler: Handler, content: LocaleContent, db_pa
     walk(dialog, content, "ask heart to heart for the appreciation exercise", 2)
     place = stored_household(db_path, "couple-1").listening.step
     stopped = dialog.say("stop")
-    assert not stopped.session_open and "appreciation" in stopped.speech
+    title = listening_library.find(content, "appreciation-exchange").title
+    assert not stopped.session_open and title in stopped.speech
     dialog.clock.advance(timedelta(hours=2))
     turn = dialog.say("ask heart to heart to resume")
     assert turn.session_open

@@ -175,9 +175,8 @@ def test_a_failing_flow_still_speaks(
     monkeypatch.setattr(dialog_module, "handle", broken)
     response = handler(envelope("intent_tonight_one_shot"), None)
     assert_valid_spoken(response)
-    assert content.variants("error.general")[0].replace("'", "&apos;") in speech_of(response) or (
-        content.variants("error.general")[0] in speech_of(response)
-    )
+    spoken = speech_of(response).replace("&apos;", "'")
+    assert any(v in spoken for v in content.variants("error.general"))
 
 
 def test_a_failing_exception_handler_still_speaks(

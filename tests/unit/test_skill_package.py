@@ -69,7 +69,8 @@ def test_the_store_text_comes_from_the_content_file(
     assert text["locale"] == locale, "each market has store text of its own"
     for field in ("name", "summary", "description", "examplePhrases", "keywords"):
         assert listing[field] == text[field]
-    assert listing["name"] == "Heart to Heart"
+    if locale.startswith("en-"):
+        assert listing["name"] == "Heart to Heart"
     assert resolver(locale).invocation == listing["name"].lower()
     countries = manifest["publishingInformation"]["distributionCountries"]
     assert countries == sorted(loc.split("-")[1] for loc in LOCALES)

@@ -565,7 +565,9 @@ def screen(state: State, content: LocaleContent, rng: Random) -> Display | None:
 
 def title_of(content: LocaleContent, item: str) -> str | None:
     """How the recap names a night of a journey: "night 3 of the appreciation week, a
-    shared memory"."""
+    shared memory". The step's title comes as ``{title}`` (first letter lowered, to sit
+    inside an English sentence) and as ``{step}``, as written (German nouns keep their
+    capital): each language's phrase picks one."""
     found = step_by_id(content, item)
     if found is None:
         return None
@@ -577,6 +579,7 @@ def title_of(content: LocaleContent, item: str) -> str | None:
         night=index + 1,
         journey=journey.title,
         title=step_title[:1].lower() + step_title[1:],
+        step=step_title,
     )
 
 
