@@ -269,6 +269,12 @@ class Catalog:
     @classmethod
     def load_validated(cls, content_dir: Path, default: str = DEFAULT_LOCALE) -> Catalog:
         """Read, validate and parse every locale under ``content_dir``, ignoring any snapshot."""
+        snapshot = content_dir / catalog_snapshot.SNAPSHOT_NAME
+        if snapshot.is_file() and not any(p.is_dir() for p in content_dir.iterdir()):
+            raise ContentError(
+                f"{snapshot}: a sealed catalog snapshot that can't be read (damaged, or from"
+                " other code), and no content files to load instead: rebuild the zip"
+            )
         schemas = _load_schemas(content_dir / "schema")
         raw: dict[str, dict[str, Any]] = {}
         locale_dirs = (

@@ -11,6 +11,12 @@ a new kind, a snapshot from other code, a truncated or unreadable snapshot) answ
 and the caller loads and validates in full, so a broken file still fails with its precise
 error from the normal path.
 
+The Lambda zip ships the snapshot *sealed*: without the JSON it was made from (every item would
+otherwise ship twice, and with German and Spanish the zip would pass its 3 MB). A folder that
+holds a snapshot and no content files at all is trusted as the zip's own, the class shapes
+still checked; there is nothing to fall back to there, so ``Catalog.load`` then fails naming
+the snapshot rather than quietly loading nothing.
+
 The snapshot is written by the zip builder from files it has just validated, into a read-only
 task root; it is not a cache that a running skill writes. Pickle executes what it reads, so a
 snapshot is only ever read from the content folder shipped with the code.
@@ -120,7 +126,8 @@ def write(content_dir: Path, catalog: Any, destination: Path | None = None) -> P
 
 
 def read(content_dir: Path) -> Any | None:
-    """The snapshotted catalog when it matches the content exactly, else None."""
+    """The snapshotted catalog when it matches the content exactly (or the folder is sealed:
+    the snapshot alone, as the Lambda zip ships it), else None."""
     path = content_dir / SNAPSHOT_NAME
     try:
         data = path.read_bytes()
@@ -136,13 +143,30 @@ def read(content_dir: Path) -> Any | None:
             return None
         files = header["files"]
         names = content_files(content_dir)
-        if [name for name, _ in files] != names or fingerprint(content_dir, names) != files:
+        sealed = not names and bool(files)
+        if not sealed and (
+            [name for name, _ in files] != names or fingerprint(content_dir, names) != files
+        ):
             return None
         if not _shapes_hold(header["shapes"]):
             return None
         return _unpickle(stream)
     except Exception:  # truncated, unreadable or from other code: the full load decides
         return None
+
+
+def seal(content_dir: Path) -> list[str]:
+    """Remove the content files a snapshot was made from, leaving the snapshot alone (what
+    the Lambda zip ships); return what was removed. Refuses when the snapshot doesn't match
+    them, so a sealed folder is always a snapshot of exactly its own content."""
+    if read(content_dir) is None:
+        raise ValueError(f"{content_dir}: no snapshot of exactly these files to seal")
+    names = content_files(content_dir)
+    for name in names:
+        (content_dir / name).unlink()
+    for folder in {name.split("/")[0] for name in names}:
+        (content_dir / folder).rmdir()
+    return names
 
 
 def _unpickle(stream: io.BytesIO) -> Any:

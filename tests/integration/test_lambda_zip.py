@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 import pytest
 
 from skill.runtime import catalog_snapshot
-from skill.runtime.catalog import LocaleContent
+from skill.runtime.catalog import Catalog, LocaleContent
 from skill.runtime.records import read_household
 from skill.runtime.speech import ssml_to_text
 from skill.runtime.state import to_dict
@@ -133,7 +133,6 @@ def test_the_zip_holds_the_handler_skill_content_and_runtime_dependencies_only(
     assert {
         "skill/runtime/app.pyc",
         "skill/runtime/store/dynamodb.pyc",
-        "content/en-US/questions.json",
         f"content/{catalog_snapshot.SNAPSHOT_NAME}",
     } <= names
     assert {"ask_sdk_core", "ask_sdk_model", "fastjsonschema", "tzdata"} <= top
@@ -148,13 +147,25 @@ def test_the_zip_holds_the_handler_skill_content_and_runtime_dependencies_only(
     cached = {n for n in names if "__pycache__/" in n}
     assert cached == {"__pycache__/lambda_function.cpython-312.pyc"}
     assert not any(n.endswith(UNUSED_SUFFIXES) for n in names)
-    assert not any(n in names for n in UNUSED_FILES)
+    assert not any(n in names or n.replace(".py", ".pyc") in names for n in UNUSED_FILES)
     assert not any(n.startswith(("tests/", "interaction_models/")) for n in names)
-    every_content_file = {
-        f"content/{p.relative_to(ROOT / 'content').as_posix()}"
-        for p in (ROOT / "content").rglob("*.json")
-    }
-    assert every_content_file <= names
+    # The content ships once, sealed in the snapshot (test below), not beside it as JSON.
+    assert [n for n in names if n.startswith("content/")] == [
+        f"content/{catalog_snapshot.SNAPSHOT_NAME}"
+    ]
+
+
+def test_the_sealed_snapshot_is_every_locale_of_the_repos_content(
+    built_zip: tuple[Path, str], tmp_path: Path
+) -> None:
+    with zipfile.ZipFile(built_zip[0]) as archive:
+        archive.extract(f"content/{catalog_snapshot.SNAPSHOT_NAME}", tmp_path)
+    shipped = Catalog.load(tmp_path / "content")
+    source = Catalog.load_validated(ROOT / "content")
+    assert shipped.locales == source.locales
+    assert {"de-DE", "es-ES", "en-GB"} <= set(shipped.locales)
+    for locale in source.locales:
+        assert shipped.for_locale(locale).sections == source.for_locale(locale).sections
 
 
 def test_the_zip_is_at_most_3_mb(built_zip: tuple[Path, str]) -> None:

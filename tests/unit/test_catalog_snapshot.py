@@ -172,3 +172,37 @@ def test_the_snapshot_carries_the_content_index_built(
     assert loaded.question_cells.ordered(7, next(iter(built.question_cells.members))) == (
         built.question_cells.ordered(7, next(iter(built.question_cells.members)))
     )
+
+
+def test_a_sealed_snapshot_is_the_catalog_without_its_files(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Lambda zip's folder: the snapshot alone is trusted (nothing is loaded in full), and
+    it is the catalog the full load built from the files it replaced, every locale of it."""
+    full = Catalog.load_validated(content)
+    removed = catalog_snapshot.seal(content)
+    assert "de-DE/questions.json" in removed and "schema/questions.schema.json" in removed
+    assert sorted(p.name for p in content.iterdir()) == [catalog_snapshot.SNAPSHOT_NAME]
+    calls = _count_full_loads(monkeypatch)
+    sealed = Catalog.load(content)
+    assert calls == []
+    assert sealed.locales == full.locales
+    for locale in full.locales:
+        assert sealed.for_locale(locale).sections == full.for_locale(locale).sections, locale
+
+
+def test_a_damaged_sealed_snapshot_fails_naming_it(content: Path) -> None:
+    catalog_snapshot.seal(content)
+    path = content / catalog_snapshot.SNAPSHOT_NAME
+    path.write_bytes(path.read_bytes()[:5000])
+    with pytest.raises(ContentError, match="sealed catalog snapshot"):
+        Catalog.load(content)
+
+
+def test_only_a_snapshot_of_exactly_its_files_is_sealed(content: Path) -> None:
+    """A stale snapshot is never sealed in place of the files it no longer matches."""
+    questions = content / "en-US" / "questions.json"
+    questions.write_text(questions.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    with pytest.raises(ValueError, match="no snapshot"):
+        catalog_snapshot.seal(content)
+    assert questions.is_file()

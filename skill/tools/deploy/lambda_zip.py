@@ -5,16 +5,18 @@ The zip root is Lambda's task root (``/var/task``):
 * ``lambda_function.py``, the handler (``lambda_function.handler``);
 * ``skill/__init__.py`` and ``skill/runtime/``: the code the Lambda runs, and only that (the
   hosts and tools beside it are never imported there, which a test keeps true);
-* ``content/``, every locale and the schemas (``settings.DEFAULT_CONTENT_DIR`` finds it
-  beside the package, as in a checkout);
+* ``content/`` (``settings.DEFAULT_CONTENT_DIR`` finds it beside the package, as in a
+  checkout), holding only the catalog snapshot (below);
 * the runtime dependencies (``pip install .``), exactly as pinned in
   ``requirements/lambda.lock``, pip-installed for the target (Python 3.12 on
   ``manylinux2014_aarch64`` by default, binary wheels only), so one commit always builds the
   same zip: entries are sorted and stamped with a fixed time, and bytecode is compiled in
   ``unchecked-hash`` mode, which records no timestamps;
-* ``content/catalog.snapshot``: the catalog, validated and parsed at build time and pickled
-  with the hash of every content file (``skill.runtime.catalog_snapshot``), so a cold start
-  unpickles it (about 2 ms) instead of compiling schemas and validating (about 28 ms).
+* ``content/catalog.snapshot``: the catalog, validated and parsed at build time from every
+  locale and schema and pickled with the hash of each file (``skill.runtime.catalog_snapshot``),
+  so a cold start unpickles it (about 2 ms) instead of compiling schemas and validating
+  (about 28 ms). It ships sealed, without the JSON it was made from: carrying both put every
+  item in the zip twice (420 KB of the 3.24 MB once German and Spanish came).
 
 The zip is kept small (Lambda downloads and unpacks it at every cold start, and each entry
 costs a header): bytecode is sourceless (``module.pyc`` where ``module.py`` was: without
@@ -81,7 +83,22 @@ UNUSED_ON_LAMBDA = frozenset({"requests", "charset-normalizer", "idna", "certifi
 #: Files of kept packages that nothing on the Lambda path reads: dateutil's tz database
 #: tarball (the skill's time zones come from ``zoneinfo`` and tzdata; ask-sdk only parses
 #: timestamps) and type stubs.
-UNUSED_FILES = ("dateutil/zoneinfo/dateutil-zoneinfo.tar.gz",)
+UNUSED_FILES = (
+    "dateutil/zoneinfo/dateutil-zoneinfo.tar.gz",
+    # iCalendar recurrence and Easter dates (tz.tzical imports rrule lazily; nothing here
+    # makes a tzical), and Windows' registry zones (tz imports win under try/except).
+    "dateutil/rrule.py",
+    "dateutil/easter.py",
+    "dateutil/tz/win.py",
+    # zoneinfo reads one compiled file per zone; these are the database's source text and
+    # its human tables, which only tools read.
+    "tzdata/zoneinfo/tzdata.zi",
+    "tzdata/zoneinfo/zone.tab",
+    "tzdata/zoneinfo/zone1970.tab",
+    "tzdata/zoneinfo/zonenow.tab",
+    "tzdata/zoneinfo/iso3166.tab",
+    "tzdata/zoneinfo/leapseconds",
+)
 UNUSED_SUFFIXES = (".pyi",)
 #: Packages pruned to the modules something can reach (``reachable_modules``): ask-sdk-model
 #: models every Alexa API (Amazon Pay, dynamic endpoints...), most of which no request to
@@ -277,6 +294,11 @@ def stage(options: BuildOptions, staging: Path) -> tuple[str, ...]:
         prune(staging, package)
     _check_contents(staging, options.include_boto3)
     write_snapshot(staging / "content", options.root)
+    from skill.runtime import catalog_snapshot
+
+    catalog_snapshot.seal(staging / "content")
+    if catalog_snapshot.read(staging / "content") is None:
+        raise BuildError("the sealed catalog snapshot does not read back")
     return tuple(requirements)
 
 
