@@ -16,7 +16,7 @@ from skill.runtime.flows import dialog
 from skill.runtime.flows.kit.events import INTENT, LAUNCH, SESSION_ENDED, Event
 from skill.runtime.reply import Reply, Say, Silence, Sound
 from skill.runtime.state import Household, Session, State
-from tests.support.dialog import ENGLISH_LOCALES
+from tests.support.dialog import LOCALES
 
 #: Two breaths: "about 35 words" in the writing notes; a reply may run to 40 before it asks.
 BREATHS_WORDS = 40
@@ -104,7 +104,7 @@ def test_the_measure_counts_up_to_the_first_question() -> None:
     assert words_before_the_ask("One two. Sam, you go first.", hands_over=True) == 2
 
 
-@pytest.mark.parametrize("locale", ENGLISH_LOCALES)
+@pytest.mark.parametrize("locale", LOCALES)
 def test_no_reply_says_more_than_two_breaths_before_it_asks_or_hands_over(
     catalog: Catalog,
     locale: str,

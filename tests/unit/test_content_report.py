@@ -7,6 +7,7 @@ catalog or the report's code, so a counting mistake in either shows up as a mism
 from __future__ import annotations
 
 import json
+import shutil
 import re
 import subprocess
 import sys
@@ -123,3 +124,41 @@ def test_a_broken_content_folder_is_reported_not_raised(tmp_path: Path) -> None:
     from skill.hosts.cli import main
 
     assert main(["content-report", "--content-dir", str(tmp_path)]) == 2
+
+
+def _report(*args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "skill.hosts.cli", "content-report", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("locale", ["de-DE", "es-ES"])
+def test_a_language_of_its_own_lacks_only_what_has_no_words_for_it(locale: str) -> None:
+    """German and Spanish are measured against en-US, whose items they would speak in their
+    place: they lack only the screen document (no words of its own) and the English markets'
+    name-free phrases (Amazon's name-free interaction, exported for en-* only)."""
+    printed = _report("--locale", locale)
+    assert section(printed, "Locales")[locale][0] == "en-US"
+    lacking = printed.split(f"What {locale} takes from en-US", 1)[1].strip().splitlines()
+    assert [line.split(" ")[0] for line in lacking] == ["apl", "namefree"]
+
+
+def test_a_missing_item_of_a_language_is_listed(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "catalog.snapshot").unlink(missing_ok=True)
+    phrases = content / "de-DE" / "phrases-morning.json"
+    data = json.loads(phrases.read_text(encoding="utf-8"))
+    first = next(iter(data["phrases"]))
+    del data["phrases"][first]
+    phrases.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    printed = _report("--locale", "de-DE", "--content-dir", str(content))
+    assert f"phrases (1): {first}" in printed
+    assert section(printed, "Locales")["de-DE"][2] == "6"
