@@ -206,3 +206,31 @@ def test_only_a_snapshot_of_exactly_its_files_is_sealed(content: Path) -> None:
     with pytest.raises(ValueError, match="no snapshot"):
         catalog_snapshot.seal(content)
     assert questions.is_file()
+
+
+def test_another_language_is_unpickled_the_first_time_it_is_asked_for(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold start unpickles the default's language only; German and Spanish wait for their
+    first request (once each), and are then the content the full load builds."""
+    from skill.runtime import catalog as catalog_module
+
+    loads: list[str] = []
+    original = catalog_module.Locales._unpickle
+
+    def counting(self: catalog_module.Locales, language: str) -> None:
+        loads.append(language)
+        original(self, language)
+
+    monkeypatch.setattr(catalog_module.Locales, "_unpickle", counting)
+    full = Catalog.load_validated(content)
+    snapped = Catalog.load(content)
+    assert snapped.locales == full.locales and loads == []
+    assert snapped.for_locale("en-GB").sections == full.for_locale("en-GB").sections
+    assert loads == []
+    german = snapped.for_locale("de-AT")  # the language's locale
+    assert german.locale == "de-DE" and german.sections == full.for_locale("de-DE").sections
+    assert german.fallback is snapped.for_locale("en-US"), "named, not copied"
+    snapped.for_locale("de-DE")
+    assert snapped.for_locale("es-ES").sections == full.for_locale("es-ES").sections
+    assert loads == ["de", "es"]

@@ -7,8 +7,8 @@ catalog or the report's code, so a counting mistake in either shows up as a mism
 from __future__ import annotations
 
 import json
-import shutil
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
