@@ -28,7 +28,7 @@ from skill.runtime.settings import Settings
 from skill.runtime.state import session_from_json
 from skill.runtime.store.sqlite import SqliteStore
 from skill.tools.nlu import FALLBACK
-from tests.support.dialog import ROOT, resolver
+from tests.support.dialog import LOCALES, ROOT, resolver
 
 RESOLVER = resolver()
 OPEN = "open heart to heart"
@@ -235,3 +235,19 @@ def test_the_content_file_follows_its_schema(tmp_path: Path) -> None:
     path.write_text(json.dumps(data), "utf-8")
     with pytest.raises(ContentError):
         Catalog.load(tmp_path / "content")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_suggestion_is_understood_in_its_own_language(locale: str) -> None:
+    """The simulator's chips in each market: every line is a request the market's model
+    understands (a launch or a real intent, never the fallback)."""
+    own = Catalog.load(ROOT / "content").for_locale(locale).section("simulator")["suggestions"]
+    nlu = resolver(locale)
+    missed = [
+        f"{context}: {line!r}"
+        for context, lines in own.items()
+        for line in lines
+        if nlu.resolve(line).kind not in ("launch", "intent")
+        or nlu.resolve(line).intent == FALLBACK
+    ]
+    assert not missed, "\n".join(missed)
