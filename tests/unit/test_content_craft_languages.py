@@ -78,7 +78,9 @@ def test_every_item_is_written_in_the_language_itself(locale: str) -> None:
     and none of them is en-US's own text (a line the same in both languages, a name or
     "Okay.", would be listed here and reworded)."""
     ours, theirs = _groups(own(locale)), _groups(english())
-    assert ours.keys() == theirs.keys()
+    assert not theirs.keys() - ours.keys()
+    # Its own extras: only a clock's wording of one hour ("time.whole.1": "la una").
+    assert all(re.match(r"phrases-ritual:time\.\w+\.\d+$", k) for k in ours.keys() - theirs.keys())
     fewer = [
         f"{where}: {len(ours[where])} < {len(v)}"
         for where, v in theirs.items()

@@ -393,3 +393,14 @@ def test_a_language_of_its_own_must_bring_its_words(tmp_path: Path) -> None:
     (models / "builtins" / "de-DE.json").write_text(json.dumps(builtins), encoding="utf-8")
     with pytest.raises(FileNotFoundError, match="words"):
         Resolver.from_file(models / "de-DE.json")
+
+
+def test_the_spanish_clock_says_la_una_and_las_nueve(catalog: Catalog) -> None:
+    """One hour of the 12-hour clock in a locale's own words ("la una", but "las dos")."""
+    spanish = catalog.for_locale("es-ES")
+    rng = random.Random(1)
+    assert say_time(13, 0, spanish, rng) == "la una"
+    assert say_time(1, 30, spanish, rng) == "la una y 30"
+    assert say_time(21, 0, spanish, rng) == "las 9"
+    assert say_time(14, 15, spanish, rng) == "las 2:15"
+    assert say_time(21, 0, catalog.for_locale("de-DE"), rng) == "21 Uhr"

@@ -69,7 +69,8 @@ def say_time(hour: int, minute: int, content: LocaleContent, rng: Random) -> str
     The clock is the locale's content, not code: ``time.whole`` and ``time.minutes`` are
     given the 12-hour ``{hour}`` with its ``{half}`` ("p.m."), the 24-hour ``{hour24}`` and
     the two-digit ``{minute}``, and each locale's wording picks its clock ("{hour24}:{minute}
-    Uhr" for a 24-hour one)."""
+    Uhr" for a 24-hour one). A locale may word one hour of the 12-hour clock its own way
+    (``time.whole.1``: Spanish says "la una" but "las dos")."""
     if (hour, minute) == (0, 0):
         return content.phrase("time.midnight", rng)
     if (hour, minute) == (12, 0):
@@ -81,7 +82,9 @@ def say_time(hour: int, minute: int, content: LocaleContent, rng: Random) -> str
         "minute": f"{minute:02d}",
         "half": half,
     }
-    return content.phrase("time.whole" if minute == 0 else "time.minutes", rng, **clock)
+    key = "time.whole" if minute == 0 else "time.minutes"
+    own_hour = f"{key}.{clock['hour']}"
+    return content.phrase(own_hour if own_hour in content.phrases else key, rng, **clock)
 
 
 def set_reminder(state: State, event: Event, ctx: FlowContext) -> tuple[State, Reply]:
