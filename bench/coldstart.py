@@ -43,6 +43,8 @@ from skill.tools.deploy.lambda_zip import (
 from skill.tools.envelopes import Conversation
 
 BENCH_DIR = Path(__file__).resolve().parent
+#: The content the zip was built from, for the task root without its snapshot.
+REPO_CONTENT = BENCH_DIR.parent / "content"
 CHILD = BENCH_DIR / "coldstart_child.py"
 BARE_LAMBDA = BENCH_DIR / "bare_lambda.py"
 MAX_RATIO = 1.1
@@ -103,6 +105,17 @@ def build_task_roots(directory: Path) -> TaskRoots:
 def _launch_event() -> str:
     conversation = Conversation(user_id=f"amzn1.ask.account.cold-{uuid.uuid4().hex}")
     return json.dumps(conversation.launch(datetime.now(UTC)))
+
+
+def _unseal(content: Path) -> None:
+    """Put the repository's content files (compact, as the zip builder stages them) where a
+    sealed snapshot stood."""
+    source = REPO_CONTENT
+    for path in sorted(source.rglob("*.json")):
+        target = content / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        target.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 
 def _env(task_root: Path, extra: dict[str, str]) -> dict[str, str]:
@@ -242,10 +255,12 @@ def _measure(
     skill_env = _env(roots.skill, {"HEART_STORE": dynalite.store_url(endpoint, skill_table)})
     bare_env = _env(roots.bare, {"BARE_TABLE": bare_table, "BARE_ENDPOINT": endpoint})
     python = roots.python
-    # What the snapshot is worth: the same task root without it (full validation at init).
+    # What the snapshot is worth: the same task root without it (full validation at init),
+    # so with the content files the sealed snapshot replaced, staged as the builder stages them.
     unsnapped = roots.skill.with_name("task-skill-no-snapshot")
     shutil.copytree(roots.skill, unsnapped)
     (unsnapped / "content" / SNAPSHOT_NAME).unlink()
+    _unseal(unsnapped / "content")
     unsnapped_env = {**skill_env, "PYTHONPATH": str(unsnapped), "LAMBDA_TASK_ROOT": str(unsnapped)}
     plan = (
         ("skill", roots.skill, skill_env),
