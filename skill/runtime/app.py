@@ -130,14 +130,7 @@ def build_skill(
     builder.add_request_handler(SessionResumedHandler(services))
     builder.add_request_handler(CanFulfillHandler(intents))
     builder.add_request_handler(QuietHandler())
-    apologies = {
-        name: (
-            catalog.for_locale(name).variants("error.general")[0],
-            catalog.for_locale(name).variants("error.reprompt")[0],
-        )
-        for name in (*catalog.locales, *{n.split("-")[0] for n in catalog.locales})
-    }
-    builder.add_exception_handler(SpeakingExceptionHandler(apologies, catalog.default))
+    builder.add_exception_handler(SpeakingExceptionHandler(catalog, (apology, reprompt)))
     last_resort = {
         "version": "1.0",
         "response": {

@@ -234,3 +234,31 @@ def test_another_language_is_unpickled_the_first_time_it_is_asked_for(
     snapped.for_locale("de-DE")
     assert snapped.for_locale("es-ES").sections == full.for_locale("es-ES").sections
     assert loads == ["de", "es"]
+
+
+def test_building_the_skill_unpickles_no_other_language(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold start stays at the default language's cost: wiring the skill (its handlers, its
+    apology) asks for no German or Spanish content until a request does."""
+    from skill.runtime import catalog as catalog_module
+    from skill.runtime.app import build_skill
+    from skill.runtime.settings import Settings
+    from skill.runtime.store.sqlite import SqliteStore
+
+    loads: list[str] = []
+    original = catalog_module.Locales._unpickle
+
+    def counting(self: catalog_module.Locales, language: str) -> None:
+        loads.append(language)
+        original(self, language)
+
+    monkeypatch.setattr(catalog_module.Locales, "_unpickle", counting)
+    store = SqliteStore(tmp_path / "heart.db")
+    try:
+        build_skill(
+            Settings(store_url=f"sqlite:///{tmp_path / 'heart.db'}"), store, Catalog.load(content)
+        )
+    finally:
+        store.close()
+    assert loads == []

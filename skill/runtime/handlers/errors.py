@@ -1,19 +1,19 @@
 """The exception handler: whatever failed, the couple hears a short, kind sentence.
 
 It must never raise itself (an exception here escapes to Alexa as "There was a problem with
-the requested skill's response"), so it renders from text captured when the skill was built:
-one apology per locale, so a German couple is not apologised to in English.
+the requested skill's response"): it apologises in the request's language, and if even that
+can't be found, with the default locale's apology captured when the skill was built.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill.runtime.catalog import Catalog
 from skill.runtime.handlers.render import build_response
 from skill.runtime.handlers.translate import facts
 from skill.runtime.reply import Reply, Say
@@ -29,11 +29,18 @@ SPOKEN_REQUESTS = frozenset(
 class SpeakingExceptionHandler(AbstractExceptionHandler):  # type: ignore[misc]
     """Catch-all: log the error type (never the words) and apologise briefly."""
 
-    def __init__(self, apologies: Mapping[str, tuple[str, str]], default: str) -> None:
-        #: Each locale's (apology, reprompt), and each language's ("de" for de-AT);
-        #: ``default``'s for a language the skill doesn't speak.
-        self._apologies = apologies
+    def __init__(self, catalog: Catalog, default: tuple[str, str]) -> None:
+        #: Where each locale's apology is read (not at build: German and Spanish are only
+        #: unpickled when a request asks for them), and the default locale's, read at build.
+        self._catalog = catalog
         self._default = default
+
+    def _apology(self, locale: str) -> tuple[str, str]:
+        try:
+            content = self._catalog.for_locale(locale or None)
+            return content.variants("error.general")[0], content.variants("error.reprompt")[0]
+        except Exception:  # never raise from here: the default's words are always at hand
+            return self._default
 
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         return True
@@ -51,10 +58,6 @@ class SpeakingExceptionHandler(AbstractExceptionHandler):  # type: ignore[misc]
         if request_type not in SPOKEN_REQUESTS:
             response: Response = handler_input.response_builder.response
             return response
-        apology, reprompt = (
-            self._apologies.get(locale)
-            or self._apologies.get(locale.split("-")[0])
-            or self._apologies[self._default]
-        )
+        apology, reprompt = self._apology(locale)
         reply = Reply.ask((Say(apology),), (Say(reprompt),))
         return build_response(handler_input.response_builder, reply)
