@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from skill.runtime import catalog_snapshot
-from skill.runtime.catalog import Catalog, ContentError
+from skill.runtime.catalog import Catalog, ContentError, Locales
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,6 +37,19 @@ def _count_full_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
     monkeypatch.setattr(Catalog, "load_validated", classmethod(counting))
     return calls
+
+
+def _count_unpickles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The languages unpickled from a snapshot from now on, in order."""
+    loads: list[str] = []
+    original = Locales._unpickle
+
+    def counting(self: Locales, language: str) -> None:
+        loads.append(language)
+        original(self, language)
+
+    monkeypatch.setattr(Locales, "_unpickle", counting)
+    return loads
 
 
 def _sections(catalog: Catalog) -> dict[str, Any]:
@@ -213,16 +226,7 @@ def test_another_language_is_unpickled_the_first_time_it_is_asked_for(
 ) -> None:
     """A cold start unpickles the default's language only; German and Spanish wait for their
     first request (once each), and are then the content the full load builds."""
-    from skill.runtime import catalog as catalog_module
-
-    loads: list[str] = []
-    original = catalog_module.Locales._unpickle
-
-    def counting(self: catalog_module.Locales, language: str) -> None:
-        loads.append(language)
-        original(self, language)
-
-    monkeypatch.setattr(catalog_module.Locales, "_unpickle", counting)
+    loads = _count_unpickles(monkeypatch)
     full = Catalog.load_validated(content)
     snapped = Catalog.load(content)
     assert snapped.locales == full.locales and loads == []
@@ -241,19 +245,11 @@ def test_building_the_skill_unpickles_no_other_language(
 ) -> None:
     """A cold start stays at the default language's cost: wiring the skill (its handlers, its
     apology) asks for no German or Spanish content until a request does."""
-    from skill.runtime import catalog as catalog_module
     from skill.runtime.app import build_skill
     from skill.runtime.settings import Settings
     from skill.runtime.store.sqlite import SqliteStore
 
-    loads: list[str] = []
-    original = catalog_module.Locales._unpickle
-
-    def counting(self: catalog_module.Locales, language: str) -> None:
-        loads.append(language)
-        original(self, language)
-
-    monkeypatch.setattr(catalog_module.Locales, "_unpickle", counting)
+    loads = _count_unpickles(monkeypatch)
     store = SqliteStore(tmp_path / "heart.db")
     try:
         build_skill(

@@ -28,16 +28,7 @@ def _json(name: str) -> Any:
 
 @pytest.fixture(scope="module")
 def printed() -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "skill.hosts.cli", "content-report"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return _report()
 
 
 def section(printed: str, title: str) -> dict[str, list[str]]:
@@ -127,6 +118,7 @@ def test_a_broken_content_folder_is_reported_not_raised(tmp_path: Path) -> None:
 
 
 def _report(*args: str) -> str:
+    """What ``heart-to-heart content-report`` prints, run as a command."""
     done = subprocess.run(
         [sys.executable, "-m", "skill.hosts.cli", "content-report", *args],
         cwd=ROOT,
