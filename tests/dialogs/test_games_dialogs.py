@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from skill.hosts.chat import ChatTurn
 from skill.runtime.catalog import LocaleContent
 from tests.support.content import catalog as default_catalog
 from tests.support.dialog import Dialog, in_locale
@@ -122,6 +123,15 @@ GAMES = [
 ]
 
 
+def resume_offered(
+    turn: ChatTurn, content: LocaleContent, game_id: str, round_: int, rounds: int
+) -> bool:
+    """Whether ``turn`` offers to pick the game back up at ``round_`` of ``rounds``, in the
+    locale's words and with the game's title in its language."""
+    title = game(content, game_id).title
+    return says(turn.speech, content, "game.resume.offer", title=title, round=round_, rounds=rounds)
+
+
 def english_title(game_id: str) -> str:
     """A game's en-US title: the suite's lines are English, said through the phrasebook."""
     return game(default_catalog().for_locale("en-US"), game_id).title
@@ -222,14 +232,7 @@ def resume_script(dialog: Dialog, db_path: Path, content: LocaleContent, interru
         dialog.end("ERROR")
     offer = dialog.say("open heart to heart")
     assert offer.session_open
-    assert says(
-        offer.speech,
-        content,
-        "game.resume.offer",
-        title=game(content, "know_me").title,
-        round=2,
-        rounds=10,
-    )
+    assert resume_offered(offer, content, "know_me", 2, 10)
     back = dialog.say("yes")
     after = household_of(db_path).game
     assert (after.step, after.scores, after.question, after.rounds, after.first) == (
@@ -267,14 +270,7 @@ def test_resume_on_another_night_and_score_as_a_one_shot(
     assert says(score.speech, content, "game.final.finish_one", count=1, played=1) or says(
         score.speech, content, "game.score.finish_one", count=1, played=1
     )
-    assert says(
-        score.speech,
-        content,
-        "game.resume.offer",
-        title=game(content, "finish_sentence").title,
-        round=2,
-        rounds=5,
-    )
+    assert resume_offered(score, content, "finish_sentence", 2, 5)
     dialog.say("yes")
     assert household_of(db_path).game.step == 1
     skip_shares(dialog.say, lambda: household_of(db_path), content)
@@ -299,14 +295,7 @@ def test_declining_to_resume_puts_the_game_away_and_offers_tonight(
     assert (record.played, record.best_short) == (1, 1)
     dialog.end()
     launch = dialog.say("open heart to heart")
-    assert not says(
-        launch.speech,
-        content,
-        "game.resume.offer",
-        title=game(content, "would_you_rather").title,
-        round=2,
-        rounds=5,
-    )
+    assert not resume_offered(launch, content, "would_you_rather", 2, 5)
 
 
 def test_ending_early_gives_the_summary_and_counts_the_game(
@@ -434,14 +423,7 @@ def test_tonights_question_mid_game_leaves_the_game_for_later(
     assert household_of(db_path).game.step == 1
     dialog.end()
     offer = dialog.say("open heart to heart")
-    assert says(
-        offer.speech,
-        content,
-        "game.resume.offer",
-        title=game(content, "would_you_rather").title,
-        round=2,
-        rounds=5,
-    )
+    assert resume_offered(offer, content, "would_you_rather", 2, 5)
 
 
 def test_help_at_the_top_mentions_games(dialog: Dialog, content: LocaleContent) -> None:

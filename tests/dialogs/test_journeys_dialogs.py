@@ -70,6 +70,15 @@ def night_one_done(handler: Handler, opening: str) -> Dialog:
     return dialog
 
 
+def appreciation_night_two(
+    handler: Handler, content: LocaleContent
+) -> tuple[journeys.Journey, Dialog]:
+    """The appreciation week, its first night done, on the next night (no session yet)."""
+    dialog = night_one_done(handler, "the appreciation week")
+    dialog.next_night()
+    return journey(content, "appreciation"), dialog
+
+
 def do_night(dialog: Dialog, content: LocaleContent, j: journeys.Journey, index: int) -> ChatTurn:
     """Launch on a new night, accept the step offered, hear its question, then its practice."""
     step = j.steps[index]
@@ -118,9 +127,7 @@ def test_every_journey_runs_night_by_night_to_the_end(
 def test_stopping_mid_step_resumes_the_same_night_at_the_practice_and_the_next_day_anew(
     handler: Handler, content: LocaleContent, db_path: Path
 ) -> None:
-    j = journey(content, "appreciation")
-    dialog = night_one_done(handler, "the appreciation week")
-    dialog.next_night()
+    j, dialog = appreciation_night_two(handler, content)
     say(dialog, "open heart to heart")
     asked = say(dialog, "yes")
     assert j.steps[1].question in asked.speech
@@ -210,9 +217,7 @@ def test_starting_over_goes_back_to_night_one_one_step_a_night_still(
 def test_stopping_the_journey_asks_first_then_lets_it_go(
     handler: Handler, content: LocaleContent, db_path: Path
 ) -> None:
-    j = journey(content, "appreciation")
-    dialog = night_one_done(handler, "the appreciation week")
-    dialog.next_night()
+    j, dialog = appreciation_night_two(handler, content)
     say(dialog, "open heart to heart")
     ask = say(dialog, "let's stop the journey")
     assert said(ask, content, "journeys.stop_confirm", journey=j.title)
@@ -233,9 +238,7 @@ def test_stopping_the_journey_asks_first_then_lets_it_go(
 def test_tonights_question_gives_way_to_tonights_step(
     handler: Handler, content: LocaleContent, db_path: Path
 ) -> None:
-    j = journey(content, "appreciation")
-    dialog = night_one_done(handler, "the appreciation week")
-    dialog.next_night()
+    j, dialog = appreciation_night_two(handler, content)
     launched = say(dialog, "open heart to heart")
     assert said(launched, content, "journeys.offer_step", night=2, journey=j.title)
     assert not any(v in launched.speech for v in content.variants("offer.tonight"))
@@ -311,9 +314,7 @@ def test_listing_choosing_and_switching_journeys(
 def test_the_recap_names_the_journey_and_the_step_reached(
     handler: Handler, content: LocaleContent
 ) -> None:
-    j = journey(content, "appreciation")
-    dialog = night_one_done(handler, "the appreciation week")
-    dialog.next_night()
+    j, dialog = appreciation_night_two(handler, content)
     do_night(dialog, content, j, 1)
     recap = say(dialog, "ask heart to heart what did we do this week")
     assert j.title in recap.speech and re.search(r"\b2\b", recap.speech), "names night 2"
