@@ -452,9 +452,9 @@ BREAKDOWN = (
     ("dialog (pure flows)", "skill.runtime.flows.dialog", "handle"),
     ("household to its record", "skill.runtime.records.codec", "HouseholdCodec.encode"),
     ("session to JSON", "skill.runtime.handlers.pipeline", "to_dict"),
-    ("reply to response", "skill.runtime.handlers.pipeline", "build_response"),
+    ("reply to response", "skill.runtime.handlers.pipeline", "render_response"),
     ("the turn log line", "skill.runtime.handlers.pipeline", "log.info"),
-    ("response out (to JSON)", "skill.runtime.app", "response_json"),
+    ("response out (to JSON)", "skill.runtime.app", "envelope_json"),
     ("response out (ask-sdk serialize)", "skill.runtime.app", "HeartSkill.serialize"),
 )
 #: The record's JSON text codec runs inside the store calls: the metered store times it.

@@ -23,7 +23,7 @@ from skill.runtime.handlers.envelope import read_envelope, sdk_envelope
 from skill.runtime.handlers.errors import SPOKEN_REQUESTS, SpeakingExceptionHandler
 from skill.runtime.handlers.permissions import PermissionResponseHandler
 from skill.runtime.handlers.pipeline import Services
-from skill.runtime.handlers.render import response_json
+from skill.runtime.handlers.render import envelope_json
 from skill.runtime.handlers.resumed import SessionResumedHandler
 from skill.runtime.handlers.spoken import (
     IntentHandler,
@@ -70,7 +70,7 @@ class HeartSkill:
             response = self.sdk_skill.invoke(
                 request_envelope=sdk_envelope(envelope), context=context
             )
-            result = response_json(response)
+            result = envelope_json(response)
             if isinstance(result, dict):
                 return result
             log.error("sdk_serialised_non_object type=%s", request_type)

@@ -17,7 +17,7 @@ from skill.runtime.effects import ForgetHousehold, ReminderCall
 from skill.runtime.flows import dialog
 from skill.runtime.flows.kit.events import EFFECT_DONE, Event
 from skill.runtime.handlers.envelope import envelope_of
-from skill.runtime.handlers.render import build_response
+from skill.runtime.handlers.render import render_response
 from skill.runtime.handlers.translate import event_for, facts, launch_task, session_attributes
 from skill.runtime.nights import zone
 from skill.runtime.progressive import ProgressiveClient
@@ -169,7 +169,8 @@ def answer(services: Services, handler_input: HandlerInput, event: Event | None 
     screen = apl.document(content) if request.screen else None
     reply = reply_with_names(reply, speaker, person_id)
     skill_id = envelope_of(envelope).application_id or ""
-    return build_response(handler_input.response_builder, reply, screen, skill_id)
+    response: Response = render_response(reply, screen, skill_id)
+    return response
 
 
 def _task_table(content: LocaleContent) -> tuple[tasks.Task, ...]:
