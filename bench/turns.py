@@ -244,6 +244,77 @@ def botocore_figure(not_measured: str = "") -> Figure:
     )
 
 
+STACK_TITLE = "the stack alone: every flow a fixed reply and a one-field change (SQLite)"
+
+
+def stack_figure(not_measured: str = "") -> Figure:
+    """Reported, no target: what a turn costs with the conversation taken out (the floor
+    under the flows, ``stack_run``)."""
+    return Figure(
+        id="warm.sqlite.stack",
+        section="1 warm turn",
+        label=STACK_TITLE,
+        unit="ms",
+        target="reported: the floor under the flows",
+        not_measured=not_measured,
+    )
+
+
+def _fixed_turn(state: Any, event: Any, content: Any, now: Any, rng: Any) -> tuple[Any, Any]:
+    """``dialog.handle`` with the conversation taken out: the bare skill's sentence, asked,
+    and one field of the household changed, so the turn still reads, decodes, encodes and
+    writes the household, routes, renders, keeps its session and logs its line."""
+    from skill.runtime import copying
+    from skill.runtime.reply import Reply, Say
+
+    household = copying.replace(state.household, visits=state.household.visits + 1)
+    return copying.replace(state, household=household), Reply.ask(
+        (Say(bare.SPEECH),), (Say(bare.SPEECH),)
+    )
+
+
+def stack_run(
+    nlu: Resolver,
+    nights: int,
+    warmup: int,
+    activities: list[Activity],
+    bare_handler: Callable[[dict[str, Any], Any], dict[str, Any]],
+    tmp: Path,
+) -> Figure:
+    """The same evenings with every flow replaced by ``_fixed_turn``, after ``warmup`` real
+    evenings (so the household is as full as a lived-in one), each turn against the bare
+    skill on its own envelope. What is left over the bare skill is the skill's machinery
+    (its envelope reader, the SDK's dispatch, the household's codec and store calls, the
+    response, the log line); a turn's cost above this is its flow's work."""
+    from skill.runtime.flows import dialog
+
+    directory = tmp / "stack"
+    directory.mkdir()
+    lam = sqlite_lambda(directory)
+    couple = Couple(lam, nlu, user=f"bench-stack-{uuid.uuid4().hex[:8]}", bare=bare_handler)
+    for _ in range(warmup):
+        evening(couple, activities, measure=False)
+    real = dialog.handle
+    dialog.handle = _fixed_turn  # type: ignore[assignment]
+    try:
+        gc.collect()
+        gc.freeze()
+        for _ in range(nights):
+            evening(couple, activities, measure=True)
+            gc.freeze()
+    finally:
+        dialog.handle = real  # type: ignore[assignment]
+    records, failed = _split_failed([r for key, _ in TIMED for r in couple.records.get(key, [])])
+    figure = stack_figure()
+    if not records:
+        figure.not_measured = _no_turns(failed)
+        return figure
+    figure.value = Sample.of(STACK_TITLE, _ms([r.own_s for r in records]))
+    figure.baseline = Sample.of("bare ask-sdk, same envelopes", _ms([r.bare_s for r in records]))
+    figure.detail.update(_turn_detail(records))
+    return figure
+
+
 def scale_figure(key: str, title: str, not_measured: str = "") -> Figure:
     return Figure(
         id=f"scale.{key}",
@@ -277,7 +348,7 @@ def skeletons() -> list[Figure]:
         for what, limit in (("reads", 1), ("writes", write_limit))
     ]
     scale = [scale_figure(key, title) for key, title in TIMED]
-    return [*warm, botocore_figure(), *trips, *scale]
+    return [*warm, stack_figure(), botocore_figure(), *trips, *scale]
 
 
 def _ms(values: list[float]) -> list[float]:
@@ -618,6 +689,7 @@ def run(
             runs.append(
                 drive("dynalite", lam, nlu, nights_dynalite, warmup, activities, same, plain)
             )
+        stack = stack_run(nlu, max(3, nights_sqlite // 4), warmup, activities, same, Path(tmp))
         if scale_nights:
             by_scale = scale_runs(nlu, scale_nights, warmup, activities, same, Path(tmp))
     for store_run in [*runs, *by_scale.values()]:
@@ -630,6 +702,7 @@ def run(
             figures.append(
                 warm_figure("dynalite", key, title, dynalite_reason or "dynalite not available")
             )
+    figures.append(stack)
     figures.extend(botocore_figures(runs, dynalite_reason))
     launches = [r.request for r in runs[0].records.get("launch", []) if r.request is not None]
     reads, writes = sdk_round_trips(launches[:200] or [])

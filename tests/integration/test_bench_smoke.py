@@ -37,7 +37,7 @@ NEEDS = {
 
 def expected_ids() -> list[str]:
     ids = [f"warm.{store}.{turn}" for store in STORES for turn in TIMED]
-    ids += ["warm.dynalite.botocore"]
+    ids += ["warm.sqlite.stack", "warm.dynalite.botocore"]
     ids += [f"trips.{turn}.{what}" for turn in COUNTED for what in ("reads", "writes")]
     ids += [f"scale.{turn}" for turn in TIMED]
     ids += ["cold.launch", "cold.init_invoke", "web.rps", "web.latency"]
