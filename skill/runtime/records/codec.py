@@ -24,7 +24,9 @@ heard is kept exactly (out-of-order items are listed until later draws fold them
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
@@ -65,6 +67,8 @@ KIND_CODES = {"question": "q", "gratitude": "p", "listening": "l", "game": "g"}
 _KINDS_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
 _OTHER_KIND = "*"
 _EPOCH = date(2000, 1, 1).toordinal()
+#: What a journal entry is, for remembering a week's encoding by its entries.
+_ENTRY_FIELDS = operator.attrgetter("night", "kind", "item")
 #: Journal nights whose expansion each content's index remembers (forgotten all at once).
 JOURNAL_MEMO = 512
 #: Game records each content's index remembers, encoded and decoded (forgotten all at once).
@@ -85,6 +89,18 @@ def remembered(memo: dict[K, V], key: K, limit: int, make: Callable[[], V]) -> V
         memo.clear()
     memo[key] = value
     return value
+
+
+@dataclass(frozen=True)
+class Week:
+    """A journal's encoding as ``_journal`` makes it: each night kept (its day number and its
+    entries' tokens), the question entries kept, and what growing it by one entry needs (the
+    newest night's day and the night of the last entry kept)."""
+
+    nights: tuple[tuple[int, str], ...]
+    held: frozenset[tuple[str, str]]
+    newest: int | None
+    last_night: str | None
 
 
 class NewerRecord(ValueError):
@@ -192,20 +208,32 @@ class HouseholdCodec:
     def _journal_of(
         self, entries: list[JournalEntry], origin: int, rel: Any
     ) -> tuple[list[tuple[int, str]], set[tuple[str, str]]]:
-        """``_journal``, remembered per content, entries and origin night: a turn that adds
-        nothing to the journal would encode the same week again."""
-        key = (origin, tuple((e.night, e.kind, e.item) for e in entries))
-        make = functools.partial(self._journal, entries, rel)
-        nights, held = remembered(self.index.journal_weeks, key, JOURNAL_MEMO, make)
-        return list(nights), set(held)
+        """``_journal``, remembered per content and entries: a turn that adds nothing to the
+        journal encodes the same week again, and a turn that adds one entry (most that add
+        any) extends the week its last save encoded (``_journal_grown``). Remembered by day
+        numbers, not by offsets from the household's last night, so the first turn of a
+        night (whose offsets all move by one) finds the week its last save encoded; ``rel``
+        is applied after."""
+        key = tuple(map(_ENTRY_FIELDS, entries))
+        memo = self.index.journal_weeks
+        found = memo.get(key)
+        if found is None:
+            before = memo.get(key[:-1]) if len(entries) <= MAX_JOURNAL_ENTRIES else None
+            if before is not None:
+                found = self._journal_grown(before, entries[-1])
+            else:
+                found = self._journal(entries)
+            if len(memo) >= JOURNAL_MEMO:
+                memo.clear()
+            memo[key] = found
+        return [(origin - day, tokens) for day, tokens in found.nights], set(found.held)
 
-    def _journal(
-        self, entries: list[JournalEntry], rel: Any
-    ) -> tuple[list[tuple[int, str]], set[tuple[str, str]]]:
-        """The nights the recap reads, one string each; and the question entries kept."""
+    def _journal(self, entries: list[JournalEntry]) -> Week:
+        """The nights the recap reads, one string each, by day number; and the question
+        entries kept."""
         days = [d for d in (_day(e.night) for e in entries) if d is not None]
         if not days:
-            return [], set()
+            return Week((), frozenset(), None, None)
         newest = max(days)
         kept = [
             e
@@ -222,19 +250,45 @@ class HouseholdCodec:
             if entry.kind == "question":
                 held.add((entry.night, entry.item))
             if entry.night != last_night:
-                nights.append((rel(entry.night), token))
+                nights.append((_day(entry.night) or 0, token))
                 last_night = entry.night
             else:
                 nights[-1] = (nights[-1][0], nights[-1][1] + token)
-        return nights, held
+        return Week(tuple(nights), frozenset(held), newest, last_night)
+
+    def _journal_grown(self, week: Week, entry: JournalEntry) -> Week:
+        """``_journal`` of a journal one ``entry`` longer than the one ``week`` encodes (a
+        test holds the two equal on random journals): the window moves on to the entry's
+        night if it is the newest, and the entry joins the last night or starts its own."""
+        day = _day(entry.night)
+        if day is None:
+            return week
+        newest = day if week.newest is None else max(week.newest, day)
+        nights, held = week.nights, week.held
+        if newest != week.newest:
+            nights = tuple(n for n in nights if newest - n[0] < JOURNAL_NIGHTS)
+            held = frozenset(h for h in held if newest - (_day(h[0]) or 0) < JOURNAL_NIGHTS)
+        if newest - day >= JOURNAL_NIGHTS:
+            return Week(nights, held, newest, week.last_night)
+        token = self._entry_token(entry)
+        if token is None:
+            return Week(nights, held, newest, week.last_night)
+        if entry.kind == "question":
+            held = held | {(entry.night, entry.item)}
+        if nights and entry.night == week.last_night:
+            nights = (*nights[:-1], (nights[-1][0], nights[-1][1] + token))
+        else:
+            nights = (*nights, (day, token))
+        return Week(nights, held, newest, entry.night)
 
     def _entry_token(self, entry: JournalEntry) -> str | None:
         """An entry's token, remembered per content (a week's entries are encoded again
         whenever the journal gains one)."""
         key = (entry.kind, entry.item)
-        return remembered(
-            self.index.journal_tokens, key, JOURNAL_MEMO, functools.partial(self._token, entry)
-        )
+        tokens = self.index.journal_tokens
+        if key in tokens:
+            return tokens[key]
+        return remembered(tokens, key, JOURNAL_MEMO, functools.partial(self._token, entry))
 
     def _token(self, entry: JournalEntry) -> str | None:
         code = KIND_CODES.get(entry.kind)
@@ -384,19 +438,43 @@ class HouseholdCodec:
         )
 
     def _expand_journal(self, nights: list[tuple[int, str]], night: Any) -> list[JournalEntry]:
+        """The stored nights' entries. When each night's entries encode back to its very
+        string, the week the stored nights are is remembered as these entries' encoding too,
+        so the turn's save (which usually adds one entry) extends it (``_journal_grown``)
+        instead of encoding the week again."""
         entries: list[JournalEntry] = []
         memo = self.index.journal_nights
+        exact = True
+        days: list[tuple[int, str]] = []
+        last_night: str | None = None
         for offset, text in nights:
             when = night(offset)
             make = functools.partial(self._night_entries, when, text)
-            found = remembered(memo, (when, text), JOURNAL_MEMO, make)
+            found, same = remembered(memo, (when, text), JOURNAL_MEMO, make)
             # Entries are never changed in place (flows build new ones), so a night's are shared.
             entries.extend(found)
+            exact = exact and same and bool(found)
+            day = _day(when)
+            exact = exact and day is not None
+            days.append((day or 0, text))
+            last_night = when
+        if exact:
+            key = tuple(map(_ENTRY_FIELDS, entries))
+            weeks = self.index.journal_weeks
+            if key not in weeks:
+                held = frozenset((e.night, e.item) for e in entries if e.kind == "question")
+                newest = max((d for d, _ in days), default=None)
+                week = Week(tuple(days), held, newest, last_night)
+                remembered(weeks, key, JOURNAL_MEMO, lambda: week)
         return entries
 
-    def _night_entries(self, when: str, text: str) -> tuple[JournalEntry, ...]:
-        """One stored night's entries, dated ``when``."""
-        return tuple(JournalEntry(when, kind, item) for kind, item in self._journal_night(text))
+    def _night_entries(self, when: str, text: str) -> tuple[tuple[JournalEntry, ...], bool]:
+        """One stored night's entries, dated ``when``, and whether they encode back to
+        ``text`` exactly (not when an entry names content that is gone)."""
+        entries = tuple(
+            JournalEntry(when, kind, item) for kind, item in self._journal_night(text)
+        )
+        return entries, "".join(self._entry_token(e) or "" for e in entries) == text
 
     def _journal_night(self, text: str) -> tuple[tuple[str, str], ...]:
         """One night's journal string as (kind, id) pairs (remembered per content by

@@ -47,9 +47,12 @@ class ContentIndex:
     banks: dict[str, tuple[str, ...]]
     _orders: dict[tuple[int, str], tuple[str, ...]] = field(default_factory=dict)
     _pools: dict[Hashable, Pool[Any]] = field(default_factory=dict)
-    #: The codec's remembered journal nights: (night, its string) -> its entries.
-    journal_nights: dict[tuple[str, str], tuple[JournalEntry, ...]] = field(default_factory=dict)
-    #: The codec's remembered journal weeks: (origin, entries) -> (nights, question entries).
+    #: The codec's remembered journal nights: (night, its string) -> its entries, and whether
+    #: they encode back to that string.
+    journal_nights: dict[tuple[str, str], tuple[tuple[JournalEntry, ...], bool]] = field(
+        default_factory=dict
+    )
+    #: The codec's remembered journal weeks: entries -> their encoding (``codec.Week``).
     journal_weeks: dict[Any, Any] = field(default_factory=dict)
     #: The codec's remembered journal entry tokens: (kind, id) -> its token (or None).
     journal_tokens: dict[tuple[str, str], str | None] = field(default_factory=dict)
