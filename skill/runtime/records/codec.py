@@ -95,12 +95,13 @@ def remembered(memo: dict[K, V], key: K, limit: int, make: Callable[[], V]) -> V
 class Week:
     """A journal's encoding as ``_journal`` makes it: each night kept (its day number and its
     entries' tokens), the question entries kept, and what growing it by one entry needs (the
-    newest night's day and the night of the last entry kept)."""
+    newest night's day and each kept night's date)."""
 
     nights: tuple[tuple[int, str], ...]
     held: frozenset[tuple[str, str]]
     newest: int | None
-    last_night: str | None
+    #: Each kept night's date as its entries have it (the last one is where an entry joins).
+    dates: tuple[str, ...]
 
 
 class NewerRecord(ValueError):
@@ -233,7 +234,7 @@ class HouseholdCodec:
         entries kept."""
         days = [d for d in (_day(e.night) for e in entries) if d is not None]
         if not days:
-            return Week((), frozenset(), None, None)
+            return Week((), frozenset(), None, ())
         newest = max(days)
         kept = [
             e
@@ -241,6 +242,7 @@ class HouseholdCodec:
             if (d := _day(e.night)) is not None and 0 <= newest - d < JOURNAL_NIGHTS
         ]
         nights: list[tuple[int, str]] = []
+        dates: list[str] = []
         held: set[tuple[str, str]] = set()
         last_night = None
         for entry in kept:
@@ -251,10 +253,11 @@ class HouseholdCodec:
                 held.add((entry.night, entry.item))
             if entry.night != last_night:
                 nights.append((_day(entry.night) or 0, token))
+                dates.append(entry.night)
                 last_night = entry.night
             else:
                 nights[-1] = (nights[-1][0], nights[-1][1] + token)
-        return Week(tuple(nights), frozenset(held), newest, last_night)
+        return Week(tuple(nights), frozenset(held), newest, tuple(dates))
 
     def _journal_grown(self, week: Week, entry: JournalEntry) -> Week:
         """``_journal`` of a journal one ``entry`` longer than the one ``week`` encodes (a
@@ -264,22 +267,22 @@ class HouseholdCodec:
         if day is None:
             return week
         newest = day if week.newest is None else max(week.newest, day)
-        nights, held = week.nights, week.held
+        nights, held, dates = week.nights, week.held, week.dates
         if newest != week.newest:
-            nights = tuple(n for n in nights if newest - n[0] < JOURNAL_NIGHTS)
+            nights, dates = _within(nights, dates, newest)
             held = frozenset(h for h in held if newest - (_day(h[0]) or 0) < JOURNAL_NIGHTS)
         if newest - day >= JOURNAL_NIGHTS:
-            return Week(nights, held, newest, week.last_night)
+            return Week(nights, held, newest, dates)
         token = self._entry_token(entry)
         if token is None:
-            return Week(nights, held, newest, week.last_night)
+            return Week(nights, held, newest, dates)
         if entry.kind == "question":
             held = held | {(entry.night, entry.item)}
-        if nights and entry.night == week.last_night:
+        if dates and entry.night == dates[-1]:
             nights = (*nights[:-1], (nights[-1][0], nights[-1][1] + token))
         else:
-            nights = (*nights, (day, token))
-        return Week(nights, held, newest, entry.night)
+            nights, dates = (*nights, (day, token)), (*dates, entry.night)
+        return Week(nights, held, newest, dates)
 
     def _entry_token(self, entry: JournalEntry) -> str | None:
         """An entry's token, remembered per content (a week's entries are encoded again
@@ -446,7 +449,7 @@ class HouseholdCodec:
         memo = self.index.journal_nights
         exact = True
         days: list[tuple[int, str]] = []
-        last_night: str | None = None
+        dates: list[str] = []
         for offset, text in nights:
             when = night(offset)
             make = functools.partial(self._night_entries, when, text)
@@ -457,23 +460,21 @@ class HouseholdCodec:
             day = _day(when)
             exact = exact and day is not None
             days.append((day or 0, text))
-            last_night = when
+            dates.append(when)
         if exact:
             key = tuple(map(_ENTRY_FIELDS, entries))
             weeks = self.index.journal_weeks
             if key not in weeks:
                 held = frozenset((e.night, e.item) for e in entries if e.kind == "question")
                 newest = max((d for d, _ in days), default=None)
-                week = Week(tuple(days), held, newest, last_night)
+                week = Week(tuple(days), held, newest, tuple(dates))
                 remembered(weeks, key, JOURNAL_MEMO, lambda: week)
         return entries
 
     def _night_entries(self, when: str, text: str) -> tuple[tuple[JournalEntry, ...], bool]:
         """One stored night's entries, dated ``when``, and whether they encode back to
         ``text`` exactly (not when an entry names content that is gone)."""
-        entries = tuple(
-            JournalEntry(when, kind, item) for kind, item in self._journal_night(text)
-        )
+        entries = tuple(JournalEntry(when, kind, item) for kind, item in self._journal_night(text))
         return entries, "".join(self._entry_token(e) or "" for e in entries) == text
 
     def _journal_night(self, text: str) -> tuple[tuple[str, str], ...]:
@@ -574,6 +575,25 @@ class HouseholdCodec:
             night=night(a.night),
             prompt=ix.gratitude.resolve(a.prompt) or "" if a.prompt else "",
         )
+
+
+def _within(
+    nights: tuple[tuple[int, str], ...], dates: tuple[str, ...], newest: int
+) -> tuple[tuple[tuple[int, str], ...], tuple[str, ...]]:
+    """A week's nights still inside the window ending at ``newest``: the ones that fell out
+    removed, and the same night on both sides of one that fell out joined again, as
+    encoding the entries kept would group them."""
+    kept: list[tuple[int, str]] = []
+    kept_dates: list[str] = []
+    for (day, tokens), when in zip(nights, dates, strict=True):
+        if newest - day >= JOURNAL_NIGHTS:
+            continue
+        if kept_dates and kept_dates[-1] == when:
+            kept[-1] = (day, kept[-1][1] + tokens)
+        else:
+            kept.append((day, tokens))
+            kept_dates.append(when)
+    return tuple(kept), tuple(kept_dates)
 
 
 def _replace_seed(household: Household, seed: int) -> Household:

@@ -1,0 +1,97 @@
+"""The journal's encoding, remembered and grown, is the encoding worked out afresh.
+
+``HouseholdCodec._journal_of`` remembers a week's encoding by its entries, extends the week
+its last save encoded by the one entry a turn adds (``_journal_grown``), and registers the
+week a record decodes to (``_expand_journal``). A save must write what encoding the whole
+journal would write, on any journal: entries in and out of the seven nights, nights out of
+order, malformed nights, kinds the codec knows and kinds it doesn't, content that is gone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skill.runtime.catalog import LocaleContent
+from skill.runtime.records import HouseholdCodec, codec_for
+from skill.runtime.records.codec import JOURNAL_NIGHTS, MAX_JOURNAL_ENTRIES
+from skill.runtime.records.index import ContentIndex
+from skill.runtime.state import Household, JournalEntry
+
+START = date(2026, 11, 1)
+NIGHTS = [(START + timedelta(days=n)).isoformat() for n in range(20)] + ["", "2026-13-01"]
+
+
+def _entries(content: LocaleContent) -> st.SearchStrategy[list[JournalEntry]]:
+    questions = [q.id for q in content.questions[:12]]
+    items = {
+        "question": st.sampled_from([*questions, "a-question-no-longer-here"]),
+        "gratitude": st.sampled_from(["g-1", "not-a-prompt"]),
+        "listening": st.sampled_from(["mirror", "gone"]),
+        "game": st.sampled_from(["would-you-rather", "gone"]),
+        "journey": st.sampled_from(["slow-sunday", "with|bar"]),
+    }
+    entry = st.sampled_from(sorted(items)).flatmap(
+        lambda kind: st.builds(JournalEntry, st.sampled_from(NIGHTS), st.just(kind), items[kind])
+    )
+    return st.lists(entry, max_size=MAX_JOURNAL_ENTRIES)
+
+
+_BLANK: dict[int, HouseholdCodec] = {}
+
+
+def _fresh(content: LocaleContent) -> HouseholdCodec:
+    """A codec over the same content with no journal remembered (its own index, built once,
+    whose journal memories are forgotten on every call)."""
+    codec = _BLANK.get(id(content))
+    if codec is None:
+        codec = _BLANK[id(content)] = HouseholdCodec(ContentIndex.of(content))
+    for memo in (codec.index.journal_weeks, codec.index.journal_nights):
+        memo.clear()
+    return codec
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_growing_a_week_by_one_entry_is_encoding_it_afresh(
+    content: LocaleContent, data: st.DataObject
+) -> None:
+    entries = data.draw(_entries(content))
+    codec = _fresh(content)
+    for size in range(1, len(entries) + 1):
+        week = codec._journal(entries[: size - 1])
+        assert codec._journal_grown(week, entries[size - 1]) == codec._journal(entries[:size])
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_a_save_writes_the_journal_encoding_it_afresh_would(
+    content: LocaleContent, data: st.DataObject
+) -> None:
+    """Through the codec's memos: decode a record, add entries one by one as turns do, and
+    each save's journal and history are what a codec with an empty memory writes."""
+    entries = data.draw(_entries(content))
+    remembering = codec_for(content)
+    valid = [e.night for e in entries if e.night in NIGHTS[:20]]
+    last = max(valid, default=START.isoformat())
+    household = Household(last_night=last)
+    for entry in entries:
+        household = Household(last_night=last, journal=[*household.journal, entry])
+        saved = remembering.encode(household)
+        assert saved == _fresh(content).encode(household)
+        household = remembering.decode(saved, household.seed)
+        assert remembering.encode(household) == _fresh(content).encode(household)
+
+
+def test_the_week_moves_on_with_a_new_night(content: LocaleContent) -> None:
+    """An entry on a night past the window's end drops the nights it leaves behind."""
+    question = content.questions[0].id
+    codec = _fresh(content)
+    old = [JournalEntry(NIGHTS[n], "question", question) for n in range(JOURNAL_NIGHTS)]
+    week = codec._journal(old)
+    later = JournalEntry(NIGHTS[JOURNAL_NIGHTS + 2], "question", question)
+    grown = codec._journal_grown(week, later)
+    assert len(grown.nights) == JOURNAL_NIGHTS - 2
+    assert grown == codec._journal([*old, later])
