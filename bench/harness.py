@@ -126,10 +126,22 @@ def cpu() -> float:
 
 
 class JsonMeter:
-    """Stands in for ``json`` in the store modules, timing their record text codec."""
+    """Stands in for ``json`` and the port's record text codec (``record_text``,
+    ``record_from_text``) in the store modules, timing their record text codec."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
+
+    def timed(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        def metered(*args: Any, **kwargs: Any) -> Any:
+            started = cpu()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds += cpu() - started
+
+        metered.metered = True  # type: ignore[attr-defined]
+        return metered
 
     def loads(self, *args: Any, **kwargs: Any) -> Any:
         started = cpu()
@@ -159,6 +171,10 @@ def meter_store_json() -> None:
         module = importlib.import_module(name)
         if getattr(module, "json", None) is json:
             module.json = JSON_METER  # type: ignore[attr-defined]
+        for codec in ("record_text", "record_from_text"):
+            function = getattr(module, codec, None)
+            if function is not None and not getattr(function, "metered", False):
+                setattr(module, codec, JSON_METER.timed(function))
 
 
 class MeteredStore:

@@ -58,6 +58,7 @@ from skill.runtime.store.port import (
     StoreConflict,
     StoreUnavailable,
     note_text,
+    record_text,
 )
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ def _body_text(data: JsonDict) -> str | None:
     """The body's text as an adapter writes it (None if it can't be: a NaN, say, which the
     adapter's own encoding refuses, as it always has)."""
     try:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return record_text(data)
     except ValueError:
         return None
 

@@ -56,6 +56,8 @@ from skill.runtime.store.port import (
     StoreConflict,
     StoreUnavailable,
     known_text,
+    record_from_text,
+    record_text,
 )
 
 if TYPE_CHECKING:
@@ -355,7 +357,7 @@ def _loaded(key: str, item: dict[str, AttributeValueTypeDef]) -> Loaded:
         log.warning("unreadable DynamoDB item for key %s: no data string", key)
         return Loaded(None, version, unreadable="no data string", raw=raw)
     try:
-        data = json.loads(raw)
+        data = record_from_text(raw)
     except ValueError:
         log.warning("unreadable DynamoDB item for key %s: not JSON", key)
         return Loaded(None, version, unreadable="not JSON", raw=raw)
@@ -371,10 +373,7 @@ def item_for(
     item: dict[str, AttributeValueTypeDef] = {
         PK_ATTR: {"S": key},
         VERSION_ATTR: {"N": str(version)},
-        DATA_ATTR: {
-            "S": known_text(data)
-            or json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        },
+        DATA_ATTR: {"S": known_text(data) or record_text(data)},
     }
     if ttl is not None:
         item[TTL_ATTR] = {"N": str(int(ttl))}

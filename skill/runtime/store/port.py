@@ -7,8 +7,11 @@ the shape of the state: the state module owns (de)serialisation and schema versi
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+import msgspec
 
 JsonDict = dict[str, Any]
 
@@ -112,10 +115,47 @@ class Store(Protocol):
 _KNOWN: tuple[JsonDict, str] | None = None
 
 
+_ENCODE = msgspec.json.Encoder().encode
+_DECODE = msgspec.json.Decoder().decode
+
+
+def record_text(record: JsonDict) -> str:
+    """A record's JSON text as adapters write it: what ``json.dumps(record,
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False)`` writes, ValueError for a
+    NaN or an infinity included.
+
+    Why not ``json.dumps`` itself: it took 8 to 25 us of every save, msgspec 3. msgspec's
+    text is json's for every JSON value but two, both checked here by reading the text back:
+    a non-finite float (msgspec writes null; json refuses, and so does this) and a float
+    msgspec writes shorter (``1e16`` for ``1e+16``: the same number). Anything msgspec can't
+    write (a key that isn't a string or an integer, a lone surrogate) is json's to decide."""
+    try:
+        text = _ENCODE(record).decode()
+    except (TypeError, ValueError, OverflowError):
+        return _json_text(record)
+    if _DECODE(text) != record:
+        return _json_text(record)
+    return text
+
+
+def record_from_text(text: str | bytes) -> Any:
+    """What ``json.loads(text)`` reads (ValueError for text that isn't JSON), read by
+    msgspec when it can (3 us of a load, 1 with msgspec); JSON only Python's reader takes
+    (``NaN``, a lone surrogate escape, a number beyond a float) is read by it."""
+    try:
+        return _DECODE(text)
+    except msgspec.DecodeError:
+        return json.loads(text)
+
+
+def _json_text(record: JsonDict) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def note_text(record: JsonDict, text: str) -> None:
-    """Say that ``text`` is exactly ``json.dumps(record, ensure_ascii=False,
-    separators=(",", ":"), allow_nan=False)``: the turn runner has sized the record's body
-    already, so the adapter's save need not encode the same record a second time."""
+    """Say that ``text`` is exactly ``record_text(record)``: the turn runner has sized the
+    record's body already, so the adapter's save need not encode the same record a second
+    time."""
     global _KNOWN
     _KNOWN = (record, text)
 

@@ -33,7 +33,6 @@ moves them to the ``quarantine`` table with the reason, for an operator to inspe
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import random
@@ -49,6 +48,8 @@ from skill.runtime.store.port import (
     StoreConflict,
     StoreUnavailable,
     known_text,
+    record_from_text,
+    record_text,
 )
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ class SqliteStore:
         if not isinstance(version, int) or isinstance(version, bool):
             return Loaded(None, NEW, unreadable="no version", raw=str(text))
         try:
-            data = json.loads(text)
+            data = record_from_text(text)
         except (TypeError, ValueError):
             log.warning("sqlite record unreadable for key %s: not JSON", key)
             return Loaded(None, version, unreadable="not JSON", raw=str(text))
@@ -150,9 +151,7 @@ class SqliteStore:
     ) -> int:
         """Write conditionally on ``expected_version``; return ``expected_version + 1``."""
         _check_version(expected_version)
-        text = known_text(data) or json.dumps(
-            data, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-        )
+        text = known_text(data) or record_text(data)
         new_version = expected_version + 1
         try:
             with self._lock:
