@@ -93,9 +93,7 @@ def test_a_record_is_read_as_json_reads_it(value: Any, spaced: bool) -> None:
     assert json.dumps(read, sort_keys=False) == json.dumps(expected, sort_keys=False)
 
 
-@pytest.mark.parametrize(
-    "text", ["", "{", '{"a":1}x', "[1,]", "nope", '{"a":1,}', b"\xff\xfe"]
-)
+@pytest.mark.parametrize("text", ["", "{", '{"a":1}x', "[1,]", "nope", '{"a":1,}', b"\xff\xfe"])
 def test_text_that_isnt_json_is_refused_as_json_refuses_it(text: str | bytes) -> None:
     with pytest.raises(ValueError):
         json.loads(text)
