@@ -6,6 +6,7 @@ over in the small hours rather than at midnight.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -38,8 +39,16 @@ def previous_night(night: str) -> str:
 
 
 def nights_between(earlier: str, later: str) -> int:
-    """Whole nights from ``earlier`` to ``later`` (0 for the same night)."""
-    return (date.fromisoformat(later) - date.fromisoformat(earlier)).days
+    """Whole nights from ``earlier`` to ``later`` (0 for the same night); ValueError for a
+    night that isn't a date."""
+    return _day_number(later) - _day_number(earlier)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_number(night: str) -> int:
+    """A night's day number, remembered: a turn that notes something in the journal measures
+    every entry's night against tonight (about thirty dates parsed a turn otherwise)."""
+    return date.fromisoformat(night).toordinal()
 
 
 def zone(name: str | None, default: str) -> ZoneInfo:
