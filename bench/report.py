@@ -265,6 +265,10 @@ def notes(results: dict[str, Any]) -> str:
     if breakdown:
         parts = ", ".join(f"{k} {v:.0f}" for k, v in breakdown.items())
         lines.append(f"a warm turn's own time, sqlite (us per turn): {parts}")
+    by_kind = results.get("notes", {}).get("turns", {}).get("breakdown_by_kind_us") or {}
+    for kind, found in by_kind.items():
+        parts = ", ".join(f"{k} {v:.0f}" for k, v in found.items())
+        lines.append(f"  {kind} (us per turn): {parts}")
     missing = results.get("notes", {}).get("turns", {}).get("missing")
     if missing:
         lines.append("activities not driven: " + "; ".join(f"{k}: {v}" for k, v in missing.items()))

@@ -546,16 +546,40 @@ def _patch_target(module_name: str, attr: str, serializer: Any) -> tuple[Any, st
     return (target, method) if getattr(target, method, None) is not None else None
 
 
+#: A turn's parts beyond ``BREAKDOWN``'s, timed per turn kind: where the flows' work goes.
+FLOW_PARTS = (
+    ("tonight's draw", "skill.runtime.flows.tonight", "draw"),
+    ("tonight's record (history, journal)", "skill.runtime.flows.tonight", "record_tonight"),
+    ("a gratitude draw", "skill.runtime.flows.gratitude", "draw"),
+    ("a fresh view of a deck (heard positions)", "skill.runtime.draws", "FreshView.__init__"),
+    ("seen-set encoding (in the codec)", "skill.runtime.records.codec", "seen.encode"),
+    ("journal encoding (codec)", "skill.runtime.records.codec", "HouseholdCodec._journal_of"),
+    ("the record's text (sizing the save)", "skill.runtime.turn", "_Turn.fit"),
+)
+
+
+@dataclass
+class Breakdown:
+    """Microseconds per turn in each part, over every turn of an evening and per turn kind
+    (each kind's own cost and parts; ``FLOW_PARTS`` only per kind)."""
+
+    overall: dict[str, float]
+    by_kind: dict[str, dict[str, float]]
+
+
 def breakdown(
     lam: LoadedLambda, nlu: Resolver, activities: list[Activity], nights: int
-) -> dict[str, float]:
-    """Microseconds per turn spent in each part of ``BREAKDOWN``, and the rest (wall time in
-    an instrumented pass: the parts are proportions, the timed runs give the totals)."""
+) -> Breakdown:
+    """Microseconds per turn spent in each part of ``BREAKDOWN`` (and ``FLOW_PARTS``, per
+    turn kind), and the rest (wall time in an instrumented pass: the parts are proportions,
+    the timed runs give the totals)."""
     spent: dict[str, float] = defaultdict(float)
+    kinds: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     patches: list[tuple[Any, str, Any, bool]] = []
     depth: dict[str, int] = defaultdict(int)
+    current: list[str | None] = [None]
 
-    def timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def timed(label: str, function: Callable[..., Any], overall: bool) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             depth[label] += 1
             t0 = time.perf_counter()
@@ -564,12 +588,17 @@ def breakdown(
             finally:
                 depth[label] -= 1
                 if not depth[label]:  # only the outermost call of a recursive function
-                    spent[label] += time.perf_counter() - t0
+                    took = time.perf_counter() - t0
+                    if overall:
+                        spent[label] += took
+                    if current[0] is not None:
+                        kinds[current[0]][label] += took
 
         return wrapper
 
     serializer = lam.module._skill.sdk_skill.serializer
-    for label, module_name, attr in BREAKDOWN:
+    parts = [(*part, True) for part in BREAKDOWN] + [(*part, False) for part in FLOW_PARTS]
+    for label, module_name, attr, overall in parts:
         found = _patch_target(module_name, attr, serializer)
         if found is None:
             continue
@@ -577,24 +606,31 @@ def breakdown(
         # An object's own attribute (not a class's or module's) is removed again afterwards.
         own_attr = not isinstance(target, type | ModuleType)
         patches.append((target, method, getattr(target, method), own_attr))
-        setattr(target, method, timed(label, getattr(target, method)))
+        setattr(target, method, timed(label, getattr(target, method), overall))
     own: list[float] = []
+    own_by_kind: dict[str, list[float]] = defaultdict(list)
     handler = lam.handler
+    couple = Couple(lam, nlu, user=f"bench-breakdown-{uuid.uuid4().hex[:8]}")
 
     def measured(event: dict[str, Any], context: Any) -> dict[str, Any]:
         lam.store.reset()
+        current[0] = couple._label
         t0 = time.perf_counter()
         try:
             return handler(event, context)
         finally:
-            own.append(time.perf_counter() - t0 - lam.store.seconds + lam.store.json_s)
+            took = time.perf_counter() - t0 - lam.store.seconds + lam.store.json_s
+            own.append(took)
             spent[RECORD_JSON] += lam.store.json_s
+            if current[0] is not None:
+                own_by_kind[current[0]].append(took)
+                kinds[current[0]][RECORD_JSON] += lam.store.json_s
+            current[0] = None
 
     lam.handler = measured
-    couple = Couple(lam, nlu, user=f"bench-breakdown-{uuid.uuid4().hex[:8]}")
     try:
         for _ in range(nights):
-            evening(couple, activities, measure=False)
+            evening(couple, activities, measure=True)
     finally:
         lam.handler = handler
         for target, method, original, own_attr in reversed(patches):
@@ -603,7 +639,7 @@ def breakdown(
             else:
                 setattr(target, method, original)
     if not own:
-        return {}
+        return Breakdown({}, {})
     turns = len(own)
     labels = [label for label, _, _ in BREAKDOWN] + [RECORD_JSON]
     out = {label: round(spent[label] / turns * 1e6, 1) for label in labels if label in spent}
@@ -611,7 +647,16 @@ def breakdown(
         (sum(own) - sum(spent.values())) / turns * 1e6, 1
     )
     out["own cost per turn (all turns of an evening)"] = round(sum(own) / turns * 1e6, 1)
-    return out
+    by_kind: dict[str, dict[str, float]] = {}
+    for key, _ in TIMED:
+        times = own_by_kind.get(key)
+        if not times:
+            continue
+        count = len(times)
+        found = {label: round(v / count * 1e6, 1) for label, v in kinds[key].items() if v}
+        found["own cost per turn"] = round(sum(times) / count * 1e6, 1)
+        by_kind[key] = found
+    return Breakdown(out, by_kind)
 
 
 def sqlite_lambda(directory: Path, **env: str) -> LoadedLambda:
@@ -678,7 +723,9 @@ def run(
     with tempfile.TemporaryDirectory(prefix="bench-turns-") as tmp:
         lam = sqlite_lambda(Path(tmp))
         runs.append(drive("sqlite", lam, nlu, nights_sqlite, warmup, activities, same))
-        notes["breakdown_us"] = breakdown(lam, nlu, activities, max(3, min(50, nights_sqlite)))
+        parts = breakdown(lam, nlu, activities, max(3, min(50, nights_sqlite)))
+        notes["breakdown_us"] = parts.overall
+        notes["breakdown_by_kind_us"] = parts.by_kind
         if dynalite_endpoint is not None:
             from bench import dynalite
 
