@@ -17,6 +17,12 @@ holds a snapshot and no content files at all is trusted as the zip's own, the cl
 still checked; there is nothing to fall back to there, so ``Catalog.load`` then fails naming
 the snapshot rather than quietly loading nothing.
 
+Inside, the default language's content is a skeleton (its locales, and each one's kinds by
+name) over one pickle per content kind (``catalog.Locales``), unpickled the first time a turn
+reads that kind; kinds that share an object are pickled together. Each of those pickles, and
+each other language's, carries its crc32, checked at every load: damage fails the load as it
+did when everything was unpickled at once, rather than the first turn that reads the kind.
+
 The snapshot is written by the zip builder from files it has just validated, into a read-only
 task root; it is not a cache that a running skill writes. Pickle executes what it reads, so a
 snapshot is only ever read from the content folder shipped with the code.
@@ -39,7 +45,7 @@ from typing import Any
 #: The snapshot's file name inside the content folder (a file, so no locale is taken for it).
 SNAPSHOT_NAME = "catalog.snapshot"
 #: Raised when the snapshot's layout changes, so an older snapshot is never misread.
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"heart-to-heart catalog snapshot\n"
 
 
@@ -61,20 +67,38 @@ def fingerprint(content_dir: Path, names: list[str]) -> tuple[tuple[str, str], .
     )
 
 
-class _RecordingPickler(pickle.Pickler):
-    """Pickles as usual, noting each of the skill's classes it meets."""
+def noted(kind: type) -> bool:
+    """Whether a snapshot checks ``kind``'s fields: the skill's own classes, and any
+    dataclass (the standard library's types are pickled by their own stable reducers, and
+    their internals differ between versions)."""
+    return kind.__module__.startswith("skill.") or dataclasses.is_dataclass(kind)
 
-    def __init__(self, file: io.BytesIO) -> None:
+
+class NotingPickler(pickle.Pickler):
+    """Pickles as usual, noting each of the skill's classes it meets, as instances or named
+    (a part pickled on its own, such as a content kind's blob, names the classes it holds
+    so that the snapshot's header checks them too)."""
+
+    def __init__(self, file: Any) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.classes: set[type] = set()
 
     def reducer_override(self, obj: Any) -> Any:
         kind = type(obj)
-        # The skill's own classes, and any dataclass: the standard library's types are
-        # pickled by their own stable reducers, and their internals differ between versions.
-        if kind.__module__.startswith("skill.") or dataclasses.is_dataclass(kind):
+        if noted(kind):
             self.classes.add(kind)
+        elif isinstance(obj, type) and noted(obj):
+            self.classes.add(obj)
         return NotImplemented
+
+
+def dumps_noting(obj: Any, classes: set[type]) -> bytes:
+    """``obj`` pickled (and optimised), adding the skill's classes it holds to ``classes``."""
+    buffer = io.BytesIO()
+    pickler = NotingPickler(buffer)
+    pickler.dump(obj)
+    classes |= pickler.classes
+    return pickletools.optimize(buffer.getvalue())
 
 
 def _shape(kind: type) -> tuple[str, ...]:
@@ -107,7 +131,7 @@ def write(content_dir: Path, catalog: Any, destination: Path | None = None) -> P
     """
     names = content_files(content_dir)
     body = io.BytesIO()
-    pickler = _RecordingPickler(body)
+    pickler = NotingPickler(body)
     pickler.dump(catalog)
     header = {
         "format": FORMAT,
