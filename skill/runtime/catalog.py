@@ -18,7 +18,6 @@ import random
 import string
 import threading
 import types
-import zlib
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -304,13 +303,12 @@ class _Kinds:
     asks for one of its values and kept for the rest of the process.
 
     Why: unpickling is what grew superlinearly with the content (a million new objects at
-    100x), and a turn reads a few kinds: a cold load now copies bytes and checks their
-    checksums, and each kind pays its own unpickling on its first use. Every blob's crc32 is
-    checked when the snapshot is read (about 0.2 ms a megabyte), so a damaged blob still fails
-    the load, as any damage did when everything was unpickled at once, and never waits to fail
-    in a couple's turn."""
+    100x), and a turn reads a few kinds: a cold load now reads the snapshot's skeleton, and
+    each kind pays its own reading and unpickling on its first use. A blob is a snapshot
+    ``Part``: its length is checked at load, its crc32 when it is read, so a damaged blob
+    fails with a ``ContentError`` naming the snapshot, never as a wrong or missing sentence."""
 
-    def __init__(self, blobs: Mapping[str, bytes]) -> None:
+    def __init__(self, blobs: Mapping[str, catalog_snapshot.Part]) -> None:
         self._blobs = dict(blobs)
         self._taken: dict[str, dict[_Slot, Any]] = {}
         self._lock = threading.Lock()
@@ -330,10 +328,10 @@ class _Kinds:
 
     def _unpickle(self, blob: str) -> dict[_Slot, Any]:
         try:
-            values = _unpickle_paused(self._blobs[blob])
-        except Exception as exc:  # checked at load, so only other code gets here
+            values = _unpickle_paused(self._blobs[blob].read())
+        except Exception as exc:  # damaged since the load, or from other code
             raise ContentError(
-                f"{self.source}: its {blob} content can't be unpickled ({exc}): rebuild the zip"
+                f"{self.source}: its {blob} content can't be read ({exc}): rebuild the zip"
             ) from exc
         if not isinstance(values, dict):
             raise ContentError(f"{self.source}: its {blob} content is not a kind's values")
@@ -570,28 +568,18 @@ def _split_kinds(
     return named, blobs
 
 
-def _checked(blob: bytes, crc: int, what: str) -> bytes:
-    if zlib.crc32(blob) != crc:
-        raise pickle.UnpicklingError(f"the catalog snapshot's {what} is damaged")
-    return blob
-
-
 def _restore(
     skeleton: tuple[tuple[str, str | None, tuple[tuple[str, Any], ...]], ...],
     default: str,
-    pending: Mapping[str, tuple[tuple[str, ...], bytes, int]],
-    blobs: Mapping[str, tuple[bytes, int]],
+    languages: Mapping[str, tuple[tuple[str, ...], catalog_snapshot.Part]],
+    blobs: Mapping[str, catalog_snapshot.Part],
     classes: tuple[type, ...] = (),
 ) -> Locales:
-    """A ``Locales`` from its pickled skeleton: every blob's checksum checked (so a damaged
-    snapshot fails here, at load), the default language's locales built around lazy dicts,
-    the other languages waiting as before. ``classes`` are the classes the blobs hold, named
-    in the skeleton only so that the snapshot's header checks their fields at load."""
-    kinds = _Kinds({name: _checked(b, crc, f"{name} blob") for name, (b, crc) in blobs.items()})
-    languages = {
-        lang: (names, _checked(b, crc, f"{lang} language"))
-        for lang, (names, b, crc) in pending.items()
-    }
+    """A ``Locales`` from its pickled skeleton: the default language's locales built around
+    lazy dicts over the kinds' blobs, the other languages waiting as before. ``classes`` are
+    the classes the blobs hold, named in the skeleton only so that the snapshot's header
+    checks their fields at load."""
+    kinds = _Kinds(blobs)
     loaded: dict[str, LocaleContent] = {}
     for name, fallback, fields in skeleton:
         content = LocaleContent.__new__(LocaleContent)
@@ -630,7 +618,7 @@ class Locales(Mapping[str, LocaleContent]):
         self,
         loaded: Mapping[str, LocaleContent],
         default: str,
-        pending: Mapping[str, tuple[tuple[str, ...], bytes]] | None = None,
+        pending: Mapping[str, tuple[tuple[str, ...], catalog_snapshot.Part]] | None = None,
     ) -> None:
         self._loaded = dict(loaded)
         self._default = default
@@ -667,10 +655,10 @@ class Locales(Mapping[str, LocaleContent]):
         return len(self._loaded) + len(self._waiting)
 
     def _unpickle(self, language: str) -> None:
-        names, blob = self._pending[language]
+        names, part = self._pending[language]
         try:
-            group = _unpickle_paused(blob, self._loaded[self._default])
-        except Exception as exc:  # checked at load, so only other code gets here
+            group = _unpickle_paused(part.read(), self._loaded[self._default])
+        except Exception as exc:  # damaged since the load, or from other code
             raise ContentError(
                 f"{self._source}: its {language} content can't be unpickled ({exc})"
             ) from exc
@@ -696,12 +684,12 @@ class Locales(Mapping[str, LocaleContent]):
             pickler = _LanguagePickler(buffer, base)
             pickler.dump(group)
             classes |= pickler.classes
-            blob = pickletools.optimize(buffer.getvalue())
-            pending[language] = (tuple(group), blob, zlib.crc32(blob))
+            blob = catalog_snapshot.Part(pickletools.optimize(buffer.getvalue()))
+            pending[language] = (tuple(group), blob)
         skeleton, blobs = _split_kinds(eager, classes)
-        sums = {name: (blob, zlib.crc32(blob)) for name, blob in blobs.items()}
+        parts = {name: catalog_snapshot.Part(blob) for name, blob in blobs.items()}
         named = tuple(sorted(classes, key=lambda c: (c.__module__, c.__qualname__)))
-        return (_restore, (skeleton, self._default, pending, sums, named))
+        return (_restore, (skeleton, self._default, pending, parts, named))
 
 
 class Catalog:

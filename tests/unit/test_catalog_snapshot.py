@@ -379,17 +379,18 @@ def test_kinds_that_share_an_object_are_pickled_together() -> None:
     assert again.sections == base.sections and again.memo == base.memo
 
 
-def test_a_damaged_kind_blob_fails_the_load_naming_the_snapshot(
+def test_a_damaged_kind_blob_fails_naming_the_snapshot_never_as_a_wrong_sentence(
     content: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every kind's pickle is checked (crc32) at load, so damage inside one that no turn has
-    read yet still fails the load, as before: a sealed folder names the snapshot, a checkout
-    loads in full. Never a wrong sentence later."""
+    """Each kind's pickle is read, and its crc32 checked, when first needed. In a checkout
+    (content files beside the snapshot) every one is checked at load, so damage loads in
+    full; sealed, as the zip ships it, the load reads the skeleton only and a damaged kind
+    fails its first read with a ContentError naming the snapshot: never a wrong sentence."""
     snapshot = content / catalog_snapshot.SNAPSHOT_NAME
     data = snapshot.read_bytes()
     locales = Catalog.load(content)._locales
     assert isinstance(locales, Locales) and locales._kinds is not None
-    blob = locales._kinds._blobs["questions"]
+    blob = locales._kinds._blobs["questions"].read()
     at = data.find(blob) + len(blob) // 2
     damaged = data[:at] + bytes([data[at] ^ 0x20]) + data[at + 1 :]
     snapshot.write_bytes(damaged)
@@ -399,9 +400,26 @@ def test_a_damaged_kind_blob_fails_the_load_naming_the_snapshot(
     snapshot.write_bytes(data)
     catalog_snapshot.seal(content)
     snapshot.write_bytes(damaged)
-    with pytest.raises(ContentError, match="sealed catalog snapshot") as caught:
-        Catalog.load(content)
+    sealed = Catalog.load(content).for_locale("en-GB")
+    assert sealed.variants("launch.first"), "an undamaged kind still reads"
+    with pytest.raises(ContentError, match="questions") as caught:
+        sealed.question("any")
     assert str(snapshot) in str(caught.value)
+
+
+def test_a_sealed_snapshot_shorter_or_longer_than_its_parts_fails_the_load(
+    content: Path,
+) -> None:
+    """The load checks the file holds every part it lists, by length: a truncated (or
+    padded) snapshot fails there, naming it, as before the kinds were lazy."""
+    catalog_snapshot.seal(content)
+    snapshot = content / catalog_snapshot.SNAPSHOT_NAME
+    data = snapshot.read_bytes()
+    for wrong in (data[:-100], data + b"\0"):
+        snapshot.write_bytes(wrong)
+        with pytest.raises(ContentError, match="sealed catalog snapshot") as caught:
+            Catalog.load(content)
+        assert str(snapshot) in str(caught.value)
 
 
 def test_a_kind_that_cannot_be_unpickled_fails_naming_the_snapshot(content: Path) -> None:
@@ -411,7 +429,7 @@ def test_a_kind_that_cannot_be_unpickled_fails_naming_the_snapshot(content: Path
     snapped = Catalog.load(content)
     locales = snapped._locales
     assert isinstance(locales, Locales) and locales._kinds is not None
-    locales._kinds._blobs["games"] = b"\x80\x05junk"
+    locales._kinds._blobs["games"] = catalog_snapshot.Part(b"\x80\x05junk")
     with pytest.raises(ContentError) as caught:
         snapped.for_locale("en-US").section("games")
     assert str(content / catalog_snapshot.SNAPSHOT_NAME) in str(caught.value)
