@@ -13,7 +13,6 @@ import gc
 import io
 import json
 import pickle
-import pickletools
 import random
 import string
 import threading
@@ -677,6 +676,8 @@ class Locales(Mapping[str, LocaleContent]):
         for name, content in self._loaded.items():
             if name not in eager:
                 groups.setdefault(name.split("-")[0], {})[name] = content
+        import pickletools  # a snapshot is written at build time, never in a cold start
+
         pending = {}
         classes: set[type] = set()
         for language, group in sorted(groups.items()):

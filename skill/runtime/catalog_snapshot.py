@@ -37,7 +37,6 @@ import importlib
 import io
 import os
 import pickle
-import pickletools
 import struct
 import sys
 import zlib
@@ -150,6 +149,8 @@ class NotingPickler(pickle.Pickler):
 
 def dumps_noting(obj: Any, classes: set[type]) -> bytes:
     """``obj`` pickled (and optimised), adding the skill's classes it holds to ``classes``."""
+    import pickletools  # only ever at build time: a cold start doesn't import it (0.5 ms)
+
     buffer = io.BytesIO()
     pickler = NotingPickler(buffer)
     pickler.dump(obj)
@@ -185,6 +186,8 @@ def write(content_dir: Path, catalog: Any, destination: Path | None = None) -> P
     Raises ``pickle.PicklingError`` (or ``TypeError``) when a content kind parses to
     something that can't be pickled: the builder says so rather than ship a slower zip.
     """
+    import pickletools  # only ever at build time: a cold start doesn't import it (0.5 ms)
+
     names = content_files(content_dir)
     body = io.BytesIO()
     pickler = NotingPickler(body, parts=True)

@@ -7,6 +7,8 @@ import copy
 import json
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -434,3 +436,23 @@ def test_a_kind_that_cannot_be_unpickled_fails_naming_the_snapshot(content: Path
         snapped.for_locale("en-US").section("games")
     assert str(content / catalog_snapshot.SNAPSHOT_NAME) in str(caught.value)
     assert "games" in str(caught.value)
+
+
+def test_loading_a_snapshot_imports_nothing_only_writing_needs(content: Path) -> None:
+    """A cold start reads a snapshot and never writes one: what only writing uses
+    (pickletools, 0.5 ms of import) stays out of the process."""
+    catalog_snapshot.seal(content)
+    script = (
+        "import sys; from pathlib import Path; from skill.runtime.catalog import Catalog; "
+        "c = Catalog.load(Path(sys.argv[1])); c.for_locale('en-US').variants('launch.first'); "
+        "print('pickletools' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(content)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == "False"
