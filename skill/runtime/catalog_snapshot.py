@@ -17,11 +17,14 @@ holds a snapshot and no content files at all is trusted as the zip's own, the cl
 still checked; there is nothing to fall back to there, so ``Catalog.load`` then fails naming
 the snapshot rather than quietly loading nothing.
 
-Inside, the default language's content is a skeleton (its locales, and each one's kinds by
-name) over one pickle per content kind (``catalog.Locales``), unpickled the first time a turn
-reads that kind; kinds that share an object are pickled together. Each of those pickles, and
-each other language's, carries its crc32, checked at every load: damage fails the load as it
-did when everything was unpickled at once, rather than the first turn that reads the kind.
+Inside, after a small header and the default language's skeleton (its locales, and each
+one's kinds by name), come *parts*: one pickle per content kind (``catalog.Locales``; kinds
+that share an object are pickled together) and one per other language. A load reads the
+header and skeleton (crc32-checked) and checks that the file is exactly as long as the parts
+it lists, so a truncated snapshot still fails the load; each part is read, and its crc32
+checked, the first time a turn needs it, and a damaged one fails there with a
+``ContentError`` naming the snapshot, never as a wrong sentence. Beside the content files,
+where every file is read and hashed anyway, every part's crc32 is checked at load too.
 
 The snapshot is written by the zip builder from files it has just validated, into a read-only
 task root; it is not a cache that a running skill writes. Pickle executes what it reads, so a
@@ -247,7 +250,7 @@ def read(content_dir: Path) -> Any | None:
         offset = len(prefix) + length
         parts = []
         for part_length, part_crc in header["parts"]:
-            parts.append(Part.at(path, offset, part_length, part_crc))
+            parts.append(Part.at(path.absolute(), offset, part_length, part_crc))
             offset += part_length
         if offset != size:
             return None
