@@ -17,7 +17,7 @@ import random
 import string
 import threading
 import types
-from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -310,7 +310,8 @@ class _Kinds:
     def __init__(self, blobs: Mapping[str, catalog_snapshot.Part]) -> None:
         self._blobs = dict(blobs)
         self._taken: dict[str, dict[_Slot, Any]] = {}
-        self._lock = threading.Lock()
+        #: Held while a value is taken (re-entrant: a lazy dict takes it, then ``take``).
+        self.lock = threading.RLock()
         #: Named in a failure: the snapshot's path once ``Catalog.load`` has read it.
         self.source = "the catalog snapshot"
 
@@ -318,7 +319,7 @@ class _Kinds:
         """The values of ``blob``, unpickled once (under a lock: the web host's threads)."""
         found = self._taken.get(blob)
         if found is None:
-            with self._lock:
+            with self.lock:
                 found = self._taken.get(blob)
                 if found is None:
                     found = self._taken[blob] = self._unpickle(blob)
@@ -337,68 +338,61 @@ class _Kinds:
         return values
 
 
+#: What a lazy dict holds for a value still waiting in its blob (never handed to a reader).
+_WAITING: Any = object()
+
+
 class _LazyDict(dict[str, Any]):
     """A dict whose values wait in the snapshot's kind blobs until a reader asks for them.
 
-    Every key is known from the start (``in``, ``len``, iteration and ``keys()`` unpickle
-    nothing), and ``[]`` and ``get`` unpickle only the blob holding that key. Anything that
-    reads every value at once (``items()``, ``values()``, ``==``, ``repr``, copying,
-    pickling) or changes the dict takes every waiting value first, in the keys' order, and
-    from then on it is a plain dict. ``dict(x)``, ``{**x}`` and ``json.dumps`` go through
-    ``keys()`` and ``[]`` (the iteration is overridden), so no reader sees a missing key."""
+    Every key is there from the start, in its order, holding a placeholder: ``in``, ``len``,
+    iteration and ``keys()`` are the dict's own and unpickle nothing, while ``[]`` and
+    ``get`` put the real value in the placeholder's place (its position kept) the first time,
+    unpickling only the blob that holds it. Anything that reads every value at once
+    (``items()``, ``values()``, ``==``, ``repr``, copying, pickling) or changes the dict takes
+    every waiting value first. ``dict(x)``, ``{**x}``, ``f(**x)`` and ``json.dumps`` go
+    through ``keys()`` and ``[]``, because the iteration is overridden (CPython copies a dict
+    subclass's storage directly only when its iteration is the dict's), so no reader is ever
+    handed a placeholder. Taking a value is locked: the web host answers on threads."""
 
-    __slots__ = ("_field", "_kinds", "_locale", "_order", "_waiting")
+    __slots__ = ("_field", "_kinds", "_locale", "_waiting")
 
     def __init__(
         self, kinds: _Kinds, locale: str, field_name: str, waiting: Iterable[tuple[str, str]]
     ) -> None:
-        super().__init__()
+        #: key -> the blob holding its value, until taken.
+        self._waiting = dict(waiting)
+        super().__init__(dict.fromkeys(self._waiting, _WAITING))
         self._kinds = kinds
         self._locale = locale
         self._field = field_name
-        #: key -> the blob holding its value, until taken.
-        self._waiting = dict(waiting)
-        self._order = tuple(self._waiting)
 
     def _take(self, key: str) -> Any:
-        values = self._kinds.take(self._waiting[key])
-        value = values[(self._locale, self._field, key)]
-        dict.__setitem__(self, key, value)
-        del self._waiting[key]
-        if not self._waiting:  # every value taken: in the keys' order, as a plain dict
-            items = [(k, dict.__getitem__(self, k)) for k in self._order]
-            dict.clear(self)
-            dict.update(self, items)
-        return value
+        with self._kinds.lock:
+            value = dict.__getitem__(self, key)
+            if value is _WAITING:
+                values = self._kinds.take(self._waiting[key])
+                value = values[(self._locale, self._field, key)]
+                dict.__setitem__(self, key, value)
+                del self._waiting[key]
+            return value
 
     def _take_all(self) -> None:
         for key in list(self._waiting):
             self._take(key)
 
     def __getitem__(self, key: str) -> Any:
-        if key in self._waiting:
-            return self._take(key)
-        return dict.__getitem__(self, key)
+        value = dict.__getitem__(self, key)
+        return self._take(key) if value is _WAITING else value
 
     def get(self, key: str, default: Any = None) -> Any:
-        if key in self._waiting:
-            return self._take(key)
-        return dict.get(self, key, default)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._waiting or dict.__contains__(self, key)
-
-    def __len__(self) -> int:
-        return dict.__len__(self) + len(self._waiting)
+        value = dict.get(self, key, default)
+        return self._take(key) if value is _WAITING else value
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._order) if self._waiting else dict.__iter__(self)
-
-    def __reversed__(self) -> Iterator[str]:
-        return reversed(self._order) if self._waiting else dict.__reversed__(self)
-
-    def keys(self) -> KeysView[str]:  # type: ignore[override]
-        return KeysView(self) if self._waiting else dict.keys(self)
+        # The dict's own iteration, overridden only so that CPython's dict merge (dict(x),
+        # {**x}, update) reads values through ``[]`` instead of copying placeholders.
+        return dict.__iter__(self)
 
     def values(self) -> Any:
         self._take_all()

@@ -456,3 +456,34 @@ def test_loading_a_snapshot_imports_nothing_only_writing_needs(content: Path) ->
         check=True,
     )
     assert done.stdout.strip() == "False"
+
+
+def test_threads_reading_a_kind_at_once_unpickle_it_once(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The web host answers on threads: the first reads of a kind, at once, unpickle it once
+    and all get the same objects (never a placeholder, never a KeyError)."""
+    import threading
+
+    taken = _count_kinds(monkeypatch)
+    snapped = Catalog.load(content)
+    markets = [snapped.for_locale(n) for n in snapped.locales if n.startswith("en-")]
+    start = threading.Barrier(len(markets) * 2)
+    got: list[Any] = []
+
+    def read(market: LocaleContent) -> None:
+        start.wait()
+        got.append(market.section("games")[0])
+
+    threads = [threading.Thread(target=read, args=(m,)) for m in markets * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert taken == ["games"]
+    full = Catalog.load_validated(content)
+    assert sorted(g.id for g in got) == sorted(
+        m.section("games")[0].id
+        for m in [full.for_locale(n) for n in full.locales] * 2
+        if m.locale.startswith("en-")
+    )
