@@ -1,7 +1,8 @@
 """Section 4: content load. ``Catalog.load`` as a cold start runs it (from the sealed catalog
-snapshot the zip carries: the file read, its header and class shapes checked, every kind's
-pickle checksummed, the default language's skeleton unpickled; each content kind is left for
-its first read and each other language for its first request) on the real content and on 10x
+snapshot the zip carries: its header and skeleton read and crc-checked, the class shapes
+checked, the file's length checked against the parts it lists, the default language's
+skeleton unpickled; each content kind's part is left for its first read and each other
+language's for its first request) on the real content and on 10x
 and 100x the content (generated copies with unique ids in a temporary directory), to show how
 it grows; beside each, the same snapshot checked against every content file's hash (a
 checkout's folder), and the full load (schemas compiled, every file read, validated, checked
