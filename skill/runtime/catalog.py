@@ -8,17 +8,19 @@ file, the item id and the reason, so a bad edit never reaches a couple at night.
 
 from __future__ import annotations
 
+import enum
 import gc
 import io
 import json
 import pickle
-import pickletools
 import random
 import string
-from collections.abc import Callable, Iterator, Mapping
+import threading
+import types
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skill.runtime import catalog_snapshot, exercises
 from skill.runtime.reply import Say
@@ -185,6 +187,19 @@ class LocaleContent:
     def __post_init__(self) -> None:
         self._questions_by_id = {q.id: q for q in self.questions}
 
+    if not TYPE_CHECKING:  # (for mypy, LocaleContent has only its fields)
+
+        def __getattr__(self, name: str) -> Any:
+            """A locale restored from the snapshot's skeleton has no questions-by-id map yet:
+            it is built from its questions the first time it is asked for, as
+            ``__post_init__`` builds it (so the snapshot doesn't carry a second copy of the
+            deck's ids, and a turn that never looks a question up never unpickles them)."""
+            if name == "_questions_by_id":
+                found = {q.id: q for q in self.questions}
+                self.__dict__[name] = found
+                return found
+            raise AttributeError(name)
+
     @property
     def phrases(self) -> dict[str, tuple[str, ...]]:
         value: dict[str, tuple[str, ...]] = self.sections.get("phrases", {})
@@ -234,12 +249,12 @@ class LocaleContent:
 _DEFAULT_REF = "default-locale"
 
 
-class _LanguagePickler(pickle.Pickler):
+class _LanguagePickler(catalog_snapshot.NotingPickler):
     """Pickles one language's locales, naming the default locale's content (their fallback,
     already loaded) instead of carrying a copy of it."""
 
     def __init__(self, file: io.BytesIO, base: LocaleContent) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        super().__init__(file)
         self._base = base
 
     def persistent_id(self, obj: Any) -> str | None:
@@ -257,28 +272,361 @@ class _LanguageUnpickler(pickle.Unpickler):
         return self._base
 
 
+#: Where a lazily read value lives in a kind's blob: (locale, field, key), the field one of
+#: a ``LocaleContent``'s "sections", "own" or "memo".
+_Slot = tuple[str, str, str]
+#: Objects that need not be unpickled together to stay one object: values and singletons,
+#: which unpickling gives back equal (or the same), so sharing them doesn't tie two kinds.
+_ATOMS = (str, bytes, int, float, complex, bool, type(None), type, enum.Enum)
+_ATOMS_BY_NAME = (types.FunctionType, types.BuiltinFunctionType)
+
+
+def _unpickle_paused(blob: bytes | memoryview, base: LocaleContent | None = None) -> Any:
+    """Unpickle with the cyclic collector paused: content is acyclic and lives as long as the
+    process, and each of its objects would count toward a collection (at 100x the content,
+    collections over a growing heap made a load superlinear)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if base is None:
+            return pickle.loads(blob)
+        return _LanguageUnpickler(io.BytesIO(blob), base).load()
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Kinds:
+    """The default language's content kinds as the snapshot carries them: one pickle (blob)
+    per kind, or per group of kinds that share objects, unpickled the first time a reader
+    asks for one of its values and kept for the rest of the process.
+
+    Why: unpickling is what grew superlinearly with the content (a million new objects at
+    100x), and a turn reads a few kinds: a cold load now reads the snapshot's skeleton, and
+    each kind pays its own reading and unpickling on its first use. A blob is a snapshot
+    ``Part``: its length is checked at load, its crc32 when it is read, so a damaged blob
+    fails with a ``ContentError`` naming the snapshot, never as a wrong or missing sentence."""
+
+    def __init__(self, blobs: Mapping[str, catalog_snapshot.Part]) -> None:
+        self._blobs = dict(blobs)
+        self._taken: dict[str, dict[_Slot, Any]] = {}
+        #: Held while a value is taken (re-entrant: a lazy dict takes it, then ``take``).
+        self.lock = threading.RLock()
+        #: Named in a failure: the snapshot's path once ``Catalog.load`` has read it.
+        self.source = "the catalog snapshot"
+
+    def take(self, blob: str) -> dict[_Slot, Any]:
+        """The values of ``blob``, unpickled once (under a lock: the web host's threads)."""
+        found = self._taken.get(blob)
+        if found is None:
+            with self.lock:
+                found = self._taken.get(blob)
+                if found is None:
+                    found = self._taken[blob] = self._unpickle(blob)
+                    del self._blobs[blob]
+        return found
+
+    def _unpickle(self, blob: str) -> dict[_Slot, Any]:
+        try:
+            values = _unpickle_paused(self._blobs[blob].read())
+        except Exception as exc:  # damaged since the load, or from other code
+            raise ContentError(
+                f"{self.source}: its {blob} content can't be read ({exc}): rebuild the zip"
+            ) from exc
+        if not isinstance(values, dict):
+            raise ContentError(f"{self.source}: its {blob} content is not a kind's values")
+        return values
+
+
+#: What a lazy dict holds for a value still waiting in its blob (never handed to a reader).
+_WAITING: Any = object()
+
+
+class _LazyDict(dict[str, Any]):
+    """A dict whose values wait in the snapshot's kind blobs until a reader asks for them.
+
+    Every key is there from the start, in its order, holding a placeholder: ``in``, ``len``,
+    iteration and ``keys()`` are the dict's own and unpickle nothing, while ``[]`` and
+    ``get`` put the real value in the placeholder's place (its position kept) the first time,
+    unpickling only the blob that holds it. Anything that reads every value at once
+    (``items()``, ``values()``, ``==``, ``repr``, copying, pickling) or changes the dict takes
+    every waiting value first. ``dict(x)``, ``{**x}``, ``f(**x)`` and ``json.dumps`` go
+    through ``keys()`` and ``[]``, because the iteration is overridden (CPython copies a dict
+    subclass's storage directly only when its iteration is the dict's), so no reader is ever
+    handed a placeholder. Taking a value is locked: the web host answers on threads."""
+
+    __slots__ = ("_field", "_kinds", "_locale", "_waiting")
+
+    def __init__(
+        self, kinds: _Kinds, locale: str, field_name: str, waiting: Iterable[tuple[str, str]]
+    ) -> None:
+        #: key -> the blob holding its value, until taken.
+        self._waiting = dict(waiting)
+        super().__init__(dict.fromkeys(self._waiting, _WAITING))
+        self._kinds = kinds
+        self._locale = locale
+        self._field = field_name
+
+    def _take(self, key: str) -> Any:
+        with self._kinds.lock:
+            value = dict.__getitem__(self, key)
+            if value is _WAITING:
+                values = self._kinds.take(self._waiting[key])
+                value = values[(self._locale, self._field, key)]
+                dict.__setitem__(self, key, value)
+                del self._waiting[key]
+            return value
+
+    def _take_all(self) -> None:
+        for key in list(self._waiting):
+            self._take(key)
+
+    def __getitem__(self, key: str) -> Any:
+        value = dict.__getitem__(self, key)
+        return self._take(key) if value is _WAITING else value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = dict.get(self, key, default)
+        return self._take(key) if value is _WAITING else value
+
+    def __iter__(self) -> Iterator[str]:
+        # The dict's own iteration, overridden only so that CPython's dict merge (dict(x),
+        # {**x}, update) reads values through ``[]`` instead of copying placeholders.
+        return dict.__iter__(self)
+
+    def values(self) -> Any:
+        self._take_all()
+        return dict.values(self)
+
+    def items(self) -> Any:
+        self._take_all()
+        return dict.items(self)
+
+    def __eq__(self, other: object) -> bool:
+        self._take_all()
+        if isinstance(other, _LazyDict):
+            other._take_all()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        self._take_all()
+        return dict.__repr__(self)
+
+    def copy(self) -> dict[str, Any]:
+        self._take_all()
+        return dict.copy(self)
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        """Pickled (and copied) as the plain dict it stands for."""
+        return (dict, (self.copy(),))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return self.__reduce_ex__(2)
+
+    def __or__(self, other: Any) -> Any:
+        self._take_all()
+        return dict.__or__(self, other)
+
+    def __ror__(self, other: Any) -> Any:
+        self._take_all()
+        return dict.__ror__(self, other)
+
+    def __ior__(self, other: Any) -> Any:
+        self._take_all()
+        return dict.__ior__(self, other)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._take_all()
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self._take_all()
+        dict.__delitem__(self, key)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self._take_all()
+        return dict.setdefault(self, key, default)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self._take_all()
+        return dict.pop(self, key, *default)
+
+    def popitem(self) -> tuple[str, Any]:
+        self._take_all()
+        return dict.popitem(self)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self._take_all()
+        dict.update(self, *args, **kwargs)
+
+    def clear(self) -> None:
+        self._take_all()
+        dict.clear(self)
+
+
+def _is_atom(obj: Any) -> bool:
+    """An object whose identity no reader can tell apart after separate unpicklings: values
+    (strings, numbers), singletons (empty tuples, enum members) and what pickle names by
+    reference (classes, functions)."""
+    return isinstance(obj, (*_ATOMS, *_ATOMS_BY_NAME)) or (
+        isinstance(obj, tuple | frozenset) and not obj
+    )
+
+
+class _Discard(io.RawIOBase):
+    """A sink for a pickle made only to see which objects it holds."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        return len(data)
+
+
+def _objects_in(values: Any) -> set[int]:
+    """The ids of every non-atom object a pickle of ``values`` holds (its memo)."""
+    pickler = pickle.Pickler(_Discard(), protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dump(values)
+    return {key for key, (_, obj) in pickler.memo.copy().items() if not _is_atom(obj)}
+
+
+def _split_kinds(
+    eager: Mapping[str, LocaleContent], classes: set[type]
+) -> tuple[tuple[tuple[str, str | None, tuple[tuple[str, Any], ...]], ...], dict[str, bytes]]:
+    """The default language's locales as a skeleton (for each locale: its fallback and, per
+    field, each key with the blob that holds its value) and the blobs.
+
+    A kind's values across every locale of the language (its merged section, its own file)
+    are one unit, since overlays share items; the default locale's memo entries (the content
+    index) are units of their own. Units that share any object are pickled together, so each
+    object is still one object after loading (an id-keyed cache, ``is``): that is checked on
+    the pickles themselves, whatever the content holds."""
+    units: dict[str, dict[_Slot, Any]] = {}
+    skeleton: list[tuple[str, str | None, tuple[tuple[str, Any], ...]]] = []
+    for name, content in eager.items():
+        fallback = content.fallback
+        if fallback is not None and eager.get(fallback.locale) is not fallback:
+            raise pickle.PicklingError(f"{name} falls back to {fallback.locale}, not pickled")
+        fields: list[tuple[str, Any]] = []
+        for field_name in ("sections", "own", "memo"):
+            mapping: dict[str, Any] = getattr(content, field_name)
+            if field_name == "own" and mapping is content.sections:
+                fields.append((field_name, None))  # the same dict (the default locale's)
+                continue
+            keys = []
+            for key, value in mapping.items():
+                unit = key if field_name != "memo" else f"memo:{key}"
+                units.setdefault(unit, {})[(name, field_name, key)] = value
+                keys.append((key, unit))
+            fields.append((field_name, tuple(keys)))
+        skeleton.append((name, None if fallback is None else fallback.locale, tuple(fields)))
+    # Group units that share an object (union-find over the objects each one's pickle holds).
+    group = {unit: unit for unit in units}
+
+    def root(unit: str) -> str:
+        while group[unit] != unit:
+            unit = group[unit]
+        return unit
+
+    owner: dict[int, str] = {}
+    for unit, values in units.items():
+        for obj in _objects_in(values):
+            other = owner.setdefault(obj, unit)
+            if root(other) != root(unit):
+                group[root(unit)] = root(other)
+    members: dict[str, list[str]] = {}
+    for unit in units:
+        members.setdefault(root(unit), []).append(unit)
+    blob_of = {unit: "+".join(sorted(team)) for team in members.values() for unit in team}
+    blobs: dict[str, bytes] = {}
+    for team in members.values():
+        together = {slot: v for unit in sorted(team) for slot, v in units[unit].items()}
+        blobs[blob_of[team[0]]] = catalog_snapshot.dumps_noting(together, classes)
+    named = tuple(
+        (
+            name,
+            fallback,
+            tuple(
+                (f, None if keys is None else tuple((k, blob_of[u]) for k, u in keys))
+                for f, keys in fields
+            ),
+        )
+        for name, fallback, fields in skeleton
+    )
+    return named, blobs
+
+
+def _restore(
+    skeleton: tuple[tuple[str, str | None, tuple[tuple[str, Any], ...]], ...],
+    default: str,
+    languages: Mapping[str, tuple[tuple[str, ...], catalog_snapshot.Part]],
+    blobs: Mapping[str, catalog_snapshot.Part],
+    classes: tuple[type, ...] = (),
+) -> Locales:
+    """A ``Locales`` from its pickled skeleton: the default language's locales built around
+    lazy dicts over the kinds' blobs, the other languages waiting as before. ``classes`` are
+    the classes the blobs hold, named in the skeleton only so that the snapshot's header
+    checks their fields at load."""
+    kinds = _Kinds(blobs)
+    loaded: dict[str, LocaleContent] = {}
+    for name, fallback, fields in skeleton:
+        content = LocaleContent.__new__(LocaleContent)
+        state: dict[str, Any] = {
+            "locale": name,
+            "fallback": None if fallback is None else loaded[fallback],
+        }
+        for field_name, keys in fields:
+            if keys is None:
+                state[field_name] = state["sections"]
+            elif keys:
+                state[field_name] = _LazyDict(kinds, name, field_name, keys)
+            else:
+                state[field_name] = {}
+        content.__dict__.update(state)
+        loaded[name] = content
+    locales = Locales(loaded, default, languages)
+    locales._kinds = kinds
+    return locales
+
+
 class Locales(Mapping[str, LocaleContent]):
     """Every locale's content, where a language other than the default's is unpickled the
-    first time it is asked for.
+    first time it is asked for, and each of the default language's content kinds the first
+    time a reader asks for it (``_Kinds``).
 
     Why: a cold start reads the catalog snapshot, and with German and Spanish beside the
     English markets, unpickling all of them tripled ``Catalog.load`` (2.5 to 8.8 ms) though a
     container mostly answers one language. So a pickled ``Locales`` carries the default's
-    language as objects and each other language as its own pickle, which names the default
-    locale (its fallback) instead of copying it; the first request in that language
-    unpickles it, once per process. Built from JSON, every locale is loaded from the start."""
+    language as a skeleton over one blob per kind and each other language as its own pickle,
+    which names the default locale (its fallback) instead of copying it; the first request in
+    that language unpickles it, once per process. Built from JSON, every locale is loaded from
+    the start."""
 
     def __init__(
         self,
         loaded: Mapping[str, LocaleContent],
         default: str,
-        pending: Mapping[str, tuple[tuple[str, ...], bytes]] | None = None,
+        pending: Mapping[str, tuple[tuple[str, ...], catalog_snapshot.Part]] | None = None,
     ) -> None:
         self._loaded = dict(loaded)
         self._default = default
         #: language -> (its locale names, their pickle), until first asked for.
         self._pending = dict(pending or {})
         self._waiting = {name: lang for lang, (names, _) in self._pending.items() for name in names}
+        #: The default language's kinds, when restored from a snapshot.
+        self._kinds: _Kinds | None = None
+        self._source = "the catalog snapshot"
+
+    def read_from(self, source: str) -> None:
+        """Name ``source`` (the snapshot's path) in any failure to unpickle what waits."""
+        self._source = source
+        if self._kinds is not None:
+            self._kinds.source = source
 
     def __getitem__(self, name: str) -> LocaleContent:
         found = self._loaded.get(name)
@@ -300,14 +648,14 @@ class Locales(Mapping[str, LocaleContent]):
         return len(self._loaded) + len(self._waiting)
 
     def _unpickle(self, language: str) -> None:
-        names, blob = self._pending.pop(language)
-        enabled = gc.isenabled()
-        gc.disable()  # the content is acyclic and lives as long as the process
+        names, part = self._pending[language]
         try:
-            group = _LanguageUnpickler(io.BytesIO(blob), self._loaded[self._default]).load()
-        finally:
-            if enabled:
-                gc.enable()
+            group = _unpickle_paused(part.read(), self._loaded[self._default])
+        except Exception as exc:  # damaged since the load, or from other code
+            raise ContentError(
+                f"{self._source}: its {language} content can't be unpickled ({exc})"
+            ) from exc
+        del self._pending[language]
         self._loaded.update(group)
         for name in names:
             self._waiting.pop(name, None)
@@ -322,12 +670,21 @@ class Locales(Mapping[str, LocaleContent]):
         for name, content in self._loaded.items():
             if name not in eager:
                 groups.setdefault(name.split("-")[0], {})[name] = content
+        import pickletools  # a snapshot is written at build time, never in a cold start
+
         pending = {}
+        classes: set[type] = set()
         for language, group in sorted(groups.items()):
             buffer = io.BytesIO()
-            _LanguagePickler(buffer, base).dump(group)
-            pending[language] = (tuple(group), pickletools.optimize(buffer.getvalue()))
-        return (Locales, (eager, self._default, pending))
+            pickler = _LanguagePickler(buffer, base)
+            pickler.dump(group)
+            classes |= pickler.classes
+            blob = catalog_snapshot.Part(pickletools.optimize(buffer.getvalue()))
+            pending[language] = (tuple(group), blob)
+        skeleton, blobs = _split_kinds(eager, classes)
+        parts = {name: catalog_snapshot.Part(blob) for name, blob in blobs.items()}
+        named = tuple(sorted(classes, key=lambda c: (c.__module__, c.__qualname__)))
+        return (_restore, (skeleton, self._default, pending, parts, named))
 
 
 class Catalog:
@@ -367,6 +724,8 @@ class Catalog:
         if snapshot:
             snapped = catalog_snapshot.read(content_dir)
             if isinstance(snapped, cls) and snapped.default == default:
+                if isinstance(snapped._locales, Locales):
+                    snapped._locales.read_from(str(content_dir / catalog_snapshot.SNAPSHOT_NAME))
                 return snapped
         return cls.load_validated(content_dir, default)
 

@@ -17,6 +17,15 @@ holds a snapshot and no content files at all is trusted as the zip's own, the cl
 still checked; there is nothing to fall back to there, so ``Catalog.load`` then fails naming
 the snapshot rather than quietly loading nothing.
 
+Inside, after a small header and the default language's skeleton (its locales, and each
+one's kinds by name), come *parts*: one pickle per content kind (``catalog.Locales``; kinds
+that share an object are pickled together) and one per other language. A load reads the
+header and skeleton (crc32-checked) and checks that the file is exactly as long as the parts
+it lists, so a truncated snapshot still fails the load; each part is read, and its crc32
+checked, the first time a turn needs it, and a damaged one fails there with a
+``ContentError`` naming the snapshot, never as a wrong sentence. Beside the content files,
+where every file is read and hashed anyway, every part's crc32 is checked at load too.
+
 The snapshot is written by the zip builder from files it has just validated, into a read-only
 task root; it is not a cache that a running skill writes. Pickle executes what it reads, so a
 snapshot is only ever read from the content folder shipped with the code.
@@ -31,16 +40,63 @@ import importlib
 import io
 import os
 import pickle
-import pickletools
+import struct
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
 #: The snapshot's file name inside the content folder (a file, so no locale is taken for it).
 SNAPSHOT_NAME = "catalog.snapshot"
 #: Raised when the snapshot's layout changes, so an older snapshot is never misread.
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"heart-to-heart catalog snapshot\n"
+#: After the magic: the length of the header and skeleton pickles, and their crc32.
+_PREAMBLE = struct.Struct("<QI")
+
+
+class DamagedPart(ValueError):
+    """A part of the snapshot is not what was written (its length or crc32 differ)."""
+
+
+class Part:
+    """Bytes that a snapshot keeps outside its pickles, after them in the file (a content
+    kind's pickle, another language's), read from the file the first time they are needed.
+
+    Why: reading the whole snapshot at every load grew faster than the content (at 100x, 190
+    MB read and copied before the first answer, though a turn reads a few kinds). A load now
+    reads the header and skeleton, and checks that the file is as long as the parts it lists;
+    each part is read, its crc32 checked, when first asked for. Pickled without the snapshot
+    (``pickle.dumps``), a part carries its bytes as usual."""
+
+    __slots__ = ("_crc", "_data", "_length", "_offset", "_path")
+
+    def __init__(self, data: bytes) -> None:
+        self._data: bytes | None = data
+        self._path: Path | None = None
+        self._offset = self._length = self._crc = 0
+
+    @classmethod
+    def at(cls, path: Path, offset: int, length: int, crc: int) -> Part:
+        """The part at ``offset`` in the snapshot ``path``, not read yet."""
+        part = cls.__new__(cls)
+        part._data, part._path = None, path
+        part._offset, part._length, part._crc = offset, length, crc
+        return part
+
+    def read(self) -> bytes:
+        """The part's bytes; ``DamagedPart`` when the file no longer holds what was written."""
+        if self._data is not None or self._path is None:
+            return self._data or b""
+        with self._path.open("rb") as file:
+            file.seek(self._offset)
+            data = file.read(self._length)
+        if len(data) != self._length or zlib.crc32(data) != self._crc:
+            raise DamagedPart(f"{self._path}: a part at byte {self._offset} is damaged")
+        return data
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Part, (self.read(),))
 
 
 def content_files(content_dir: Path) -> list[str]:
@@ -61,20 +117,48 @@ def fingerprint(content_dir: Path, names: list[str]) -> tuple[tuple[str, str], .
     )
 
 
-class _RecordingPickler(pickle.Pickler):
-    """Pickles as usual, noting each of the skill's classes it meets."""
+def noted(kind: type) -> bool:
+    """Whether a snapshot checks ``kind``'s fields: the skill's own classes, and any
+    dataclass (the standard library's types are pickled by their own stable reducers, and
+    their internals differ between versions)."""
+    return kind.__module__.startswith("skill.") or dataclasses.is_dataclass(kind)
 
-    def __init__(self, file: io.BytesIO) -> None:
+
+class NotingPickler(pickle.Pickler):
+    """Pickles as usual, noting each of the skill's classes it meets, as instances or named
+    (a part pickled on its own, such as a content kind's blob, names the classes it holds
+    so that the snapshot's header checks them too)."""
+
+    def __init__(self, file: Any, *, parts: bool = False) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.classes: set[type] = set()
+        #: With ``parts``, each ``Part`` met is kept out of the pickle, here, in order.
+        self.parts: list[bytes] | None = [] if parts else None
+
+    def persistent_id(self, obj: Any) -> Any:
+        if self.parts is not None and isinstance(obj, Part):
+            self.parts.append(obj.read())
+            return ("part", len(self.parts) - 1)
+        return None
 
     def reducer_override(self, obj: Any) -> Any:
         kind = type(obj)
-        # The skill's own classes, and any dataclass: the standard library's types are
-        # pickled by their own stable reducers, and their internals differ between versions.
-        if kind.__module__.startswith("skill.") or dataclasses.is_dataclass(kind):
+        if noted(kind):
             self.classes.add(kind)
+        elif isinstance(obj, type) and noted(obj):
+            self.classes.add(obj)
         return NotImplemented
+
+
+def dumps_noting(obj: Any, classes: set[type]) -> bytes:
+    """``obj`` pickled (and optimised), adding the skill's classes it holds to ``classes``."""
+    import pickletools  # only ever at build time: a cold start doesn't import it (0.5 ms)
+
+    buffer = io.BytesIO()
+    pickler = NotingPickler(buffer)
+    pickler.dump(obj)
+    classes |= pickler.classes
+    return pickletools.optimize(buffer.getvalue())
 
 
 def _shape(kind: type) -> tuple[str, ...]:
@@ -105,38 +189,51 @@ def write(content_dir: Path, catalog: Any, destination: Path | None = None) -> P
     Raises ``pickle.PicklingError`` (or ``TypeError``) when a content kind parses to
     something that can't be pickled: the builder says so rather than ship a slower zip.
     """
+    import pickletools  # only ever at build time: a cold start doesn't import it (0.5 ms)
+
     names = content_files(content_dir)
     body = io.BytesIO()
-    pickler = _RecordingPickler(body)
+    pickler = NotingPickler(body, parts=True)
     pickler.dump(catalog)
+    parts = pickler.parts or []
     header = {
         "format": FORMAT,
         "files": fingerprint(content_dir, names),
         "shapes": _shapes(pickler.classes),
+        "parts": tuple((len(part), zlib.crc32(part)) for part in parts),
     }
     out = destination or content_dir / SNAPSHOT_NAME
     # pickletools.optimize drops the memo writes nothing reads back: a smaller file (and zip)
     # that unpickles to the same catalog, a little faster.
-    out.write_bytes(
-        _MAGIC
-        + pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
-        + pickletools.optimize(body.getvalue())
+    head = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL) + pickletools.optimize(
+        body.getvalue()
     )
+    out.write_bytes(_MAGIC + _PREAMBLE.pack(len(head), zlib.crc32(head)) + head + b"".join(parts))
     return out
 
 
 def read(content_dir: Path) -> Any | None:
     """The snapshotted catalog when it matches the content exactly (or the folder is sealed:
-    the snapshot alone, as the Lambda zip ships it), else None."""
+    the snapshot alone, as the Lambda zip ships it), else None.
+
+    Reads the header and the skeleton only (checked by their crc32), and checks that the file
+    holds every part it lists, by length; the parts are read when first needed. Beside the
+    content files (a checkout, where every file is read and hashed anyway), every part's
+    crc32 is checked now too, so a damaged part there loads in full rather than failing."""
     path = content_dir / SNAPSHOT_NAME
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            prefix = file.read(len(_MAGIC) + _PREAMBLE.size)
+            if not prefix.startswith(_MAGIC) or len(prefix) < len(_MAGIC) + _PREAMBLE.size:
+                return None
+            length, crc = _PREAMBLE.unpack_from(prefix, len(_MAGIC))
+            head = file.read(length)
+            size = os.fstat(file.fileno()).st_size
     except OSError:
         return None
-    if not data.startswith(_MAGIC):
+    if len(head) != length or zlib.crc32(head) != crc:
         return None
-    stream = io.BytesIO(data)
-    stream.seek(len(_MAGIC))
+    stream = io.BytesIO(head)
     try:
         header = pickle.load(stream)
         if not isinstance(header, dict) or header.get("format") != FORMAT:
@@ -150,7 +247,17 @@ def read(content_dir: Path) -> Any | None:
             return None
         if not _shapes_hold(header["shapes"]):
             return None
-        return _unpickle(stream)
+        offset = len(prefix) + length
+        parts = []
+        for part_length, part_crc in header["parts"]:
+            parts.append(Part.at(path.absolute(), offset, part_length, part_crc))
+            offset += part_length
+        if offset != size:
+            return None
+        if not sealed:
+            for part in parts:
+                part.read()
+        return _unpickle(stream, parts)
     except Exception:  # truncated, unreadable or from other code: the full load decides
         return None
 
@@ -169,7 +276,20 @@ def seal(content_dir: Path) -> list[str]:
     return names
 
 
-def _unpickle(stream: io.BytesIO) -> Any:
+class _SnapshotUnpickler(pickle.Unpickler):
+    """Unpickles the skeleton, giving each part it names as the ``Part`` in the file."""
+
+    def __init__(self, file: io.BytesIO, parts: list[Part]) -> None:
+        super().__init__(file)
+        self._parts = parts
+
+    def persistent_load(self, pid: Any) -> Part:
+        if not (isinstance(pid, tuple) and len(pid) == 2 and pid[0] == "part"):
+            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+        return self._parts[pid[1]]
+
+
+def _unpickle(stream: io.BytesIO, parts: list[Part]) -> Any:
     """Unpickle with the cyclic collector paused: the catalog is acyclic and lives as long as
     the process, but each of its objects counts toward a collection, so at 100x the content
     the collector would run hundreds of times over a growing heap (load time grew 65x from
@@ -177,7 +297,7 @@ def _unpickle(stream: io.BytesIO) -> Any:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.load(stream)
+        return _SnapshotUnpickler(stream, parts).load()
     finally:
         if enabled:
             gc.enable()

@@ -42,6 +42,7 @@ def expected_ids() -> list[str]:
     ids += [f"scale.{turn}" for turn in TIMED]
     ids += ["cold.launch", "cold.init_invoke", "web.rps", "web.latency"]
     ids += ["content.load", "content.load_10x", "content.load_100x"]
+    ids += [f"content.load_every_kind_{factor}x" for factor in (1, 10, 100)]
     ids += ["size.lambda_zip", "size.dynamodb_item", "size.write_units"]
     ids += [f"size.household_{factor}x" for factor in (1, 10, 100)]
     return ids
