@@ -1,9 +1,9 @@
 """The spoken turns' response, rendered straight to JSON, is the SDK's to the byte.
 
 ``render.render_response`` skips the SDK's response builder and model objects; what Alexa
-receives must not change for it. The oracle is the SDK itself: its ``ResponseFactory`` fed
-by ``build_response`` and its ``DefaultSerializer``, compared as JSON text (so key order
-counts) over every shape of reply a flow can give.
+receives must not change for it. The oracle is the SDK itself: its ``ResponseFactory`` driven
+as a handler drives it and its ``DefaultSerializer`` (``tests/support/sdk_response.py``),
+compared as JSON text (so key order counts) over every shape of reply a flow can give.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ask_sdk_core.response_helper import ResponseFactory
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import ResponseEnvelope
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,8 +27,8 @@ from skill.runtime.reply import (
     Silence,
     Sound,
 )
+from tests.support.sdk_response import SERIALIZER, sdk_json, sdk_response
 
-SERIALIZER = DefaultSerializer()
 words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
 segments = st.lists(
     st.one_of(
@@ -85,8 +83,7 @@ SCREEN = {"type": "APL", "version": "2023.3", "mainTemplate": {"items": [{"type"
 
 
 def _sdk(reply: Reply, screen: dict[str, Any] | None, skill_id: str) -> str:
-    response = render.build_response(ResponseFactory(), reply, screen, skill_id)
-    return json.dumps(SERIALIZER.serialize(response))
+    return json.dumps(sdk_json(reply, screen, skill_id))
 
 
 def _direct(reply: Reply, screen: dict[str, Any] | None, skill_id: str) -> str:
@@ -132,7 +129,7 @@ def test_a_rendered_envelope_is_the_sdks_json(
         )
 
     direct = render.envelope_json(envelope(render.render_response(reply)))
-    sdk = SERIALIZER.serialize(envelope(render.build_response(ResponseFactory(), reply)))
+    sdk = SERIALIZER.serialize(envelope(sdk_response(reply)))
     assert json.dumps(direct) == json.dumps(sdk)
 
 

@@ -12,8 +12,6 @@ from random import Random
 from typing import Any
 
 import pytest
-from ask_sdk_core.response_helper import ResponseFactory
-from ask_sdk_core.serialize import DefaultSerializer
 
 from skill.runtime import apl, exercises, intents
 from skill.runtime.catalog import Catalog, ContentError, LocaleContent
@@ -26,7 +24,7 @@ from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import INTENT, SESSION_ENDED, Event
 from skill.runtime.flows.listening import library as listening_library
 from skill.runtime.flows.registry import REGISTRY
-from skill.runtime.handlers.render import build_response
+from skill.runtime.handlers.render import render_response, response_json
 from skill.runtime.reply import Display, Reply, Say
 from skill.runtime.state import GameProgress, Household, ListeningProgress, Place, Session, State
 from skill.tools.deploy.skill_package import export_skill_package
@@ -43,8 +41,7 @@ def document(content: LocaleContent) -> dict[str, Any]:
 
 
 def rendered(reply: Reply, screen: dict[str, Any] | None) -> dict[str, Any]:
-    response = build_response(ResponseFactory(), reply, screen)
-    data: dict[str, Any] = DefaultSerializer().serialize(response)
+    data: dict[str, Any] = response_json(render_response(reply, screen))
     return data
 
 

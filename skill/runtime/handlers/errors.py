@@ -14,7 +14,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.runtime.catalog import Catalog
-from skill.runtime.handlers.render import build_response
+from skill.runtime.handlers.render import render_response
 from skill.runtime.handlers.translate import facts
 from skill.runtime.reply import Reply, Say
 
@@ -60,4 +60,5 @@ class SpeakingExceptionHandler(AbstractExceptionHandler):  # type: ignore[misc]
             return response
         apology, reprompt = self._apology(locale)
         reply = Reply.ask((Say(apology),), (Say(reprompt),))
-        return build_response(handler_input.response_builder, reply)
+        response = render_response(reply)
+        return response

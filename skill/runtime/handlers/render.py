@@ -1,15 +1,15 @@
-"""A flow's Reply -> an ask-sdk Response: through the SDK's response builder
-(``build_response``), or rendered straight to the JSON that builder and the SDK's serializer
-would give (``render_response``), which the spoken turns take.
+"""A flow's Reply -> an ask-sdk Response, rendered straight to the JSON the SDK's response
+builder and serializer would give (``render_response``).
 
-Why both: building the SDK's model objects (an output speech, a reprompt, a card, the
-response) and then walking them back to JSON was 25 us of every turn, more than a tenth of
-a turn's own cost, for a result that is fixed by a few rules. ``render_response`` applies
+Why not the builder itself: building the SDK's model objects (an output speech, a reprompt, a
+card, the response) and then walking them back to JSON was 25 us of every turn, more than a
+tenth of a turn's own cost, for a result fixed by a few rules. ``render_response`` applies
 those rules directly, key for key in the SDK's order, and a test holds its JSON identical to
-the builder's and serializer's for every reply shape a flow gives (speech, reprompt, card,
-directives, a routine offer, a screen, each way of ending). Directives still go through the
-SDK's models, which normalise them (their keys' order, the fields the model knows), so
-what Alexa receives for them is the same by construction.
+the SDK's builder and serializer for every reply shape a flow gives (speech, reprompt, card,
+directives, a routine offer, a screen, each way of ending;
+``tests/support/sdk_response.py`` is that oracle). Directives still go through the SDK's
+models, which normalise them (their keys' order, the fields the model knows), so what Alexa
+receives for them is the same by construction.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from typing import Any
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Response
 from ask_sdk_model.directive import Directive
-from ask_sdk_model.ui import SimpleCard
 
 from skill.runtime import apl
 from skill.runtime.reply import CARD_MAX_CHARS, Card, Reply, RoutineOffer
@@ -37,38 +36,6 @@ VOICE_TRIGGER = "Alexa.Automation.Trigger.Voice.CustomUtterance"
 #: "You can provide up to five utterances in order of preference" (Pre-Built Routine
 #: Primitives, custom utterance trigger).
 MAX_UTTERANCES = 5
-
-
-def build_response(
-    response_builder: Any,
-    reply: Reply,
-    screen: dict[str, Any] | None = None,
-    skill_id: str = "",
-) -> Response:
-    """Render speech and reprompt as SSML and set whether the session stays open.
-
-    ``screen`` is the APL document to show the reply's display with, given only when the
-    device supports APL; a reply that says nothing shows nothing. ``skill_id`` (this skill's
-    application id, from the request) names the custom task a routine offer starts; without
-    one no offer is rendered.
-    """
-    if reply.speech:
-        response_builder.speak(to_ssml(reply.speech))
-        if screen is not None and reply.display is not None and not _hands_over(reply):
-            response_builder.add_directive(_directive(apl.render_directive(screen, reply.display)))
-    if reply.reprompt and reply.end_session is False:
-        response_builder.ask(to_ssml(reply.reprompt))
-    if reply.card:
-        title, text = card_fields(reply.card)
-        response_builder.set_card(SimpleCard(title=title, content=text))
-    for directive in reply.directives:
-        response_builder.add_directive(_directive(directive))
-    if reply.routine is not None and skill_id:
-        response_builder.add_directive(_directive(routine_directive(reply.routine, skill_id)))
-    if reply.end_session is not None:
-        response_builder.set_should_end_session(reply.end_session)
-    response: Response = response_builder.response
-    return response
 
 
 #: The SDK's video-app directive, which leaves ``shouldEndSession`` out whatever is asked.
@@ -85,11 +52,17 @@ class RenderedResponse(Response):  # type: ignore[misc]
 
 
 def render_response(reply: Reply, screen: dict[str, Any] | None = None, skill_id: str = "") -> Any:
-    """``build_response``'s response as the SDK would serialize it, built directly (see the
-    module's docstring): the same arguments, the same rules, the same JSON."""
+    """The response for ``reply``, as the SDK's builder would build it and its serializer
+    write it (see the module's docstring).
+
+    ``screen`` is the APL document to show the reply's display with, given only when the
+    device supports APL; a reply that says nothing shows nothing. ``skill_id`` (this skill's
+    application id, from the request) names the custom task a routine offer starts; without
+    one no offer is rendered.
+    """
     speech = _speak(to_ssml(reply.speech)) if reply.speech else None
     directives: list[dict[str, Any]] = []
-    display = reply.display if speech is not None and not _hands_over(reply) else None
+    display = reply.display if speech is not None and not hands_over(reply) else None
     if screen is not None and display is not None:
         directives.append(_directive_json(apl.render_directive(screen, display)))
     end: bool | None = None
@@ -136,7 +109,7 @@ def _video_app(directives: list[dict[str, Any]]) -> bool:
 
 def _directive_json(data: dict[str, Any]) -> Any:
     """A directive as the SDK's model has it, as JSON (normalised by the model)."""
-    return response_json(_directive(data))
+    return response_json(sdk_directive(data))
 
 
 def envelope_json(envelope: Any) -> Any:
@@ -195,12 +168,12 @@ def response_json(obj: Any) -> Any:
     return out
 
 
-def _directive(data: dict[str, Any]) -> Any:
+def sdk_directive(data: dict[str, Any]) -> Any:
     """A directive given as JSON (how flows state them) as the SDK's model object."""
     return _SERIALIZER.deserialize(json.dumps(data), Directive)
 
 
-def _hands_over(reply: Reply) -> bool:
+def hands_over(reply: Reply) -> bool:
     """A reply handing the session to Alexa (a permission dialog, a routine offer) carries
     nothing else."""
     return reply.routine is not None or any(
