@@ -24,7 +24,8 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -172,25 +173,30 @@ def drive(
     activities: list[Activity],
     bare_handler: Callable[[dict[str, Any], Any], dict[str, Any]],
     plain_client: Callable[[JsonDict], float] | None = None,
+    measured_with: AbstractContextManager[Any] | None = None,
 ) -> StoreRun:
     """Run ``warmup`` unmeasured then ``nights`` measured evenings; the bare skill answers
-    each measured turn's own envelope right after it (``Couple.bare``)."""
+    each measured turn's own envelope right after it (``Couple.bare``). The measured
+    evenings run inside ``measured_with`` when given (the stack alone's fixed flows)."""
     run = StoreRun(store)
     couple = Couple(lam, nlu, user=f"bench-{store}-{uuid.uuid4().hex[:8]}", bare=bare_handler)
     started = time.perf_counter()
     gc.collect()
     gc.freeze()
-    for night in range(warmup + nights):
-        measure = night >= warmup
-        evening(couple, activities, measure)
-        # What the benchmark keeps (records, envelopes) is not the skill's heap: freeze it so
-        # the collector doesn't rescan it during later turns, as it wouldn't on Lambda.
-        gc.freeze()
-        saved = lam.store.last_saved
-        if saved is not None:
-            run.item_sizes.append(item_bytes(saved, night + 1)[1])
-            if plain_client is not None and measure:
-                run.botocore_bare_s.append(plain_client(saved))
+    with ExitStack() as during:
+        for night in range(warmup + nights):
+            measure = night >= warmup
+            if night == warmup and measured_with is not None:
+                during.enter_context(measured_with)
+            evening(couple, activities, measure)
+            # What the benchmark keeps (records, envelopes) is not the skill's heap: freeze it
+            # so the collector doesn't rescan it during later turns, as it wouldn't on Lambda.
+            gc.freeze()
+            saved = lam.store.last_saved
+            if saved is not None:
+                run.item_sizes.append(item_bytes(saved, night + 1)[1])
+                if plain_client is not None and measure:
+                    run.botocore_bare_s.append(plain_client(saved))
     run.elapsed_s = time.perf_counter() - started
     for label, records in couple.records.items():
         run.records[label].extend(records)
@@ -249,7 +255,7 @@ STACK_TITLE = "the stack alone: every flow a fixed reply and a one-field change 
 
 def stack_figure(not_measured: str = "") -> Figure:
     """Reported, no target: what a turn costs with the conversation taken out (the floor
-    under the flows, ``stack_run``)."""
+    under the flows, ``stack_figure_of``)."""
     return Figure(
         id="warm.sqlite.stack",
         section="1 warm turn",
@@ -273,38 +279,26 @@ def _fixed_turn(state: Any, event: Any, content: Any, now: Any, rng: Any) -> tup
     )
 
 
-def stack_run(
-    nlu: Resolver,
-    nights: int,
-    warmup: int,
-    activities: list[Activity],
-    bare_handler: Callable[[dict[str, Any], Any], dict[str, Any]],
-    tmp: Path,
-) -> Figure:
-    """The same evenings with every flow replaced by ``_fixed_turn``, after ``warmup`` real
-    evenings (so the household is as full as a lived-in one), each turn against the bare
-    skill on its own envelope. What is left over the bare skill is the skill's machinery
-    (its envelope reader, the SDK's dispatch, the household's codec and store calls, the
-    response, the log line); a turn's cost above this is its flow's work."""
+@contextmanager
+def _fixed_flows() -> Iterator[None]:
+    """Every flow replaced by ``_fixed_turn`` while inside."""
     from skill.runtime.flows import dialog
 
-    directory = tmp / "stack"
-    directory.mkdir()
-    lam = sqlite_lambda(directory)
-    couple = Couple(lam, nlu, user=f"bench-stack-{uuid.uuid4().hex[:8]}", bare=bare_handler)
-    for _ in range(warmup):
-        evening(couple, activities, measure=False)
     real = dialog.handle
     dialog.handle = _fixed_turn  # type: ignore[assignment]
     try:
-        gc.collect()
-        gc.freeze()
-        for _ in range(nights):
-            evening(couple, activities, measure=True)
-            gc.freeze()
+        yield
     finally:
         dialog.handle = real  # type: ignore[assignment]
-    records, failed = _split_failed([r for key, _ in TIMED for r in couple.records.get(key, [])])
+
+
+def stack_figure_of(run: StoreRun) -> Figure:
+    """The stack alone, from a run of evenings whose measured ones had ``_fixed_flows``,
+    after real ones (so the household is as full as a lived-in one), each turn against the
+    bare skill on its own envelope. What is left over the bare skill is the skill's machinery
+    (its envelope reader, the SDK's dispatch, the household's codec and store calls, the
+    response, the log line); a turn's cost above this is its flow's work."""
+    records, failed = _split_failed([r for key, _ in TIMED for r in run.records.get(key, [])])
     figure = stack_figure()
     if not records:
         figure.not_measured = _no_turns(failed)
@@ -736,7 +730,21 @@ def run(
             runs.append(
                 drive("dynalite", lam, nlu, nights_dynalite, warmup, activities, same, plain)
             )
-        stack = stack_run(nlu, max(3, nights_sqlite // 4), warmup, activities, same, Path(tmp))
+        directory = Path(tmp) / "stack"
+        directory.mkdir()
+        stack_nights = max(3, nights_sqlite // 4)
+        stack = stack_figure_of(
+            drive(
+                "stack",
+                sqlite_lambda(directory),
+                nlu,
+                stack_nights,
+                warmup,
+                activities,
+                same,
+                measured_with=_fixed_flows(),
+            )
+        )
         if scale_nights:
             by_scale = scale_runs(nlu, scale_nights, warmup, activities, same, Path(tmp))
     for store_run in [*runs, *by_scale.values()]:
