@@ -235,6 +235,17 @@ def words(text: str) -> int:
     return len(text.split())
 
 
+def long_sentences(found: Iterable[Item], limit: int) -> list[str]:
+    """Every sentence of ``found`` longer than ``limit`` words, with where it is: the one
+    breath rule, the same in every language."""
+    return [f"{i.where}: {s}" for i in found for s in sentences(i.text) if words(s) > limit]
+
+
+def long_questions(found: Iterable[Item], limit: int) -> list[str]:
+    """Every question of ``found`` longer than ``limit`` words, with where it is."""
+    return [f"{i.where}: {i.text}" for i in found if i.kind == "question" and words(i.text) > limit]
+
+
 #: A sentence that hands the floor over without a question mark: an instruction to answer,
 #: tell, share, listen, or a cue word to say.
 HANDOVER = re.compile(

@@ -114,21 +114,12 @@ def test_every_item_keeps_its_placeholders(locale: str) -> None:
 
 
 def test_questions_are_twenty_words_or_fewer(locale: str) -> None:
-    long = [
-        f"{i.where}: {i.text}"
-        for i in own(locale)
-        if i.kind == "question" and craft.words(i.text) > MAX_QUESTION_WORDS
-    ]
+    long = craft.long_questions(own(locale), MAX_QUESTION_WORDS)
     assert not long, "\n".join(long)
 
 
 def test_every_spoken_sentence_fits_in_a_breath(locale: str) -> None:
-    long = [
-        f"{i.where}: {s}"
-        for i in own(locale)
-        for s in craft.sentences(i.text)
-        if craft.words(s) > MAX_SENTENCE_WORDS
-    ]
+    long = craft.long_sentences(own(locale), MAX_SENTENCE_WORDS)
     assert not long, "\n".join(long)
 
 
