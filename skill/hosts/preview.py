@@ -21,10 +21,11 @@ import shutil
 import string
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from skill.runtime.copying import replace
 from skill.tools.tts import Speaker, to_alexa_format
 
 _SKIPPED_KEYS = frozenset({"$schema", "locale", "id"})

@@ -8,12 +8,12 @@ reads it back, so the households in ``var/heart.db`` stay reachable.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
+from skill.runtime import copying
 from skill.runtime.settings import Settings, require_key_salt
 
 DEFAULT_SALT_FILE = Path("var") / "key-salt"
@@ -49,4 +49,4 @@ def with_key_salt(
         return require_key_salt(settings)
     env = os.environ if env is None else env
     path = Path(env.get("HEART_KEY_SALT_FILE") or DEFAULT_SALT_FILE)
-    return dataclasses.replace(settings, key_salt=local_key_salt(path))
+    return copying.replace(settings, key_salt=local_key_salt(path))

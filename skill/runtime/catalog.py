@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from skill.runtime import catalog_snapshot, exercises
 from skill.runtime.reply import Say
 
@@ -41,8 +43,7 @@ class ContentError(Exception):
     """A content file is missing, unreadable or breaks its schema; the message says where."""
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(msgspec.Struct, frozen=True):
     """One question of the tonight's-question deck."""
 
     id: str
@@ -73,8 +74,7 @@ def _parse_questions(data: Mapping[str, Any]) -> tuple[Question, ...]:
     )
 
 
-@dataclass(frozen=True)
-class GameQuestion:
+class GameQuestion(msgspec.Struct, frozen=True):
     """One question, sentence stem or topic of a game's own bank."""
 
     id: str
@@ -83,8 +83,7 @@ class GameQuestion:
     share: bool = False
 
 
-@dataclass(frozen=True)
-class Game:
+class Game(msgspec.Struct, frozen=True):
     """A question game for two: how it plays (``kind``), its spoken rules and its bank."""
 
     id: str
@@ -116,8 +115,7 @@ def _parse_games(data: Mapping[str, Any]) -> tuple[Game, ...]:
     )
 
 
-@dataclass(frozen=True)
-class GratitudePrompt:
+class GratitudePrompt(msgspec.Struct, frozen=True):
     """One gratitude prompt, said to both; ``swap`` when each partner takes a turn."""
 
     id: str
@@ -488,11 +486,15 @@ class _Discard(io.RawIOBase):
         return len(data)
 
 
-def _objects_in(values: Any) -> set[int]:
-    """The ids of every non-atom object a pickle of ``values`` holds (its memo)."""
+def _objects_in(values: Any) -> dict[int, Any]:
+    """Every non-atom object a pickle of ``values`` holds (its memo), by id.
+
+    The objects come back with their ids: a Struct pickles through a tuple of its fields
+    built for that pickle, and were it freed, the next unit's tuple could take its id and
+    look shared. Whoever compares ids keeps the objects alive while it does."""
     pickler = pickle.Pickler(_Discard(), protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dump(values)
-    return {key for key, (_, obj) in pickler.memo.copy().items() if not _is_atom(obj)}
+    return {key: obj for key, (_, obj) in pickler.memo.copy().items() if not _is_atom(obj)}
 
 
 def _split_kinds(
@@ -534,8 +536,11 @@ def _split_kinds(
         return unit
 
     owner: dict[int, str] = {}
+    alive: list[dict[int, Any]] = []  # every unit's objects, so that no id is reused
     for unit, values in units.items():
-        for obj in _objects_in(values):
+        held = _objects_in(values)
+        alive.append(held)
+        for obj in held:
             other = owner.setdefault(obj, unit)
             if root(other) != root(unit):
                 group[root(unit)] = root(other)

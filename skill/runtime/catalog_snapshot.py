@@ -162,6 +162,9 @@ def dumps_noting(obj: Any, classes: set[type]) -> bytes:
 
 
 def _shape(kind: type) -> tuple[str, ...]:
+    struct_fields: tuple[str, ...] | None = getattr(kind, "__struct_fields__", None)
+    if struct_fields is not None:
+        return struct_fields
     if dataclasses.is_dataclass(kind):
         return tuple(f.name for f in dataclasses.fields(kind))
     return tuple(sorted(getattr(kind, "__slots__", ()) or ()))

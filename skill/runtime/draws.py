@@ -22,9 +22,10 @@ import operator
 import threading
 import zlib
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
 from random import Random
 from typing import Any, Generic, TypeVar, cast, overload
+
+import msgspec
 
 T = TypeVar("T")
 
@@ -102,8 +103,7 @@ def next_fresh(
     return best
 
 
-@dataclass(frozen=True)
-class Pool(Generic[T]):
+class Pool(msgspec.Struct, Generic[T], frozen=True):
     """A filtered deck built once per content and filter (``records.index.ContentIndex.pool``):
     its items in deck order and each id's position, so a draw never rescans the deck."""
 

@@ -9,8 +9,9 @@ storage conflict) reuses the result, so a reminder is never created twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+
+import msgspec
 
 #: Effect kinds, which are also the ``intent`` of the ``EFFECT_DONE`` event reporting back.
 REMINDER = "reminder"
@@ -32,8 +33,7 @@ UPDATE = "update"
 DELETE = "delete"
 
 
-@dataclass(frozen=True)
-class ReminderCall:
+class ReminderCall(msgspec.Struct, frozen=True):
     """Create, move or cancel the couple's daily reminder.
 
     ``local_now`` is the request time in the couple's zone ``time_zone``; the adapter derives
@@ -52,8 +52,7 @@ class ReminderCall:
     after_permission: bool = False
 
 
-@dataclass(frozen=True)
-class ForgetHousehold:
+class ForgetHousehold(msgspec.Struct, frozen=True):
     """Erase everything stored for this household (after the couple said yes).
 
     ``cancel_reminder`` is the alert token of their reminder, cancelled first, best effort.

@@ -17,14 +17,15 @@ its id, the step and the reason.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 import string
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
+from skill.runtime import copying
 from skill.runtime.reply import PersonName, Say, Segment
 from skill.runtime.speech import MAX_AUDIO_AND_SILENCE_S, SOUND_SECONDS, budget
 
@@ -55,8 +56,7 @@ class ExerciseError(ValueError):
     """An exercise breaks a rule; the message names the exercise, the step and the reason."""
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(msgspec.Struct, frozen=True):
     """One step of an exercise. ``parts`` is how its timed turn runs across responses."""
 
     id: str
@@ -69,8 +69,7 @@ class Step:
     parts: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
-class Exercise:
+class Exercise(msgspec.Struct, frozen=True):
     """A guided listening exercise."""
 
     id: str
@@ -150,7 +149,7 @@ def _exercise(item: Mapping[str, Any]) -> Exercise:
     _check_texts(exercise)
     _check_shape(exercise)
     planned = tuple(_plan(exercise, i) for i in range(len(steps)))
-    exercise = dataclasses.replace(exercise, steps=planned)
+    exercise = copying.replace(exercise, steps=planned)
     if exercise.timed_seconds > exercise.minutes * 60:
         raise ExerciseError(
             f"exercise {ex_id!r}: its timed turns add up to {exercise.timed_seconds} s, "
@@ -257,4 +256,4 @@ def _plan(ex: Exercise, index: int) -> Step:
 
 
 def _with_parts(step: Step, parts: tuple[int, ...]) -> Step:
-    return dataclasses.replace(step, parts=parts)
+    return copying.replace(step, parts=parts)

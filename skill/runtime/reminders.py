@@ -26,9 +26,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+import msgspec
 
 from skill.runtime import effects
 from skill.runtime.deadline import Deadline
@@ -53,8 +54,7 @@ def _urlopen(request: urllib.request.Request, timeout: float) -> bytes:
         return body
 
 
-@dataclass(frozen=True)
-class ReminderResult:
+class ReminderResult(msgspec.Struct, frozen=True):
     """How a call went (one of the ``skill.runtime.effects`` outcomes) and the reminder's id."""
 
     outcome: str

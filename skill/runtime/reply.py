@@ -10,33 +10,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from skill.runtime import copying
 from skill.runtime.effects import Effect
 
 
-@dataclass(frozen=True)
-class Say:
+class Say(msgspec.Struct, frozen=True):
     """Words to speak, already chosen from content; escaped when rendered."""
 
     text: str
 
 
-@dataclass(frozen=True)
-class Pause:
+class Pause(msgspec.Struct, frozen=True):
     """A short breath between sentences, in milliseconds (at most 10 s)."""
 
     ms: int
 
 
-@dataclass(frozen=True)
-class Silence:
+class Silence(msgspec.Struct, frozen=True):
     """A timed turn: the couple talks while the speaker stays quiet, in whole seconds."""
 
     seconds: int
 
 
-@dataclass(frozen=True)
-class Sound:
+class Sound(msgspec.Struct, frozen=True):
     """A short sound by name (for example ``chime``); speech maps names to soundbank URLs."""
 
     name: str
@@ -58,8 +56,7 @@ class PersonName:
 Segment = Say | Pause | Silence | Sound | PersonName
 
 
-@dataclass(frozen=True)
-class Display:
+class Display(msgspec.Struct, frozen=True):
     """What a screen shows beside the speech: words chosen from content, never layout.
 
     ``title`` names the activity, ``text`` is the one large line (a question, who has the
@@ -80,8 +77,7 @@ class Display:
 CARD_MAX_CHARS = 8000
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(msgspec.Struct, frozen=True):
     """A card for the Alexa app (and a screen without APL): a title and one line of content.
 
     Only content goes on a card: a phrase, a question, an exercise or step title, a time.
@@ -92,8 +88,7 @@ class Card:
     text: str
 
 
-@dataclass(frozen=True)
-class RoutineOffer:
+class RoutineOffer(msgspec.Struct, frozen=True):
     """Ask Alexa to offer the couple a routine that runs one of this skill's custom tasks.
 
     Flows state what to offer; the renderer (``handlers/render.py``) turns it into the
@@ -112,8 +107,7 @@ class RoutineOffer:
     token: str
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(msgspec.Struct, frozen=True):
     """One response: speech, and either a reprompt (the session stays open) or an end.
 
     Build replies with ``ask``, ``tell`` or ``silent`` so that every reply either asks
@@ -124,7 +118,7 @@ class Reply:
     reprompt: tuple[Segment, ...] = ()
     end_session: bool | None = True
     card: Card | None = None
-    directives: tuple[dict[str, Any], ...] = field(default=())
+    directives: tuple[dict[str, Any], ...] = msgspec.field(default=())
     #: Something the turn must do outside the flow (see ``skill/runtime/effects.py``).
     effect: Effect | None = None
     #: What a device with a screen shows (``flows/kit/screens.py`` has the defaults).

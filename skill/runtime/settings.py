@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 #: The content shipped beside the package (a source checkout or the Lambda zip).
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(msgspec.Struct, frozen=True):
     """Deployment knobs. Nothing here is a secret; the skill id only guards misrouting."""
 
     store_url: str = "sqlite:///var/heart.db"

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr, unescape
+
+import msgspec
 
 from skill.runtime.reply import Pause, PersonName, Say, Segment, Silence, Sound
 
@@ -92,8 +93,7 @@ def to_text(segments: Iterable[Segment], person_label: str = "partner") -> str:
     return text
 
 
-@dataclass(frozen=True)
-class SpeechBudget:
+class SpeechBudget(msgspec.Struct, frozen=True):
     """What one rendered response costs against the platform's limits."""
 
     ssml_chars: int

@@ -8,7 +8,6 @@ and the turn runner can skip the write when nothing changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import msgspec
@@ -23,24 +22,21 @@ HISTORY_NIGHTS = 14
 MAX_FAVOURITES = 50
 
 
-@dataclass
-class Tonight:
+class Tonight(msgspec.Struct):
     """The question chosen for one night, so asking again the same evening gives the same."""
 
     night: str = ""
     question_id: str = ""
 
 
-@dataclass
-class NightEntry:
+class NightEntry(msgspec.Struct):
     """One past night: which question was tonight's."""
 
     night: str = ""
     question_id: str = ""
 
 
-@dataclass
-class QuestionPrefs:
+class QuestionPrefs(msgspec.Struct):
     """How the couple likes their questions: depth 1-3 (None: light and personal), theme, and
     what happens after a question: ``hold`` (wait quietly with them, chime, one short question)
     or ``close`` (leave them to it, with one short way back); empty is ``hold``.
@@ -54,8 +50,7 @@ class QuestionPrefs:
     deeper_night: str = ""
 
 
-@dataclass
-class GameProgress:
+class GameProgress(msgspec.Struct):
     """A game in progress, kept between sessions so an interrupted game can be finished.
 
     ``step`` counts the plays already settled; whose turn it is follows from ``step`` and
@@ -68,27 +63,25 @@ class GameProgress:
     rounds: int = 0
     step: int = 0
     first: int = 0
-    scores: list[int] = field(default_factory=lambda: [0, 0])
+    scores: list[int] = msgspec.field(default_factory=lambda: [0, 0])
     together: int = 0
     question: str = ""
-    used: list[str] = field(default_factory=list)
+    used: list[str] = msgspec.field(default_factory=list)
     strikes: int = 0
     done: bool = False
 
 
-@dataclass
-class GameRecord:
+class GameRecord(msgspec.Struct):
     """One game's history for the household: games played, best scores, recently heard ids."""
 
     game: str = ""
     played: int = 0
     best_short: int = 0
     best_long: int = 0
-    heard: list[str] = field(default_factory=list)
+    heard: list[str] = msgspec.field(default_factory=list)
 
 
-@dataclass
-class JournalEntry:
+class JournalEntry(msgspec.Struct):
     """One thing a couple did together on a night: its kind and content id, never words."""
 
     night: str = ""
@@ -96,8 +89,7 @@ class JournalEntry:
     item: str = ""
 
 
-@dataclass
-class Together:
+class Together(msgspec.Struct):
     """The nights a couple did something together: the last one, the run, and the total."""
 
     last_night: str = ""
@@ -105,26 +97,23 @@ class Together:
     total: int = 0
 
 
-@dataclass
-class GratitudeProgress:
+class GratitudeProgress(msgspec.Struct):
     """Gratitude prompts heard in this cycle, and tonight's prompt (for "now swap")."""
 
     cycle: int = 1
-    heard: list[str] = field(default_factory=list)
+    heard: list[str] = msgspec.field(default_factory=list)
     night: str = ""
     prompt: str = ""
 
 
-@dataclass
-class NightlyReminder:
+class NightlyReminder(msgspec.Struct):
     """The daily reminder the couple asked for: its Reminders API id and time (``HH:MM``)."""
 
     alert_token: str = ""
     time: str = ""
 
 
-@dataclass
-class ListeningProgress:
+class ListeningProgress(msgspec.Struct):
     """A listening exercise in progress, kept so a couple can pick it up within a day.
 
     ``step`` is the step waiting for a cue; with ``part`` > 0 it is a timed turn split into
@@ -143,8 +132,7 @@ class ListeningProgress:
     turn_ends: int = 0
 
 
-@dataclass
-class Household:
+class Household(msgspec.Struct):
     """Everything kept for one household (one Amazon account) between sessions."""
 
     schema: int = SCHEMA_VERSION
@@ -152,36 +140,35 @@ class Household:
     first_night: str = ""
     last_night: str = ""
     cycle: int = 1
-    heard: list[str] = field(default_factory=list)
-    tonight: Tonight = field(default_factory=Tonight)
-    history: list[NightEntry] = field(default_factory=list)
-    favourites: list[str] = field(default_factory=list)
-    prefs: QuestionPrefs = field(default_factory=QuestionPrefs)
-    names: list[str] = field(default_factory=list)
-    voices: list[str] = field(default_factory=list)
-    listening: ListeningProgress = field(default_factory=ListeningProgress)
-    exercises_done: list[str] = field(default_factory=list)
-    game: GameProgress = field(default_factory=GameProgress)
-    game_records: list[GameRecord] = field(default_factory=list)
-    journal: list[JournalEntry] = field(default_factory=list)
-    together: Together = field(default_factory=Together)
-    gratitude: GratitudeProgress = field(default_factory=GratitudeProgress)
-    reminder: NightlyReminder = field(default_factory=NightlyReminder)
+    heard: list[str] = msgspec.field(default_factory=list)
+    tonight: Tonight = msgspec.field(default_factory=Tonight)
+    history: list[NightEntry] = msgspec.field(default_factory=list)
+    favourites: list[str] = msgspec.field(default_factory=list)
+    prefs: QuestionPrefs = msgspec.field(default_factory=QuestionPrefs)
+    names: list[str] = msgspec.field(default_factory=list)
+    voices: list[str] = msgspec.field(default_factory=list)
+    listening: ListeningProgress = msgspec.field(default_factory=ListeningProgress)
+    exercises_done: list[str] = msgspec.field(default_factory=list)
+    game: GameProgress = msgspec.field(default_factory=GameProgress)
+    game_records: list[GameRecord] = msgspec.field(default_factory=list)
+    journal: list[JournalEntry] = msgspec.field(default_factory=list)
+    together: Together = msgspec.field(default_factory=Together)
+    gratitude: GratitudeProgress = msgspec.field(default_factory=GratitudeProgress)
+    reminder: NightlyReminder = msgspec.field(default_factory=NightlyReminder)
     names_offered: bool = False
     #: Recognized voices a partner has named ("this is Sam"): voice id -> partner index. Never
     #: inferred from who spoke first.
-    voice_names: dict[str, int] = field(default_factory=dict)
+    voice_names: dict[str, int] = msgspec.field(default_factory=dict)
     #: What an activity keeps between sessions beyond the fields above, by activity name:
     #: content ids, positions and counters (and a check-in's numbers), never anything anyone
     #: said. An activity owns its own list and its layout.
-    kept: dict[str, list[int | str]] = field(default_factory=dict)
+    kept: dict[str, list[int | str]] = msgspec.field(default_factory=dict)
     #: The household's own order over content (``skill.runtime.draws``). Derived from the
     #: household key when the record is read, never stored: 0 for a household with no key.
     seed: int = 0
 
 
-@dataclass
-class ReminderDraft:
+class ReminderDraft(msgspec.Struct):
     """A reminder being arranged: create or update, and the time (``HH:MM``) once heard."""
 
     action: str = ""
@@ -192,8 +179,7 @@ class ReminderDraft:
 HOME = "home"
 
 
-@dataclass
-class Place:
+class Place(msgspec.Struct):
     """Where the conversation is: the activity holding the floor, the offer a "yes" would
     accept (named by the activity that made it), how many answers in a row could not be
     placed there, and a reminder being arranged. Replaced whole, so its parts never disagree."""
@@ -201,32 +187,30 @@ class Place:
     activity: str = HOME
     offer: str = ""
     retries: int = 0
-    reminder: ReminderDraft = field(default_factory=ReminderDraft)
+    reminder: ReminderDraft = msgspec.field(default_factory=ReminderDraft)
 
 
 #: Bump when the session's shape changes, and teach ``migrate_session`` the step.
 SESSION_SCHEMA = 2
 
 
-@dataclass
-class Session:
+class Session(msgspec.Struct):
     """What one Alexa session remembers: where the dialog is, and what was said last."""
 
     schema: int = SESSION_SCHEMA
-    place: Place = field(default_factory=Place)
+    place: Place = msgspec.field(default_factory=Place)
     question_id: str = ""
     #: Answers in a row the skill could not place (fallbacks), so the next one can say more.
     misses: int = 0
-    last_speech: list[list[Any]] = field(default_factory=list)
-    last_reprompt: list[list[Any]] = field(default_factory=list)
+    last_speech: list[list[Any]] = msgspec.field(default_factory=list)
+    last_reprompt: list[list[Any]] = msgspec.field(default_factory=list)
     time_zone: str = ""
     #: Where an activity is within this session, by activity name: content ids and positions
     #: only, like ``Household.kept``, for what need not outlive the session.
-    progress: dict[str, list[int | str]] = field(default_factory=dict)
+    progress: dict[str, list[int | str]] = msgspec.field(default_factory=dict)
 
 
-@dataclass
-class State:
+class State(msgspec.Struct):
     """The pair a flow works on."""
 
     household: Household

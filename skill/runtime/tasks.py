@@ -15,8 +15,9 @@ skill doesn't have, or an input it doesn't accept. The skill then greets as on a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 #: The content kind holding the table.
 SECTION = "tasks"
@@ -29,8 +30,7 @@ REASONS = (UNKNOWN, BAD_INPUT)
 MALFORMED = "\x00"
 
 
-@dataclass(frozen=True)
-class TaskInput:
+class TaskInput(msgspec.Struct, frozen=True):
     """One input: the slot it fills and the values it accepts (slot value ids)."""
 
     name: str
@@ -38,8 +38,7 @@ class TaskInput:
     values: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(msgspec.Struct, frozen=True):
     """One task as the skill runs it: ``intent`` with ``inputs`` as its slots."""
 
     name: str
@@ -48,8 +47,7 @@ class Task:
     inputs: tuple[TaskInput, ...] = ()
 
 
-@dataclass(frozen=True)
-class TaskRequest:
+class TaskRequest(msgspec.Struct, frozen=True):
     """``request.task`` as the envelope read it: name, version and input, each defaulted.
 
     ``input`` keeps every string value by name. An empty string or a null is an input left
@@ -59,11 +57,10 @@ class TaskRequest:
 
     name: str
     version: str = ""
-    input: Mapping[str, str] = field(default_factory=dict)
+    input: Mapping[str, str] = msgspec.field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Routed:
+class Routed(msgspec.Struct, frozen=True):
     """The task runs as this intent with these slots (resolved ids, as entity resolution gives)."""
 
     task: Task
@@ -71,8 +68,7 @@ class Routed:
     slots: Mapping[str, str]
 
 
-@dataclass(frozen=True)
-class Refused:
+class Refused(msgspec.Struct, frozen=True):
     """The task can't run: ``reason`` is one of ``REASONS``."""
 
     reason: str

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 #: Words that say which half of the day a 12-hour time is in, as the slot logic reads them.
 AM, PM = "am", "pm"
@@ -20,8 +21,7 @@ AM, PM = "am", "pm"
 _MARK = "\x00"
 
 
-@dataclass(frozen=True)
-class TimeWords:
+class TimeWords(msgspec.Struct, frozen=True):
     """How one language says a clock time, as data (``interaction_models/builtins/<locale>.json``
     ``"time"``): the same reading rules then serve English "half past eight", German "halb
     neun" or "Viertel nach neun" and Spanish "las nueve y media".
@@ -31,15 +31,15 @@ class TimeWords:
     #: Numbers said as one word, up to 59 ("nine": 9, "einundzwanzig": 21).
     numbers: Mapping[str, int]
     #: Tens that take a unit after them ("forty" + "two").
-    tens: Mapping[str, int] = field(default_factory=dict)
+    tens: Mapping[str, int] = msgspec.field(default_factory=dict)
     #: Words before a unit meaning a zero ("oh five" is 05).
     zero: frozenset[str] = frozenset()
     #: A vague part of the day, as Alexa sends it ("tonight": "NI").
-    parts_of_day: Mapping[str, str] = field(default_factory=dict)
+    parts_of_day: Mapping[str, str] = msgspec.field(default_factory=dict)
     #: Word runs at the end naming the half of the day ("in the evening": pm).
     endings: tuple[tuple[tuple[str, ...], str], ...] = ()
     #: Words that mark a 12-hour time's half of the day ("pm").
-    meridiem: Mapping[str, str] = field(default_factory=dict)
+    meridiem: Mapping[str, str] = msgspec.field(default_factory=dict)
     #: Words around a time that change nothing ("at", "around", "um", "a las").
     fillers: frozenset[str] = frozenset()
     #: A whole hour's word after the number ("o'clock", "uhr").
@@ -49,14 +49,14 @@ class TimeWords:
     noon: frozenset[str] = frozenset()
     midnight: frozenset[str] = frozenset()
     #: Fractions of an hour said as words ("half": 30, "quarter": 15, "viertel": 15).
-    fractions: Mapping[str, int] = field(default_factory=dict)
+    fractions: Mapping[str, int] = msgspec.field(default_factory=dict)
     #: "<minutes> past <hour>" and "<minutes> to <hour>" ("half past nine", "Viertel vor neun").
     past: frozenset[str] = frozenset()
     to: frozenset[str] = frozenset()
     #: "<word> <hour>": that many minutes before the hour ("halb neun" is 8:30).
-    before_hour: Mapping[str, int] = field(default_factory=dict)
+    before_hour: Mapping[str, int] = msgspec.field(default_factory=dict)
     #: "<word> <hour>": that many minutes past the hour (British "half eight" is 8:30).
-    past_hour: Mapping[str, int] = field(default_factory=dict)
+    past_hour: Mapping[str, int] = msgspec.field(default_factory=dict)
     #: "<hour> <word> <minutes>" ("nueve y media" is 9:30, "nueve menos cuarto" 8:45).
     then_past: frozenset[str] = frozenset()
     then_to: frozenset[str] = frozenset()

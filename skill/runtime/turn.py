@@ -30,7 +30,6 @@ told so it can say progress can't be saved right now (``NOTICE_UNAVAILABLE``).
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
@@ -40,9 +39,10 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from skill.runtime import draws
+import msgspec
+
+from skill.runtime import copying, draws
 from skill.runtime.deadline import Deadline
 from skill.runtime.records import tokens
 from skill.runtime.records.codec import HouseholdCodec, NewerRecord
@@ -131,8 +131,7 @@ def sealed_bytes(key: str, body_bytes: int, body: JsonDict, record: JsonDict) ->
     return body_bytes + member + (1 if body else 0)
 
 
-@dataclass(frozen=True)
-class TurnResult:
+class TurnResult(msgspec.Struct, frozen=True):
     """The reply, whether the household could not be read or saved this turn, and the
     content key of a sentence to say first ("" for none)."""
 
@@ -415,12 +414,12 @@ class _Turn:
 
 
 def _lean(h: Household) -> Household:
-    return dataclasses.replace(h, journal=[], history=h.history[-1:], exercises_done=[])
+    return copying.replace(h, journal=[], history=h.history[-1:], exercises_done=[])
 
 
 def _leaner(h: Household) -> Household:
-    records = [dataclasses.replace(r, heard=[]) for r in h.game_records]
-    return dataclasses.replace(h, favourites=[], game_records=records, names=[], voices=[])
+    records = [copying.replace(r, heard=[]) for r in h.game_records]
+    return copying.replace(h, favourites=[], game_records=records, names=[], voices=[])
 
 
 def _essentials(h: Household) -> Household:

@@ -12,11 +12,11 @@ chose, or "partner one").
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import re
 
+from skill.runtime import copying
 from skill.runtime.reply import PersonName, Reply, Say, Segment
 
 #: ``v1-`` and 24 hex digits: what a stored voice looks like.
@@ -57,4 +57,4 @@ def reply_with_names(reply: Reply, key: str, person_id: str) -> Reply:
     reprompt = speak_names(reply.reprompt, key, person_id)
     if speech is reply.speech and reprompt is reply.reprompt:
         return reply
-    return dataclasses.replace(reply, speech=speech, reprompt=reprompt)
+    return copying.replace(reply, speech=speech, reprompt=reprompt)

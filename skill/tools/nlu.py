@@ -39,11 +39,12 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from skill.runtime.catalog import language_default
+from skill.runtime.copying import replace
 from skill.runtime.times import TimeWords, spoken_to_slot
 from skill.tools.nlu_words import LanguageWords
 

@@ -6,7 +6,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from skill.runtime import effects
+from skill.runtime import copying, effects
 from skill.runtime.effects import ReminderCall
 from skill.runtime.reminders import RemindersClient, first_occurrence, reminder_body
 from tests.support.fake_http import Recorded, fake_api
@@ -61,7 +61,7 @@ def test_create_posts_the_body_with_the_bearer_token() -> None:
 
 
 def test_update_puts_to_the_alert_and_falls_back_to_create_when_it_is_gone() -> None:
-    call = ReminderCall(**{**CALL.__dict__, "action": effects.UPDATE, "alert_token": "a/1"})
+    call = copying.replace(CALL, action=effects.UPDATE, alert_token="a/1")
     with fake_api() as api:
         api.route("PUT", "/v1/alerts/reminders/a%2F1", 200, {"alertToken": "a/1"})
         result = RemindersClient().perform(call, api.base_url, "token-1")

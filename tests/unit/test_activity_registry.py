@@ -3,13 +3,12 @@ registry refuses declarations that disagree."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime
 from random import Random
 
 import pytest
 
-from skill.runtime import intents
+from skill.runtime import copying, intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.flows import dialog
 from skill.runtime.flows.kit.activity import Activity, Offered
@@ -66,7 +65,7 @@ def test_an_offer_with_two_owners_or_two_greeters_is_refused() -> None:
         Registry((offers, *ACTIVITIES))
     home = next(a for a in ACTIVITIES if a.greeting is not None)
     with pytest.raises(RegistryError, match="greets"):
-        Registry((dataclasses.replace(home, name="second home", intents={}), *ACTIVITIES))
+        Registry((copying.replace(home, name="second home", intents={}), *ACTIVITIES))
     with pytest.raises(RegistryError, match="activity 'toy'"):
         Registry((toy.ACTIVITY, toy.ACTIVITY, *ACTIVITIES))
 
@@ -88,7 +87,7 @@ def test_an_activity_can_offer_something_in_place_of_tonights_question(
     first activity with an offer makes it; once tonight's question is had, it is asked."""
 
     def offer(state: State, event: Event, ctx: object) -> Offered | None:
-        placed = dataclasses.replace(state.session, place=Place("instead", "instead_offer"))
+        placed = copying.replace(state.session, place=Place("instead", "instead_offer"))
         return Offered(State(state.household, placed), (Say("Toy instead?"),), (Say("Toy?"),))
 
     instead = Activity(name="instead", instead_of_tonight=offer)

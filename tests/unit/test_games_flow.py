@@ -3,7 +3,6 @@ no repeats, resume, history, names and voices, and the platform's speech limits.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import datetime
 from random import Random
@@ -11,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill.runtime import intents
+from skill.runtime import copying, intents
 from skill.runtime.catalog import Game, LocaleContent
 from skill.runtime.flows import dialog, games
 from skill.runtime.flows.games import offers as game_offers
@@ -146,7 +145,7 @@ def test_a_skip_swaps_the_question_but_keeps_the_turn(content: LocaleContent) ->
     table = Table(content)
     table.play("know_me")
     table.answer("yes")
-    before = dataclasses.replace(table.progress)
+    before = copying.replace(table.progress)
     table.answer("skip")
     after = table.progress
     assert after.question != before.question
@@ -351,7 +350,7 @@ def test_stop_mid_game_closes_and_the_next_launch_offers_to_resume(
     for line in ("yes", "no", "yes"):
         table.answer(line)
     table.answer("maybe")
-    before = dataclasses.replace(table.progress)
+    before = copying.replace(table.progress)
     reply = table.intent(intents.STOP)
     assert reply.end_session is True
     table.send(Event(SESSION_ENDED, reason="USER_INITIATED"))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timedelta
 from random import Random
 from zoneinfo import ZoneInfo
 
-from skill.runtime import intents
+from skill.runtime import copying, intents
 from skill.runtime.catalog import GratitudePrompt, LocaleContent
 from skill.runtime.flows import dialog, gratitude
 from skill.runtime.flows.kit.events import INTENT, Event
@@ -141,8 +140,8 @@ def test_swap_with_no_prompt_tonight_offers_one(content: LocaleContent) -> None:
     assert set(said(reply)) & set(content.variants("gratitude.nothing_to_swap"))
     state, given = run(state, ask(intents.YES), content)
     prompt_in(given, content)
-    yesterday = dataclasses.replace(state.household.gratitude, night="2026-11-30")
-    stale = State(dataclasses.replace(state.household, gratitude=yesterday), state.session)
+    yesterday = copying.replace(state.household.gratitude, night="2026-11-30")
+    stale = State(copying.replace(state.household, gratitude=yesterday), state.session)
     _, reply = run(stale, ask(intents.SWAP), content)
     assert set(said(reply)) & set(content.variants("gratitude.nothing_to_swap"))
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, datetime, timedelta
 from random import Random
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill.runtime import intents
+from skill.runtime import copying, intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.flows import dialog, evening, games, gratitude, tonight
 from skill.runtime.flows.kit import journal
@@ -149,7 +148,7 @@ def test_recap_of_an_empty_week_and_as_a_one_shot(content: LocaleContent) -> Non
 def test_recap_uses_registered_titles_for_other_activities(
     content: LocaleContent, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    titled = dataclasses.replace(games.ACTIVITY, title=lambda c, item: f"the {item} game")
+    titled = copying.replace(games.ACTIVITY, title=lambda c, item: f"the {item} game")
     household = Household(
         journal=[
             JournalEntry(night(0), journal.GAME, "riddle"),
@@ -203,7 +202,7 @@ def test_surprise_prefers_what_they_havent_done_tonight(content: LocaleContent) 
         return flow
 
     stubbed = with_activities(
-        *(dataclasses.replace(a, surprise=stub(a.journal_kind)) for a in ACTIVITIES if a.surprise)
+        *(copying.replace(a, surprise=stub(a.journal_kind)) for a in ACTIVITIES if a.surprise)
     )
     kinds = sorted(REGISTRY.surprises)
 

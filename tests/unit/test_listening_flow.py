@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime, timedelta
 from random import Random
 
 import pytest
 
-from skill.runtime import exercises, intents
+from skill.runtime import copying, exercises, intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.exercises import CUE, END, TIMER, Exercise
 from skill.runtime.flows import dialog, listening
@@ -71,10 +70,10 @@ def at(
     progress = ListeningProgress(
         exercise=ex.id, step=step, part=part, first=first, started=updated, updated=updated
     )
-    progress = dataclasses.replace(progress, **more)  # type: ignore[arg-type]
+    progress = copying.replace(progress, **more)  # type: ignore[arg-type]
     base = household or Household()
     return State(
-        dataclasses.replace(base, listening=progress), Session(place=Place(activity=listening.NAME))
+        copying.replace(base, listening=progress), Session(place=Place(activity=listening.NAME))
     )
 
 
@@ -147,7 +146,7 @@ def test_suggestions_visit_every_exercise_before_repeating(content: LocaleConten
     for _ in catalogue:
         chosen = listening_library.suggest(household, catalogue)
         seen.append(chosen.id)
-        household = dataclasses.replace(
+        household = copying.replace(
             household, exercises_done=[*household.exercises_done, chosen.id]
         )
     assert sorted(seen) == sorted(e.id for e in catalogue)

@@ -3,12 +3,11 @@ content is added, removed or reordered."""
 
 from __future__ import annotations
 
-import dataclasses
 import random
 
 import pytest
 
-from skill.runtime import draws
+from skill.runtime import copying, draws
 from skill.runtime.catalog import LocaleContent, Question
 from skill.runtime.flows.kit import journal
 from skill.runtime.flows.listening import steps
@@ -70,7 +69,7 @@ def test_adding_content_never_brings_back_what_was_heard(content: LocaleContent)
     heard = heard_by_drawing(content, 100)
     text = seen.encode(heard, ContentIndex.of(content).question_cells, SEED)
     extra = tuple(
-        dataclasses.replace(q, id=f"{q.theme}new-{n:02d}") for n, q in enumerate(content.questions)
+        copying.replace(q, id=f"{q.theme}new-{n:02d}") for n, q in enumerate(content.questions)
     )
     grown = with_questions(content, content.questions + extra)
     after = set(seen.decode(text, ContentIndex.of(grown).question_cells, SEED))
@@ -113,7 +112,7 @@ def test_a_household_round_trips_through_its_record(content: LocaleContent) -> N
     )
     back = codec.decode(codec.encode(household), SEED)
     assert set(back.heard) == set(household.heard)
-    assert dataclasses.replace(back, heard=household.heard) == household
+    assert copying.replace(back, heard=household.heard) == household
     assert codec.encode(back) == codec.encode(household)
 
 

@@ -15,6 +15,7 @@ from ask_sdk_model import ResponseEnvelope
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from skill.runtime import copying
 from skill.runtime.handlers import render
 from skill.runtime.reply import (
     Card,
@@ -140,7 +141,7 @@ def test_the_video_app_directive_leaves_the_session_open_question_to_alexa() -> 
     for end in (True, False):
         reply = Reply(speech=(Say("hi"),), reprompt=(Say("hm?"),), end_session=end)
         body = render.response_json(
-            render.render_response(Reply(**{**reply.__dict__, "directives": (video,)}))
+            render.render_response(copying.replace(reply, directives=(video,)))
         )
         assert "shouldEndSession" not in body
         plain = render.response_json(render.render_response(reply))

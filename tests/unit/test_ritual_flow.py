@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from random import Random
 from zoneinfo import ZoneInfo
 
+import msgspec
 import pytest
 
 from skill.runtime import effects, intents
@@ -325,7 +325,7 @@ def test_ritual_state_stays_small(content: LocaleContent) -> None:
     state, reply = consented(content)
     assert isinstance(reply.effect, ReminderCall)
     state, _ = run(state, done(reply.effect, effects.OK, "alert-1"), content)
-    assert dataclasses.asdict(state.household.reminder) == {
+    assert msgspec.structs.asdict(state.household.reminder) == {
         "alert_token": "alert-1",
         "time": "21:00",
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import shutil
@@ -13,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from skill.runtime import apl, exercises, intents
+from skill.runtime import apl, copying, exercises, intents
 from skill.runtime.catalog import Catalog, ContentError, LocaleContent
 from skill.runtime.flows import dialog, games, home, listening, tonight
 from skill.runtime.flows.dialog import DIALOG
@@ -171,9 +170,9 @@ def test_at_a_cue_step_the_screen_says_how_to_go_on(content: LocaleContent) -> N
     reply = handle(state, Event(INTENT, intent=intents.REPEAT), content)
     assert reply.display is not None and reply.display.seconds == 0
     assert reply.display.footer in content.variants("screen.listening.ready")
-    paused = dataclasses.replace(state.household.listening, paused=True)
+    paused = copying.replace(state.household.listening, paused=True)
     shown = listening.screen(
-        State(dataclasses.replace(state.household, listening=paused), state.session),
+        State(copying.replace(state.household, listening=paused), state.session),
         content,
         Random(1),
     )
@@ -219,7 +218,7 @@ def test_a_shared_score_game_shows_nothing_before_the_first_play_is_settled(
     session = Session(place=Place(activity=games.NAME, offer=game_offers.PLAYING))
     shown = games.screen(State(Household(game=progress), session), content, Random(1))
     assert shown is not None and shown.footer == ""
-    later = dataclasses.replace(progress, step=3, together=2)
+    later = copying.replace(progress, step=3, together=2)
     shown = games.screen(State(Household(game=later), session), content, Random(1))
     assert shown is not None
     assert shown.footer == content.phrase("screen.game.match", Random(1), count=2, played=3)
@@ -328,7 +327,7 @@ def test_the_directive_goes_only_to_screens_and_only_with_speech(content: Locale
     assert render_directives(rendered(reply, None)) == []
     assert rendered(Reply.silent(), doc) == rendered(Reply.silent(), None)
     # A display with no speech (nothing to say) shows nothing either.
-    mute = dataclasses.replace(Reply.silent(), display=Display("t", "x"))
+    mute = copying.replace(Reply.silent(), display=Display("t", "x"))
     assert render_directives(rendered(mute, doc)) == []
 
 
@@ -339,7 +338,7 @@ def test_a_permission_hand_over_carries_no_screen(content: LocaleContent) -> Non
         "payload": {"@type": "AskForPermissionsConsentRequest", "@version": "1"},
         "token": "t",
     }
-    reply = dataclasses.replace(
+    reply = copying.replace(
         Reply(speech=(Say("one moment"),), end_session=None),
         directives=(ask_for,),
         display=Display("t", "x"),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timedelta
 from random import Random
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill.runtime import intents
+from skill.runtime import copying, intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.flows import dialog, tonight
 from skill.runtime.flows.kit.events import INTENT, LAUNCH, Event
@@ -233,9 +232,9 @@ def test_follow_up_speaks_the_questions_follow_up(content: LocaleContent) -> Non
 
 def test_a_question_removed_from_the_deck_is_not_asked_again(content: LocaleContent) -> None:
     household = Household(heard=["gone-01"])
-    household = dataclasses.replace(
+    household = copying.replace(
         household,
-        tonight=dataclasses.replace(household.tonight, night="2026-12-01", question_id="gone-01"),
+        tonight=copying.replace(household.tonight, night="2026-12-01", question_id="gone-01"),
     )
     state, reply = run(State(household, Session()), ask(intents.TONIGHT), content)
     assert "gone-01" not in state.household.heard

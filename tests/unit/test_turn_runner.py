@@ -3,11 +3,11 @@ retries within the deadline, and healing instead of locking a household out."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pytest
 
+from skill.runtime import copying
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.records import codec_for, tokens
 from skill.runtime.records.codec import HouseholdCodec
@@ -96,7 +96,7 @@ def other_device_writes(store: MemoryStore, key: str, writer: str = "Othr") -> N
 
 
 def bump(household: Household) -> tuple[Household, Reply]:
-    return dataclasses.replace(household, visits=household.visits + 1), Reply.tell((Say("hi"),))
+    return copying.replace(household, visits=household.visits + 1), Reply.tell((Say("hi"),))
 
 
 def look(household: Household) -> tuple[Household, Reply]:
@@ -264,9 +264,7 @@ def test_a_household_over_the_size_guard_is_compacted_not_refused(
 
     def grow(household: Household) -> tuple[Household, Reply]:
         names = ["x" * 3000, "y" * 3000]
-        return dataclasses.replace(household, favourites=favourites, names=names), bump(household)[
-            1
-        ]
+        return copying.replace(household, favourites=favourites, names=names), bump(household)[1]
 
     runner = TurnRunner(store, max_record_bytes=2048)
     result = runner.run("k", grow, codec)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from skill.runtime import draws
+from skill.runtime import copying, draws
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.flows import gratitude, tonight
 from skill.runtime.state import GratitudeProgress, Household, QuestionPrefs
@@ -106,7 +106,7 @@ def _listed_tonight(
     question = draws.next_fresh(
         fresh, household.seed, rng, lambda q: (q.depth, q.theme), lambda q: q.id
     )
-    updated = dataclasses.replace(household, heard=[*heard, question.id], cycle=cycle)
+    updated = copying.replace(household, heard=[*heard, question.id], cycle=cycle)
     return updated, question.id, new_cycle
 
 
@@ -124,8 +124,8 @@ def test_tonights_draws_are_the_listed_draws_through_a_whole_cycle(
         stamp = date.fromordinal(day).isoformat()
         if night % 50 == 0:  # a themed stretch now and then
             theme = themes[night % len(themes)]
-            household = dataclasses.replace(household, prefs=QuestionPrefs(theme=theme))
-            reference = dataclasses.replace(reference, prefs=QuestionPrefs(theme=theme))
+            household = copying.replace(household, prefs=QuestionPrefs(theme=theme))
+            reference = copying.replace(reference, prefs=QuestionPrefs(theme=theme))
         household, question, new_cycle = tonight.draw(
             household, content, Random(night), avoid=last, night=stamp
         )
@@ -153,7 +153,7 @@ def _listed_gratitude(
         fresh = [p for p in every if p.id != progress.prompt] or list(every)
     pool = [p for p in fresh if p.swap] if swap_only else fresh
     prompt = draws.next_fresh(pool or fresh, seed, rng, lambda p: p.swap, lambda p: p.id)
-    updated = dataclasses.replace(progress, heard=[*heard, prompt.id], cycle=cycle)
+    updated = copying.replace(progress, heard=[*heard, prompt.id], cycle=cycle)
     return updated, prompt.id, new_cycle
 
 
@@ -166,11 +166,11 @@ def test_gratitude_draws_are_the_listed_draws_through_two_cycles(content: Locale
         progress, prompt, new_cycle = gratitude.draw(
             progress, content, Random(turn), swap_only=swap_only, seed=seed
         )
-        progress = dataclasses.replace(progress, prompt=prompt.id)
+        progress = copying.replace(progress, prompt=prompt.id)
         reference, expected, expected_cycle = _listed_gratitude(
             reference, content, Random(turn), swap_only, seed
         )
-        reference = dataclasses.replace(reference, prompt=expected)
+        reference = copying.replace(reference, prompt=expected)
         assert (prompt.id, new_cycle) == (expected, expected_cycle), turn
         assert progress == reference
         cycles += new_cycle
@@ -291,7 +291,7 @@ def test_game_draws_walk_to_what_sorting_the_bank_picked(content: LocaleContent)
         used = chance.sample(ids, chance.choice([0, 1, 3, len(ids) // 2, len(ids)]))
         heard = chance.sample(ids, chance.randrange(len(ids) + 1))
         record = GameRecord(game=game.id, heard=heard)
-        household = dataclasses.replace(household, game_records=[record])
+        household = copying.replace(household, game_records=[record])
         progress = GameProgress(game=game.id, question=chance.choice(ids), used=used)
         expected, expected_used = _listed_game_draw(household, game, progress, heard)
         _, drawn = stored.draw(household, game, progress, Random(case))

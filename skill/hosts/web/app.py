@@ -40,7 +40,7 @@ import os
 import sys
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -67,6 +67,7 @@ from skill.hosts.web.verify import (
 )
 from skill.runtime.app import HeartSkill, SkillIdMismatch, build_skill
 from skill.runtime.catalog import Catalog
+from skill.runtime.copying import replace
 from skill.runtime.logs import quiet_libraries
 from skill.runtime.settings import MissingKeySalt, Settings, require_key_salt
 from skill.runtime.store.port import Store, StoreError

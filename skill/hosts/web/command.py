@@ -41,12 +41,11 @@ def add_serve_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
 
 
 def run_serve(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    from dataclasses import replace
-
     from skill.hosts.salt import with_key_salt
     from skill.hosts.web import server
     from skill.hosts.web.app import WebOptions, announce, create_app, is_loopback
     from skill.runtime.catalog import Catalog, ContentError
+    from skill.runtime.copying import replace
     from skill.runtime.settings import MissingKeySalt, Settings
 
     local = is_loopback(args.host)

@@ -18,11 +18,10 @@ so it never sets one partner against the other; a skipped week is simply not the
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import Any
 
-from skill.runtime import intents
+from skill.runtime import copying, intents
 from skill.runtime.flows.kit import places, talk
 from skill.runtime.flows.kit.activity import Activity, Offered
 from skill.runtime.flows.kit.context import Answer, FlowContext
@@ -104,7 +103,7 @@ def with_number(household: Household, week: int, index: int, number: int) -> Hou
     entry = by_week.setdefault(week, [week, 0, 0])
     entry[1 + index] = number
     kept: list[int | str] = [v for w in sorted(by_week)[-MAX_WEEKS:] for v in by_week[w]]
-    return dataclasses.replace(household, kept={**household.kept, NAME: kept})
+    return copying.replace(household, kept={**household.kept, NAME: kept})
 
 
 def heard_number(event: Event) -> int | None:
@@ -137,7 +136,7 @@ def _waiting(state: State, week: int, stage: int) -> State:
     kept = {k: v for k, v in state.household.kept.items() if k != WAITING}
     if stage:
         kept[WAITING] = [week, stage]
-    return State(dataclasses.replace(state.household, kept=kept), state.session)
+    return State(copying.replace(state.household, kept=kept), state.session)
 
 
 # -- the check-in --------------------------------------------------------------------------

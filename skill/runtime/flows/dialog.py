@@ -9,9 +9,10 @@ everywhere. Every table comes from the registry: nothing here names an activity.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from random import Random
+
+import msgspec
 
 from skill.runtime import copying, intents
 from skill.runtime.catalog import LocaleContent
@@ -24,8 +25,7 @@ from skill.runtime.reply import Pause, Reply, segments_to_json
 from skill.runtime.state import State
 
 
-@dataclasses.dataclass(frozen=True)
-class Dialog:
+class Dialog(msgspec.Struct, frozen=True):
     """The registry's tables put to work; also what a flow's context reaches other
     activities through (``FlowContext.elsewhere``)."""
 

@@ -25,13 +25,13 @@ activity.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
 from random import Random
 from typing import Any
 
-from skill.runtime import intents
+import msgspec
+
+from skill.runtime import copying, intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.flows.kit import journal, offers, places, talk
 from skill.runtime.flows.kit.activity import Activity, Offered, Pass
@@ -56,8 +56,7 @@ PRACTICE_SECONDS = 60
 GO_ON = frozenset({intents.YES, intents.CUE, intents.NEXT, intents.RESUME})
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(msgspec.Struct, frozen=True):
     """One night: a question, then a practice of a minute or two; ``title`` names it."""
 
     id: str
@@ -66,8 +65,7 @@ class Step:
     practice: str
 
 
-@dataclass(frozen=True)
-class Journey:
+class Journey(msgspec.Struct, frozen=True):
     """A run of nights, named aloud by ``title`` ("the appreciation week")."""
 
     id: str
@@ -76,8 +74,7 @@ class Journey:
     steps: tuple[Step, ...]
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(msgspec.Struct, frozen=True):
     """Where a couple is in a journey: ``done`` steps completed, the night of the last one,
     and the night the next step's question was heard (its practice still to come)."""
 
@@ -141,7 +138,7 @@ def keep(household: Household, where: Position | None) -> Household:
     kept = {k: v for k, v in household.kept.items() if k != NAME}
     if where is not None:
         kept[NAME] = [where.journey, where.done, where.done_night, where.asked_night]
-    return dataclasses.replace(household, kept=kept)
+    return copying.replace(household, kept=kept)
 
 
 def current(household: Household, content: LocaleContent) -> tuple[Journey, Position] | None:
@@ -153,7 +150,7 @@ def current(household: Household, content: LocaleContent) -> tuple[Journey, Posi
     if journey is None:
         return None
     done = max(0, min(where.done, len(journey.steps)))
-    return journey, dataclasses.replace(where, done=done)
+    return journey, copying.replace(where, done=done)
 
 
 def active(household: Household, content: LocaleContent) -> tuple[Journey, Position] | None:
@@ -194,7 +191,7 @@ def ask_question(
     Nothing is completed yet: the question being heard tonight is all that is kept."""
     night = night_of(ctx.now)
     step = journey.steps[where.done]
-    household = keep(state.household, dataclasses.replace(where, asked_night=night))
+    household = keep(state.household, copying.replace(where, asked_night=night))
     speech = (*lead, Pause(300), Say(step.title + "."), Pause(400), Say(step.question))
     reply: Reply
     if talk.style(household) == talk.CLOSE:
@@ -426,7 +423,7 @@ def _noted(state: State, pending: str, declined: int) -> State:
     progress = {k: v for k, v in state.session.progress.items() if k != NAME}
     if pending or declined:
         progress[NAME] = [pending, declined]
-    return State(state.household, dataclasses.replace(state.session, progress=progress))
+    return State(state.household, copying.replace(state.session, progress=progress))
 
 
 def _pending(state: State, journey_id: str) -> State:
@@ -451,7 +448,7 @@ def _tonight_instead(state: State, event: Event, ctx: FlowContext) -> Answer:
     """Tonight's question, asked for at the journey's offer: it is theirs, and the step keeps."""
     asked, reply = ctx.route(places.home(_declining(state)), event, intents.TONIGHT)
     lead = (ctx.say("journeys.question_instead"), Pause(300))
-    return asked, dataclasses.replace(reply, speech=(*lead, *reply.speech))
+    return asked, copying.replace(reply, speech=(*lead, *reply.speech))
 
 
 def _declined(state: State, event: Event, ctx: FlowContext) -> Answer:

@@ -7,9 +7,7 @@ every turn-taking activity uses them. Names are stored only because the couple a
 
 from __future__ import annotations
 
-import dataclasses
-
-from skill.runtime import intents
+from skill.runtime import copying, intents
 from skill.runtime.flows.kit import offers, places
 from skill.runtime.flows.kit.activity import Activity, Offered
 from skill.runtime.flows.kit.context import FlowContext
@@ -47,7 +45,7 @@ def set_names(state: State, event: Event, ctx: FlowContext) -> tuple[State, Repl
     if None in names or names[0] == names[1]:
         return _reask(state, "names.not_names", ctx)
     first, second = (n for n in names if n is not None)
-    household = dataclasses.replace(state.household, names=[first, second])
+    household = copying.replace(state.household, names=[first, second])
     speech = (ctx.say("names.saved", one=first, two=second),)
     if event.new_session:
         return State(household, state.session), Reply.tell(speech)
@@ -79,7 +77,7 @@ def introduce(state: State, event: Event, ctx: FlowContext) -> tuple[State, Repl
     if not event.person_id:
         return _answered(state, (ctx.say("names.hello", name=said),), event, ctx)
     bound = {**state.household.voice_names, event.person_id: names.index(said)}
-    household = dataclasses.replace(state.household, voice_names=bound)
+    household = copying.replace(state.household, voice_names=bound)
     return _answered(
         State(household, state.session), (ctx.say("names.bound", name=said),), event, ctx
     )
@@ -116,7 +114,7 @@ def offer_names_at_launch(state: State, event: Event, ctx: FlowContext) -> Offer
         or len(household.voices) >= 2
     ):
         return None
-    offered = State(dataclasses.replace(household, names_offered=True), state.session)
+    offered = State(copying.replace(household, names_offered=True), state.session)
     return Offered(
         places.at(offered, NAME, OFFER_NAMES),
         (ctx.say("names.offer"),),

@@ -20,11 +20,10 @@ The API being down, slow or refusing gets a spoken answer, and the rest of the s
 
 from __future__ import annotations
 
-import dataclasses
 from random import Random
 from typing import Any
 
-from skill.runtime import effects, intents
+from skill.runtime import copying, effects, intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.effects import ReminderCall
 from skill.runtime.flows.kit import cards, places
@@ -135,13 +134,13 @@ def reminder_done(state: State, event: Event, ctx: FlowContext) -> tuple[State, 
     household = state.household
     state = _idle(state)
     if action == effects.DELETE and outcome in (effects.OK, effects.MISSING):
-        household = dataclasses.replace(household, reminder=NightlyReminder())
+        household = copying.replace(household, reminder=NightlyReminder())
         lines: tuple[Segment, ...] = (ctx.say("reminder.cancelled"),)
         return _finish(State(household, state.session), lines, event, ctx.content, ctx.rng)
     if outcome == effects.OK:
         token = event.slots.get("alert_token", "")
         reminder = NightlyReminder(alert_token=token, time=time)
-        household = dataclasses.replace(household, reminder=reminder)
+        household = copying.replace(household, reminder=reminder)
         spoken = _spoken_slot_time(time, ctx.content, ctx.rng)
         key = "reminder.moved" if action == effects.UPDATE else "reminder.set"
         key += "_night" if _is_evening(time) else "_day"

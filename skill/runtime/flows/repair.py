@@ -19,11 +19,11 @@ floor turns, 5 the closing; -1 when no talk is under way), when the couple last 
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from datetime import datetime
 
-from skill.runtime import intents
+import msgspec
+
+from skill.runtime import copying, intents
 from skill.runtime.flows.kit import people, places, talk
 from skill.runtime.flows.kit.activity import Activity, Offered, Pass
 from skill.runtime.flows.kit.context import Answer, FlowContext
@@ -61,8 +61,7 @@ CUE = frozenset({intents.CUE, intents.NEXT, intents.YES, intents.SWAP, intents.R
 TIME_OUT = frozenset({intents.BREAK, intents.PAUSE, intents.STOP, intents.CANCEL, intents.GOODBYE})
 
 
-@dataclass(frozen=True)
-class Talk:
+class Talk(msgspec.Struct, frozen=True):
     """The kept record: safety note said, next step, last moved (epoch s), time-out called."""
 
     noted: int = 0
@@ -94,7 +93,7 @@ def kept(household: Household) -> Talk:
 def _keep(state: State, record: Talk) -> State:
     values: list[int | str] = [record.noted, record.next, record.updated, record.paused]
     held = {**state.household.kept, NAME: values}
-    return State(dataclasses.replace(state.household, kept=held), state.session)
+    return State(copying.replace(state.household, kept=held), state.session)
 
 
 def _fresh(record: Talk, now: datetime) -> bool:
@@ -120,7 +119,7 @@ def _begin(state: State, ctx: FlowContext) -> Answer:
     """A new talk: the safety note once ever, else straight to who speaks first."""
     record = kept(state.household)
     if not record.noted:
-        noted = _keep(state, dataclasses.replace(record, noted=1, next=IDLE))
+        noted = _keep(state, copying.replace(record, noted=1, next=IDLE))
         speech = (ctx.say("repair.welcome"), Pause(300), ctx.say("repair.safety"))
         return places.at(noted, NAME, OFFER_NOTE), Reply.ask(
             speech, (ctx.say("repair.safety_reprompt"),)
@@ -134,7 +133,7 @@ def present(state: State, ctx: FlowContext, step: int, lead: tuple[Segment, ...]
     household = state.household
     if step == CLOSING:
         return closing(state, ctx, lead)
-    after = dataclasses.replace(record, next=step + 1, updated=epoch(ctx.now), paused=0)
+    after = copying.replace(record, next=step + 1, updated=epoch(ctx.now), paused=0)
     if step == START:
         speech = (
             *lead,
@@ -207,7 +206,7 @@ def closing(state: State, ctx: FlowContext, lead: tuple[Segment, ...] = ()) -> A
 def time_out(state: State, ctx: FlowContext) -> Answer:
     """ "We need a time-out": keep the place, suggest coming back within a day."""
     record = kept(state.household)
-    paused = dataclasses.replace(record, updated=epoch(ctx.now), paused=1)
+    paused = copying.replace(record, updated=epoch(ctx.now), paused=1)
     return places.home(_keep(state, paused)), Reply.tell((ctx.say("repair.time_out"),))
 
 

@@ -38,10 +38,9 @@ night; an unknown 204 reason counts as a no, the less intrusive reading.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
-from skill.runtime import intents
+from skill.runtime import copying, intents
 from skill.runtime.flows.kit import places, talk
 from skill.runtime.flows.kit.activity import Activity
 from skill.runtime.flows.kit.context import Answer, FlowContext
@@ -90,7 +89,7 @@ def kept(household: Household) -> tuple[int, int, int]:
 
 
 def _keep(household: Household, status: int, attempts: int, night: int) -> Household:
-    return dataclasses.replace(household, kept={**household.kept, NAME: [status, attempts, night]})
+    return copying.replace(household, kept={**household.kept, NAME: [status, attempts, night]})
 
 
 def _in_progress(household: Household) -> bool:

@@ -18,13 +18,13 @@ up). Positions only, never what anyone said; a finished evening forgets it.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
 from random import Random
 from typing import Any
 
-from skill.runtime import intents
+import msgspec
+
+from skill.runtime import copying, intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.flows.kit import journal, people, places, talk
 from skill.runtime.flows.kit.activity import Activity, Offered, Pass
@@ -80,8 +80,7 @@ STOP_HERE = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(msgspec.Struct, frozen=True):
     """One of the thirty-six: its id (for the kept place) and its words."""
 
     id: str
@@ -94,8 +93,7 @@ def questions(content: LocaleContent) -> tuple[Question, ...]:
     return tuple(Question(q["id"], q["text"]) for s in data["sets"] for q in s["questions"])
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(msgspec.Struct, frozen=True):
     """Where a couple is in the thirty-six: the next question to ask, the pace, and whether
     the launch stays quiet about it (they said no to carrying on)."""
 
@@ -121,7 +119,7 @@ def _keep(state: State, place: Place | None) -> State:
     if place is not None:
         values: list[int | str] = [place.next, place.pace]
         held[NAME] = [*values, 1] if place.quiet else values
-    return State(dataclasses.replace(state.household, kept=held), state.session)
+    return State(copying.replace(state.household, kept=held), state.session)
 
 
 def start(state: State, event: Event, ctx: FlowContext) -> Answer:
@@ -131,7 +129,7 @@ def start(state: State, event: Event, ctx: FlowContext) -> Answer:
     pace = PACES.get(event.slots.get(intents.SLOT_PACE, ""))
     if place is not None:
         if pace is not None and pace != place.pace:
-            state = _keep(state, dataclasses.replace(place, pace=pace))
+            state = _keep(state, copying.replace(place, pace=pace))
         return _offer_resume(state, ctx)
     intro = ctx.say("thirtysix.intro")
     if pace is None:
@@ -206,7 +204,7 @@ def ask(state: State, ctx: FlowContext, position: int, lead: tuple[Segment, ...]
     title = ctx.phrase("card.thirtysix_title")
     reply = Reply.ask(speech, (ctx.say("thirtysix.reprompt"),)).with_card(title, question.text)
     shown = _question_display(ctx.content, ctx.rng, position)
-    return asked, reply.with_display(dataclasses.replace(shown, seconds=TALK_SECONDS))
+    return asked, reply.with_display(copying.replace(shown, seconds=TALK_SECONDS))
 
 
 def _question_display(content: LocaleContent, rng: Random, position: int) -> Display:
@@ -335,7 +333,7 @@ def _not_now(state: State, event: Event, ctx: FlowContext) -> Answer | Pass:
         return Pass(places.home(state))
     place = kept(state.household)
     if place is not None:
-        state = _keep(state, dataclasses.replace(place, quiet=1))
+        state = _keep(state, copying.replace(place, quiet=1))
     speech = (ctx.say("thirtysix.resume_declined"), Pause(300), ctx.say("offer.tonight"))
     offered = places.home(state, places.TONIGHT_OFFER)
     return offered, Reply.ask(speech, (ctx.say("launch.reprompt"),))

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+import msgspec
 
 from skill.runtime.tasks import MALFORMED, TaskRequest
 
@@ -42,16 +43,14 @@ PERSON_ID = re.compile(r"[A-Za-z0-9._:-]{1,256}")
 _EMPTY: Mapping[str, Any] = {}
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
+class Slot(msgspec.Struct, frozen=True):
     """What was heard for one slot, and the first id entity resolution matched ("" if none)."""
 
     value: str
     resolved: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Envelope:
+class Envelope(msgspec.Struct, frozen=True):
     """The envelope's facts, each defaulted when it is absent or malformed."""
 
     request_type: str = ""
@@ -59,7 +58,7 @@ class Envelope:
     timestamp: datetime | None = None
     locale: str = ""
     intent_name: str = ""
-    slots: Mapping[str, Slot] = field(default_factory=dict)
+    slots: Mapping[str, Slot] = msgspec.field(default_factory=dict)
     #: ``SessionEndedRequest.reason``.
     reason: str = ""
     #: ``Connections.Response``: ``name``, ``token``, ``payload.status`` and ``status.code``.
@@ -71,7 +70,7 @@ class Envelope:
     has_session: bool = False
     #: ``session.new``; None when absent.
     session_new: bool | None = None
-    session_attributes: Mapping[str, Any] = field(default_factory=dict)
+    session_attributes: Mapping[str, Any] = msgspec.field(default_factory=dict)
     application_id: str | None = None
     user_id: str = ""
     device_id: str = ""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from random import Random
 from typing import Any
 
+import msgspec
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
@@ -40,16 +40,15 @@ PROGRESSIVE_REMINDER = "progressive.reminder"
 PROGRESSIVE_FORGET = "progressive.forget"
 
 
-@dataclass(frozen=True)
-class Services:
+class Services(msgspec.Struct, frozen=True):
     """What handlers need, wired once in ``build_skill``."""
 
     settings: Settings
     catalog: Catalog
     runner: TurnRunner
     time_zones: TimeZoneLookup
-    reminders: RemindersClient = field(default_factory=RemindersClient)
-    progressive: ProgressiveClient = field(default_factory=ProgressiveClient)
+    reminders: RemindersClient = msgspec.field(default_factory=RemindersClient)
+    progressive: ProgressiveClient = msgspec.field(default_factory=ProgressiveClient)
 
 
 def answer(services: Services, handler_input: HandlerInput, event: Event | None = None) -> Response:

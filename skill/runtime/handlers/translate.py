@@ -7,9 +7,10 @@ answer. Handlers pass either that ``Envelope`` or the SDK object that carries it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+import msgspec
 
 from skill.runtime.flows.kit.events import (
     INTENT,
@@ -24,8 +25,7 @@ from skill.runtime.handlers.envelope import Envelope, envelope_of
 from skill.runtime.tasks import Refused, Routed, Task, route
 
 
-@dataclass(frozen=True)
-class RequestFacts:
+class RequestFacts(msgspec.Struct, frozen=True):
     """The envelope's facts that the turn uses besides the event itself."""
 
     request_type: str

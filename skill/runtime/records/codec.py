@@ -26,7 +26,6 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
@@ -91,8 +90,7 @@ def remembered(memo: dict[K, V], key: K, limit: int, make: Callable[[], V]) -> V
     return value
 
 
-@dataclass(frozen=True)
-class Week:
+class Week(msgspec.Struct, frozen=True):
     """A journal's encoding as ``_journal`` makes it: each night kept (its day number and its
     entries' tokens), the question entries kept, and what growing it by one entry needs (the
     newest night's day and each kept night's date)."""

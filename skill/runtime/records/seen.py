@@ -23,8 +23,9 @@ import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from skill.runtime.draws import RANK_BITS, RANK_MASK, rank, sort_key
 from skill.runtime.records.refs import ALPHABET, DIGIT, ESCAPE, RefIndex, digest
@@ -133,8 +134,7 @@ PART_ENTRIES = 4096
 STATE_ENTRIES = 16
 
 
-@dataclass(frozen=True)
-class Encoded:
+class Encoded(msgspec.Struct, frozen=True):
     """A seen-set's encoding with what it was made of, so one more id re-encodes one cell."""
 
     text: str

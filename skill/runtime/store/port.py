@@ -8,7 +8,6 @@ the shape of the state: the state module owns (de)serialisation and schema versi
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import msgspec
@@ -49,8 +48,7 @@ class StoreUnavailable(StoreError):
     """
 
 
-@dataclass(frozen=True)
-class Loaded:
+class Loaded(msgspec.Struct, frozen=True):
     """A household's stored data with the version it was read at (``NEW`` when absent).
 
     A record that is there but can't be parsed (not JSON, not an object, no version) loads

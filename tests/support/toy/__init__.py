@@ -4,10 +4,9 @@ the next launch. ``tests/unit/test_activity_registry.py`` adds it with one regis
 
 from __future__ import annotations
 
-import dataclasses
 from random import Random
 
-from skill.runtime import intents
+from skill.runtime import copying, intents
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.flows.kit import places
 from skill.runtime.flows.kit.activity import Activity, Offered
@@ -27,7 +26,7 @@ def _step(state: State) -> int:
 
 def _at(state: State, step: int, offer: str = "") -> State:
     kept = {**state.household.kept, NAME: [step]}
-    household = dataclasses.replace(state.household, kept=kept)
+    household = copying.replace(state.household, kept=kept)
     return places.at(State(household, state.session), NAME, offer)
 
 

@@ -11,7 +11,8 @@ the launch (``Offered``); it never runs the launch itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+
+import msgspec
 
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.flows.kit.context import Answer, Flow, FlowContext
@@ -21,8 +22,7 @@ from skill.runtime.reply import Reply, Segment
 from skill.runtime.state import State
 
 
-@dataclass(frozen=True)
-class Pass:
+class Pass(msgspec.Struct, frozen=True):
     """A router's "not mine": route the intent normally, from ``state``."""
 
     state: State
@@ -34,8 +34,7 @@ Router = Callable[[State, Event, FlowContext], Answer | Pass | None]
 TitleFn = Callable[[LocaleContent, str], str | None]
 
 
-@dataclass(frozen=True)
-class Offered:
+class Offered(msgspec.Struct, frozen=True):
     """What a launch offer adds after the greeting: the state it leaves, the offer, a reprompt.
     ``returning``: it offers something back, so the greeting welcomes them back even on what
     is formally a first launch (a one-shot "play a game" never counted as a visit)."""
@@ -57,20 +56,19 @@ LaunchOffer = Callable[[State, Event, FlowContext], Offered | None]
 Greeting = Callable[[State, Event, FlowContext, bool], tuple[State, tuple[Segment, ...]]]
 
 
-@dataclass(frozen=True)
-class Activity:
+class Activity(msgspec.Struct, frozen=True):
     """One activity's declaration. ``name`` is also the ``Place.activity`` it holds the floor
     under; ``accepts`` maps the offers it makes to what "yes" does."""
 
     name: str
-    intents: Mapping[str, Flow] = field(default_factory=dict)
+    intents: Mapping[str, Flow] = msgspec.field(default_factory=dict)
     router: Router | None = None
-    accepts: Mapping[str, Flow] = field(default_factory=dict)
+    accepts: Mapping[str, Flow] = msgspec.field(default_factory=dict)
     screen: ScreenFn | None = None
     launch_offer: LaunchOffer | None = None
     on_session_end: Flow | None = None
-    effects: Mapping[str, Flow] = field(default_factory=dict)
-    events: Mapping[str, Flow] = field(default_factory=dict)
+    effects: Mapping[str, Flow] = msgspec.field(default_factory=dict)
+    events: Mapping[str, Flow] = msgspec.field(default_factory=dict)
     journal_kind: str = ""
     title: TitleFn | None = None
     surprise: Flow | None = None

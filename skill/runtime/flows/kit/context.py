@@ -10,10 +10,11 @@ never imports it: it asks the context to route an intent (``ctx.route``) or to a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from random import Random
 from typing import Protocol
+
+import msgspec
 
 from skill.runtime import intents
 from skill.runtime.catalog import LocaleContent
@@ -50,8 +51,7 @@ class Elsewhere(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class FlowContext:
+class FlowContext(msgspec.Struct, frozen=True):
     """Content, clock, dice and the rest of the skill, for one turn."""
 
     content: LocaleContent

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+import msgspec
 
 LAUNCH = "launch"
 INTENT = "intent"
@@ -20,8 +21,7 @@ EFFECT_DONE = "effect_done"
 RESUMED = "resumed"
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(msgspec.Struct, frozen=True):
     """One turn's input.
 
     ``slots`` holds resolved slot ids (``deep``, ``dreams``) that flows may act on and store;
@@ -30,8 +30,8 @@ class Event:
 
     kind: str
     intent: str = ""
-    slots: Mapping[str, str] = field(default_factory=dict)
-    spoken: Mapping[str, str] = field(default_factory=dict)
+    slots: Mapping[str, str] = msgspec.field(default_factory=dict)
+    spoken: Mapping[str, str] = msgspec.field(default_factory=dict)
     new_session: bool = False
     person_id: str = ""
     reason: str = ""

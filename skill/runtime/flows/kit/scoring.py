@@ -20,7 +20,7 @@ summary's band and the household's best score are based on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 GUESS = "guess"
 MATCH = "match"
@@ -47,8 +47,7 @@ NONE = "none"
 BANDS = (HIGH, MIDDLE, LOW, NONE)
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(msgspec.Struct, frozen=True):
     """Each partner's points (guess and truths games) and the couple's shared count."""
 
     scores: tuple[int, int] = (0, 0)

@@ -7,9 +7,7 @@ to anything else is the same question again, since nothing else makes sense yet.
 
 from __future__ import annotations
 
-import dataclasses
-
-from skill.runtime import exercises, intents
+from skill.runtime import copying, exercises, intents
 from skill.runtime.exercises import Exercise
 from skill.runtime.flows.kit import cards, journal, people, places, talk
 from skill.runtime.flows.kit.context import FlowContext
@@ -144,7 +142,7 @@ def _named_first(here: Here, ex: Exercise, event: Event) -> tuple[State, Reply]:
 
 def _begin(here: Here, ex: Exercise, first: int, lead: tuple[Segment, ...]) -> tuple[State, Reply]:
     """Someone has the floor: note tonight's exercise in the journal and say the first step."""
-    progress = dataclasses.replace(here.progress, first=first, step=0, part=0, paused=False)
+    progress = copying.replace(here.progress, first=first, step=0, part=0, paused=False)
     here = here.with_household(
         journal.record(here.household, night_of(here.now), journal.LISTENING, ex.id)
     )

@@ -8,9 +8,10 @@ resume window counts from that moment.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from random import Random
+
+import msgspec
 
 from skill.runtime import copying, intents
 from skill.runtime.catalog import LocaleContent
@@ -43,8 +44,7 @@ def epoch(now: datetime) -> int:
     return int(now.timestamp())
 
 
-@dataclasses.dataclass(frozen=True)
-class Here:
+class Here(msgspec.Struct, frozen=True):
     """What one answer needs: the state, and the flow's content, clock and dice."""
 
     state: State
