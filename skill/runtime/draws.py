@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import operator
 import threading
 import zlib
@@ -121,11 +122,15 @@ class FreshView(Sequence[T]):
     the list ``[i for i in pool.items if ident(i) not in heard]`` and indexed the same, so
     ``rng.choice`` draws the very item it would draw from that list."""
 
-    def __init__(self, pool: Pool[T], heard: Iterable[str]) -> None:
+    def __init__(
+        self, pool: Pool[T], heard: Iterable[str], positions: Iterable[int | None] = ()
+    ) -> None:
+        """``positions``, when given, are ``heard``'s positions in the pool already looked up
+        (``heard_positions``); ``heard`` is then not read."""
         self.pool = pool
         # The heard ids' positions in the pool (ids not in it left out), in C-level maps: a
         # heard list runs to the deck's length late in a cycle.
-        found = set(map(pool.position.get, heard))
+        found = set(positions) if positions else set(map(pool.position.get, heard))
         found.discard(None)
         self.heard_at: list[int] = sorted(cast(set[int], found))
         #: For each heard position, how many unheard items come before it: the fresh item at
@@ -151,6 +156,22 @@ class FreshView(Sequence[T]):
         return self.pool.items[index + bisect.bisect_right(self._before, index)]
 
 
+def heard_positions(
+    pool: Pool[Any], heard: Sequence[str], keep: Callable[[str], bool]
+) -> tuple[list[int | None], list[str]]:
+    """Each heard id's position in ``pool`` (None outside it), and the heard ids to keep: those
+    in the pool and those outside it that ``keep`` accepts, in order.
+
+    One pass of look-ups in the pool's positions serves both the fresh view and the filter:
+    those dictionaries are the deck's size, and at a hundred times today's deck each look-up
+    is a cache miss, so a second pass was most of what a draw's cost grew by."""
+    positions = list(map(pool.position.get, heard))
+    if None not in positions:
+        return positions, list(heard)
+    kept = [i for i, at in zip(heard, positions, strict=True) if at is not None or keep(i)]
+    return positions, kept
+
+
 def first_fresh(
     fresh: FreshView[T],
     heard: Iterable[str] | set[str],
@@ -168,12 +189,11 @@ def first_fresh(
     picked = cell(rng.choice(fresh))
     seen = heard if isinstance(heard, set | frozenset) else set(heard)
     position = fresh.pool.position
-    for item_id in cell_order(picked):
-        if item_id in seen:
-            continue
-        at = position.get(item_id)
-        if at is not None:
-            return fresh.pool.items[at]
+    # The walk in C-level iterators (a membership test each, no Python frame per id): the
+    # heard stretch it passes runs to a cell's length late in a cycle.
+    unheard = itertools.filterfalse(seen.__contains__, cell_order(picked))
+    for item_id in filter(position.__contains__, unheard):
+        return fresh.pool.items[position[item_id]]
     raise AssertionError("the picked cell has a fresh item: the one rng.choice drew")
 
 

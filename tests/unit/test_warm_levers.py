@@ -66,6 +66,27 @@ def test_a_view_is_the_listed_fresh_items(case: int) -> None:
         view[len(listed)]
 
 
+@pytest.mark.parametrize("case", range(60))
+def test_one_pass_of_look_ups_keeps_what_the_filter_kept_and_views_the_same(case: int) -> None:
+    """``heard_positions`` serves the view and the filter from one pass over the pool's
+    positions: the ids kept are the filter's (in the pool, or outside it and kept), in
+    order, and the view built from the positions is the view built from the ids."""
+    chance = Random(500 + case)
+    items = [Item(f"item-{n:03d}", chance.randrange(3)) for n in range(chance.randrange(1, 60))]
+    pool = draws.Pool.of(items[: chance.randrange(len(items) + 1)], _ident)
+    heard = chance.sample([i.id for i in items], chance.randrange(len(items) + 1))
+    if chance.random() < 0.5:
+        heard += ["gone-01", *heard[:2]]
+    known = {i.id for i in items}
+    positions, kept = draws.heard_positions(pool, heard, known.__contains__)
+    assert kept == [i for i in heard if i in pool.position or i in known]
+    assert positions == [pool.position.get(i) for i in heard]
+    by_positions, by_ids = draws.FreshView(pool, kept, positions), draws.FreshView(pool, heard)
+    assert list(by_positions) == list(by_ids) and len(by_positions) == len(by_ids)
+    _, in_pool_only = draws.heard_positions(pool, heard, lambda _: False)
+    assert in_pool_only == [i for i in heard if i in pool.position]
+
+
 @pytest.mark.parametrize("case", range(200))
 def test_first_fresh_draws_what_next_fresh_drew(case: int) -> None:
     chance = Random(1000 + case)

@@ -62,8 +62,8 @@ def draw(
     every = prompts(content)
     index = index_for(content)
     whole = index.pool((NAME,), lambda: every, _prompt_id)
-    heard = list(filter(whole.position.__contains__, progress.heard))
-    fresh = draws.FreshView(whole, heard)
+    positions, heard = draws.heard_positions(whole, progress.heard, _outside)
+    fresh = draws.FreshView(whole, heard, positions)
     cycle = progress.cycle
     new_cycle = not fresh
     if new_cycle:
@@ -83,6 +83,11 @@ def draw(
         prompt = draws.first_fresh(view, set(heard), rng, _swap, order)
     updated = copying.replace(progress, heard=[*heard, prompt.id], cycle=cycle)
     return updated, prompt, new_cycle
+
+
+def _outside(prompt_id: str) -> bool:
+    """A heard id the deck no longer has is forgotten."""
+    return False
 
 
 def _prompt_id(prompt: GratitudePrompt) -> str:

@@ -93,8 +93,8 @@ def draw(
     pool = _pool(household, content, night)
     index = index_for(content)
     known = index.questions.ids  # the ids ``content.question`` finds
-    heard = list(filter(known.__contains__, household.heard))
-    fresh = draws.FreshView(pool, heard)
+    positions, heard = draws.heard_positions(pool, household.heard, known.__contains__)
+    fresh = draws.FreshView(pool, heard, positions)
     cycle = household.cycle
     new_cycle = False
     if len(fresh):

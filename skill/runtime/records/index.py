@@ -126,12 +126,12 @@ class ContentIndex:
         """The ids of the questions of ``cell`` (a ``(depth, theme)`` pair) in the
         household's order."""
         depth, theme = cast(tuple[int, str], cell)
-        return (item for _, item in self.question_cells.ordered(seed, question_cell(depth, theme)))
+        return self.question_cells.columns(seed, question_cell(depth, theme))[1]
 
     def gratitude_order(self, seed: int, cell: Hashable) -> Iterable[str]:
         """The ids of the gratitude prompts of ``cell`` (their swap flag) in the household's
         order."""
-        return (item for _, item in self.gratitude_cells.ordered(seed, gratitude_cell(bool(cell))))
+        return self.gratitude_cells.columns(seed, gratitude_cell(bool(cell)))[1]
 
 
 def _section(content: LocaleContent, name: str) -> Any:
