@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from skill.runtime.store import port
 from skill.runtime.store.port import record_from_text, record_text
 
 scalars = (
@@ -68,6 +69,27 @@ def test_a_record_is_written_as_json_writes_it(record: dict[str, Any]) -> None:
 def test_a_non_finite_number_is_refused_as_json_refuses_it(number: float) -> None:
     with pytest.raises(ValueError):
         record_text({"n": 1, "x": [number]})
+
+
+def test_a_record_holding_tuples_is_written_by_msgspec_not_by_json(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The codec's records hold tuples (a journal night, the together run): their text read
+    back has lists, the same JSON, so msgspec's text stands and json is not called."""
+    record = {"j": [(0, "qPYvD"), (1, "gAb")], "w": (0, 1, 1), "n": 4, "k": {"x": [1, "a"]}}
+    expected = _json(record)
+
+    def refused(_: Any) -> str:
+        raise AssertionError("json wrote a record msgspec writes the same")
+
+    monkeypatch.setattr(port, "_json_text", refused)
+    assert record_text(record) == expected
+
+
+@pytest.mark.parametrize("number", [math.nan, math.inf, -math.inf])
+def test_a_non_finite_number_inside_a_tuple_is_refused_too(number: float) -> None:
+    with pytest.raises(ValueError):
+        record_text({"j": [(0, "a")], "x": (1, number)})
 
 
 @pytest.mark.parametrize(

@@ -131,9 +131,26 @@ def record_text(record: JsonDict) -> str:
         text = _ENCODE(record).decode()
     except (TypeError, ValueError, OverflowError):
         return _json_text(record)
-    if _DECODE(text) != record:
+    read = _DECODE(text)
+    if read != record and read != _as_json_reads(record):
         return _json_text(record)
     return text
+
+
+_PACK = msgspec.msgpack.Encoder().encode
+_UNPACK = msgspec.msgpack.Decoder().decode
+
+
+def _as_json_reads(record: JsonDict) -> Any:
+    """``record`` with its tuples as lists, as reading its JSON back gives them, and every
+    other value as it is (a float exactly, a NaN a new NaN, unequal to any): so the codec's
+    records, which hold tuples, compare equal to their text read back, and a record json
+    would refuse or write otherwise still doesn't. msgpack's round trip is that, in C (1 us:
+    the json fallback it spares is 20)."""
+    try:
+        return _UNPACK(_PACK(record))
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def record_from_text(text: str | bytes) -> Any:
