@@ -2,9 +2,10 @@
 
 ``HouseholdCodec._journal_of`` remembers a week's encoding by its entries, extends the week
 its last save encoded by the one entry a turn adds (``_journal_grown``), and registers the
-week a record decodes to (``_expand_journal``). A save must write what encoding the whole
-journal would write, on any journal: entries in and out of the seven nights, nights out of
-order, malformed nights, kinds the codec knows and kinds it doesn't, content that is gone.
+week a record decodes to (``_expand_journal``, which remembers whole stored journals too).
+A save must write what encoding the whole journal would write, on any journal: entries in
+and out of the seven nights, nights out of order, malformed nights, kinds the codec knows
+and kinds it doesn't, content that is gone.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ def _fresh(content: LocaleContent) -> HouseholdCodec:
     codec = _BLANK.get(id(content))
     if codec is None:
         codec = _BLANK[id(content)] = HouseholdCodec(ContentIndex.of(content))
-    for memo in (codec.index.journal_weeks, codec.index.journal_nights):
+    index = codec.index
+    for memo in (index.journal_weeks, index.journal_nights, index.journal_stored):
         memo.clear()
     return codec
 
@@ -95,3 +97,27 @@ def test_the_week_moves_on_with_a_new_night(content: LocaleContent) -> None:
     grown = codec._journal_grown(week, later)
     assert len(grown.nights) == JOURNAL_NIGHTS - 2
     assert grown == codec._journal([*old, later])
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_a_remembered_journal_decodes_as_a_fresh_one_and_registers_its_week_again(
+    content: LocaleContent, data: st.DataObject
+) -> None:
+    """Every turn of an evening reads the same stored journal: the second read comes from
+    the memory of whole journals, gives the entries a codec with no memory reads, and
+    registers the week again when that memory was forgotten in between."""
+    entries = data.draw(_entries(content))
+    valid = [e.night for e in entries if e.night in NIGHTS[:20]]
+    household = Household(last_night=max(valid, default=START.isoformat()), journal=entries)
+    remembering = codec_for(content)
+    saved = _fresh(content).encode(household)
+    first = remembering.decode(saved, household.seed)
+    remembering.index.journal_weeks.clear()
+    again = remembering.decode(saved, household.seed)
+    assert again == first == _fresh(content).decode(saved, household.seed)
+    assert again.journal is not first.journal  # a list of its own, for the turn to change
+    registered = codec_for(content).index.journal_weeks
+    fresh = _fresh(content)
+    fresh.decode(saved, household.seed)
+    assert set(fresh.index.journal_weeks) <= set(registered)

@@ -393,7 +393,7 @@ class HouseholdCodec:
         def night(offset: int | None) -> str:
             return "" if offset is None else _night(origin - offset)
 
-        journal = self._expand_journal(r.j, night)
+        journal = self._expand_journal(r.j, origin, night)
         held = {(e.night, e.item) for e in journal if e.kind == "question"}
         extras = [(night(off), ix.questions.resolve(ref) or "") for off, ref in r.y]
         history = [NightEntry(n, q) for n, q in _merged(held, [(n, q) for n, q in extras if q])]
@@ -438,11 +438,34 @@ class HouseholdCodec:
             seed=seed,
         )
 
-    def _expand_journal(self, nights: list[tuple[int, str]], night: Any) -> list[JournalEntry]:
-        """The stored nights' entries. When each night's entries encode back to its very
-        string, the week the stored nights are is remembered as these entries' encoding too,
-        so the turn's save (which usually adds one entry) extends it (``_journal_grown``)
-        instead of encoding the week again."""
+    def _expand_journal(
+        self, nights: list[tuple[int, str]], origin: int, night: Any
+    ) -> list[JournalEntry]:
+        """The stored nights' entries, remembered per last night and stored nights: every
+        turn of an evening reads the same journal (its saves add an entry at most once).
+        When each night's entries encode back to its very string, the week the stored
+        nights are is remembered as these entries' encoding too, so the turn's save (which
+        usually adds one entry) extends it (``_journal_grown``) instead of encoding the week
+        again; a remembered journal registers its week again if that memo started afresh."""
+        stored_key = (origin, tuple(nights))
+        found = self.index.journal_stored.get(stored_key)
+        if found is not None:
+            entries_kept, week_key, week = found
+            if week_key is not None and week_key not in self.index.journal_weeks:
+                remembered(self.index.journal_weeks, week_key, JOURNAL_MEMO, lambda: week)
+            return list(entries_kept)
+        entries, week_key, week = self._expand_nights(nights, night)
+        memo = self.index.journal_stored
+        if len(memo) >= JOURNAL_MEMO:
+            memo.clear()
+        memo[stored_key] = (tuple(entries), week_key, week)
+        return entries
+
+    def _expand_nights(
+        self, nights: list[tuple[int, str]], night: Any
+    ) -> tuple[list[JournalEntry], tuple[Any, ...] | None, Week | None]:
+        """``_expand_journal`` without its memo of whole journals: the entries, and the week
+        they registered (its key and encoding) when every night encodes back exactly."""
         entries: list[JournalEntry] = []
         memo = self.index.journal_nights
         exact = True
@@ -459,15 +482,17 @@ class HouseholdCodec:
             exact = exact and day is not None
             days.append((day or 0, text))
             dates.append(when)
-        if exact:
-            key = tuple(map(_ENTRY_FIELDS, entries))
-            weeks = self.index.journal_weeks
-            if key not in weeks:
-                held = frozenset((e.night, e.item) for e in entries if e.kind == "question")
-                newest = max((d for d, _ in days), default=None)
-                week = Week(tuple(days), held, newest, tuple(dates))
-                remembered(weeks, key, JOURNAL_MEMO, lambda: week)
-        return entries
+        if not exact:
+            return entries, None, None
+        key = tuple(map(_ENTRY_FIELDS, entries))
+        weeks = self.index.journal_weeks
+        week = weeks.get(key)
+        if week is None:
+            held = frozenset((e.night, e.item) for e in entries if e.kind == "question")
+            newest = max((d for d, _ in days), default=None)
+            made = Week(tuple(days), held, newest, tuple(dates))
+            week = remembered(weeks, key, JOURNAL_MEMO, lambda: made)
+        return entries, key, week
 
     def _night_entries(self, when: str, text: str) -> tuple[tuple[JournalEntry, ...], bool]:
         """One stored night's entries, dated ``when``, and whether they encode back to

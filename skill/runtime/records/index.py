@@ -52,6 +52,9 @@ class ContentIndex:
     journal_nights: dict[tuple[str, str], tuple[tuple[JournalEntry, ...], bool]] = field(
         default_factory=dict
     )
+    #: The codec's remembered stored journals: (origin, stored nights) -> their entries, and
+    #: the week they register (``codec._expand_journal``).
+    journal_stored: dict[Any, Any] = field(default_factory=dict)
     #: The codec's remembered journal weeks: entries -> their encoding (``codec.Week``).
     journal_weeks: dict[Any, Any] = field(default_factory=dict)
     #: The codec's remembered journal entry tokens: (kind, id) -> its token (or None).
