@@ -23,8 +23,7 @@ from skill.runtime.flows.kit.activity import Activity
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
 from skill.runtime.nights import night_of
-from skill.runtime.records.index import gratitude_cell, index_for
-from skill.runtime.records.seen import Heard
+from skill.runtime.records.index import index_for
 from skill.runtime.reply import Display, Pause, Reply, Say, Segment, Silence, Sound
 from skill.runtime.state import GratitudeProgress, Household, State
 
@@ -63,14 +62,8 @@ def draw(
     every = prompts(content)
     index = index_for(content)
     whole = index.pool((NAME,), lambda: every, _prompt_id)
-    cells = index.gratitude_cells
-    heard = progress.heard
-    viewed = index.heard_view(heard, whole, cells, seed)
-    if viewed is None:
-        positions, heard = draws.heard_positions(whole, progress.heard, _outside)
-        fresh = draws.FreshView(whole, heard, positions)
-    else:
-        fresh = viewed[0]
+    positions, heard = draws.heard_positions(whole, progress.heard, _outside)
+    fresh = draws.FreshView(whole, heard, positions)
     cycle = progress.cycle
     new_cycle = not fresh
     if new_cycle:
@@ -82,23 +75,13 @@ def draw(
     else:
         # The fresh prompts as views of pools built once per content, never listed: the
         # draw costs the same with a deck a hundred times today's.
-        view, walk = fresh, viewed
+        view = fresh
         if swap_only:
             swaps = index.pool((NAME, "swap"), lambda: [p for p in every if p.swap], _prompt_id)
-            swapped = index.heard_view(heard, swaps, cells, seed) if viewed else None
-            view = swapped[0] if swapped else draws.FreshView(swaps, heard)
-            if view:
-                walk = swapped
-            else:
-                view = fresh
-        if walk is not None:
-            # The heard list's stored form: the same random number, cell and walk.
-            prompt = walk[1](gratitude_cell(_swap(rng.choice(view))))
-        else:
-            order = functools.partial(index.gratitude_order, seed)
-            prompt = draws.first_fresh(view, set(heard), rng, _swap, order)
-    grown = heard.grown(prompt.id) if isinstance(heard, Heard) else [*heard, prompt.id]
-    updated = copying.replace(progress, heard=grown, cycle=cycle)
+            view = draws.FreshView(swaps, heard) or fresh
+        order = functools.partial(index.gratitude_order, seed)
+        prompt = draws.first_fresh(view, set(heard), rng, _swap, order)
+    updated = copying.replace(progress, heard=[*heard, prompt.id], cycle=cycle)
     return updated, prompt, new_cycle
 
 

@@ -19,8 +19,7 @@ from skill.runtime.flows.kit.activity import Activity
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
 from skill.runtime.nights import night_of, previous_night
-from skill.runtime.records.index import index_for, question_cell
-from skill.runtime.records.seen import Heard
+from skill.runtime.records.index import index_for
 from skill.runtime.reply import Display, Pause, Reply, Say, Segment
 from skill.runtime.state import (
     HISTORY_NIGHTS,
@@ -93,22 +92,13 @@ def draw(
     """
     pool = _pool(household, content, night)
     index = index_for(content)
-    seed = household.seed
-    viewed = index.heard_view(household.heard, pool, index.question_cells, seed)
-    heard = household.heard
-    if viewed is None:
-        known = index.questions.ids  # the ids ``content.question`` finds
-        positions, heard = draws.heard_positions(pool, household.heard, known.__contains__)
-        fresh = draws.FreshView(pool, heard, positions)
-    else:
-        fresh, first = viewed
+    known = index.questions.ids  # the ids ``content.question`` finds
+    positions, heard = draws.heard_positions(pool, household.heard, known.__contains__)
+    fresh = draws.FreshView(pool, heard, positions)
     cycle = household.cycle
     new_cycle = False
-    if len(fresh) and viewed is not None:
-        # The heard list's stored form: the same random number, the same cell, the same walk.
-        question = first(question_cell(*_cell(rng.choice(fresh))))
-    elif len(fresh):
-        order = functools.partial(index.question_order, seed)
+    if len(fresh):
+        order = functools.partial(index.question_order, household.seed)
         question = draws.first_fresh(fresh, set(heard), rng, _cell, order)
     else:
         heard = [qid for qid in heard if qid not in pool.position]
@@ -118,8 +108,7 @@ def draw(
         )
         cycle += 1
         new_cycle = True
-    grown = heard.grown(question.id) if isinstance(heard, Heard) else [*heard, question.id]
-    updated = copying.replace(household, heard=grown, cycle=cycle)
+    updated = copying.replace(household, heard=[*heard, question.id], cycle=cycle)
     return updated, question, new_cycle
 
 

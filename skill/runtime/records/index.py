@@ -13,16 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from skill.runtime.catalog import LocaleContent
-from skill.runtime.draws import FreshView, Pool, sort_key
+from skill.runtime.draws import Pool, sort_key
 from skill.runtime.records.refs import RefIndex
-from skill.runtime.records.seen import Cells, Heard
+from skill.runtime.records.seen import Cells
 from skill.runtime.state import JournalEntry
 
 T = TypeVar("T")
 #: Filtered decks kept per content (a few filters: depth and theme preferences, swap).
 MAX_POOLS = 64
-#: Pools and households whose position columns are kept (``ContentIndex.pool_columns``).
-MAX_COLUMNS = 16
 
 
 def question_cell(depth: int, theme: str) -> str:
@@ -49,10 +47,6 @@ class ContentIndex:
     banks: dict[str, tuple[str, ...]]
     _orders: dict[tuple[int, str], tuple[str, ...]] = field(default_factory=dict)
     _pools: dict[Hashable, Pool[Any]] = field(default_factory=dict)
-    #: ``pool_columns``'s results: (pool, cells, seed) ids -> (the pool, its columns).
-    _columns: dict[tuple[int, int, int], tuple[Pool[Any], dict[str, list[int | None]]]] = field(
-        default_factory=dict
-    )
     #: The codec's remembered journal nights: (night, its string) -> its entries, and whether
     #: they encode back to that string.
     journal_nights: dict[tuple[str, str], tuple[tuple[JournalEntry, ...], bool]] = field(
@@ -130,42 +124,6 @@ class ContentIndex:
                 self._pools.clear()
             self._pools[name] = found
         return found
-
-    def pool_columns(self, pool: Pool[Any], cells: Cells, seed: int) -> dict[str, list[int | None]]:
-        """For each cell, its ids' positions in ``pool`` in the household's order (None for
-        an id the pool leaves out), so a heard list's form (``seen.Heard``) finds its
-        positions by slicing, not by looking every heard id up. Worked out once per pool and
-        household (the household's order is too: ``Cells.columns``), the last few kept."""
-        key = (id(pool), id(cells), seed)
-        found = self._columns.get(key)
-        if found is None or found[0] is not pool:
-            position = pool.position
-            columns = {
-                cell: list(map(position.get, ids))
-                for cell, (_, ids) in cells.all_columns(seed).items()
-            }
-            if len(self._columns) >= MAX_COLUMNS:
-                self._columns.clear()
-            found = self._columns[key] = (pool, columns)
-        return found[1]
-
-    def heard_view(
-        self, heard: list[str], pool: Pool[T], cells: Cells, seed: int
-    ) -> tuple[FreshView[T], Callable[[str], T]] | None:
-        """For a heard list whose form holds (``seen.Heard``): the pool's fresh view, built
-        from the cells' position columns, and the walk to a cell's first fresh item (what
-        ``draws.first_fresh`` finds, started at the cell's prefix). None for any other list:
-        the draw then looks its ids up."""
-        if not isinstance(heard, Heard) or not heard.holds(cells, seed):
-            return None
-        columns = self.pool_columns(pool, cells, seed)
-        view = FreshView(pool, heard, heard.positions(columns, pool.position))
-
-        def first(cell: str) -> T:
-            ids = cells.columns(seed, cell)[1]
-            return pool.items[heard.first_fresh(cell, columns[cell], ids)]
-
-        return view, first
 
     def question_order(self, seed: int, cell: Hashable) -> Iterable[str]:
         """The ids of the questions of ``cell`` (a ``(depth, theme)`` pair) in the

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -34,83 +33,6 @@ from skill.runtime.records.refs import ALPHABET, DIGIT, ESCAPE, RefIndex, digest
 DIGITS = RANK_BITS // 6
 CODE_CHARS = 3
 Ordered = tuple[tuple[int, str], ...]
-#: A decoded seen-set: its ids, its form (each cell's prefix, the extras) or None, and the
-#: parts its lists have encoded (``Heard.parts``).
-Decoded = tuple[tuple[str, ...], dict[str, int] | None, frozenset[str], dict[str, str]]
-#: Where ``Heard.parts`` keeps the whole text (no cell is named so: cells are content names).
-TEXT = "\x00text"
-
-
-class Heard(list[str]):
-    """A heard list as its stored form decoded it, with that form kept: per cell, how many of
-    the cell's ids in the household's order it holds as a prefix, and the ids outside those
-    prefixes.
-
-    Why: a draw used to look every heard id up in deck-sized dictionaries (the pool's
-    positions, a set of them) and the save to hash the whole list again. Inside a turn the
-    CPU's caches are cold for those, about 0.2 us an id, and the list runs to the deck's
-    size late in a cycle. With the form a draw slices the cell's pool positions at the
-    prefix and walks on from it, and the save encodes the cells from it. It is a list like
-    any other for everyone else; ``holds`` says whether the form still describes it (a
-    flow builds a new list rather than change one, and a changed length drops the form)."""
-
-    __slots__ = ("_cells", "_seed", "_size", "extras", "parts", "prefix")
-
-    def __init__(
-        self,
-        ids: Iterable[str] = (),
-        cells: Cells | None = None,
-        seed: int = 0,
-        prefix: Mapping[str, int] | None = None,
-        extras: frozenset[str] = frozenset(),
-        parts: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(ids)
-        self._cells = cells
-        self._seed = seed
-        self._size = len(self) if cells is not None else -1
-        #: Per cell: how many of its ids, in the household's order, are heard from the start.
-        self.prefix: Mapping[str, int] = prefix or {}
-        #: The heard ids outside those prefixes.
-        self.extras = extras
-        #: Each cell's stored part as encoded so far (``_encode_form``), and the whole text
-        #: under ``TEXT``: shared by every list decoded from the same text, which all encode
-        #: alike, so a turn that changes nothing encodes nothing.
-        self.parts: dict[str, str] = {} if parts is None else parts
-
-    def holds(self, cells: Cells, seed: int) -> bool:
-        """Whether the form describes this list, for these cells and this household."""
-        return self._cells is cells and self._seed == seed and len(self) == self._size
-
-    def grown(self, item: str) -> Heard:
-        """This list with ``item`` heard too (``[*self, item]``), its form kept, and the
-        parts already encoded except the one ``item``'s cell changes."""
-        extras = self.extras if item in self.extras else self.extras | {item}
-        parts = dict(self.parts)
-        parts.pop(TEXT, None)
-        cell = self._cells.cell_of.get(item) if self._cells is not None else None
-        if cell is not None:
-            parts.pop(cell, None)
-        return Heard([*self, item], self._cells, self._seed, self.prefix, extras, parts)
-
-    def positions(
-        self, columns: Mapping[str, Sequence[int | None]], position: Mapping[str, int]
-    ) -> Iterator[int | None]:
-        """Every heard id's position in a pool (None outside it): the cells' columns of pool
-        positions (``ContentIndex.pool_columns``) sliced at their prefixes, then the extras."""
-        sliced = (columns[cell][:count] for cell, count in self.prefix.items() if count)
-        outside = map(position.get, self.extras)
-        return itertools.chain(itertools.chain.from_iterable(sliced), outside)
-
-    def first_fresh(self, cell: str, column: Sequence[int | None], ids: Sequence[str]) -> int:
-        """The pool position of the cell's first id, in the household's order, that is in the
-        pool and not heard: the walk ``draws.first_fresh`` makes, started at the prefix."""
-        extras = self.extras
-        for at in range(self.prefix.get(cell, 0), len(ids)):
-            found = column[at]
-            if found is not None and ids[at] not in extras:
-                return found
-        raise AssertionError("the picked cell has a fresh item: the one rng.choice drew")
 
 
 class Cells:
@@ -136,7 +58,7 @@ class Cells:
         self._columns = functools.lru_cache(maxsize=8)(self._split)
         #: ``encode``'s and ``decode``'s remembered results for these cells.
         self.encoded: dict[tuple[int, tuple[str, ...]], str] = {}
-        self.decoded: dict[tuple[int, str], Decoded] = {}
+        self.decoded: dict[tuple[int, str], tuple[str, ...]] = {}
         #: ``_encode``'s parts of cells heard in order, by seed, cell and count.
         self.parts: dict[tuple[int, str, int], str] = {}
         #: ``encode``'s latest encodings whole, by seed and heard list (``_grown``).
@@ -190,28 +112,7 @@ def encode(heard: Iterable[str], cells: Cells, seed: int) -> str:
     Remembered per cells, seed and heard list: most turns (help, repeat, a game's turn, an
     exercise's step) save a household whose heard lists didn't change, and encoding one of
     a few hundred ids walked all of them on every write. A draw's save, the list one id
-    longer than one encoded lately, changes only that id's cell (``_grown``).
-
-    A ``Heard`` list whose form holds keeps its encoding with it: a list decoded from a text
-    encoded once by any turn answers at once, and a draw's list, grown from one that was
-    encoded, re-encodes only the cell its new id is in (``_encode_form``)."""
-    if isinstance(heard, Heard) and heard.holds(cells, seed):
-        known = heard.parts.get(TEXT)
-        if known is not None:
-            return known
-        if heard.parts:
-            return _encode_form(heard, cells, seed)
-        text, state = _encode_listed(heard, cells, seed)
-        if state is not None:
-            heard.parts.update(state.parts)  # each cell's part: what _encode_form writes
-        heard.parts[TEXT] = text
-        return text
-    return _encode_listed(heard, cells, seed)[0]
-
-
-def _encode_listed(heard: Iterable[str], cells: Cells, seed: int) -> tuple[str, Encoded | None]:
-    """``encode`` by the heard list's ids, remembered per list (and grown by one); with the
-    encoding's parts when they are still kept."""
+    longer than one encoded lately, changes only that id's cell (``_grown``)."""
     listed = tuple(heard)
     key = (seed, listed)
     found = cells.encoded.get(key)
@@ -224,8 +125,7 @@ def _encode_listed(heard: Iterable[str], cells: Cells, seed: int) -> tuple[str, 
         if len(cells.states) >= STATE_ENTRIES:
             cells.states.clear()
         cells.states[key] = state
-        return found, state
-    return found, cells.states.get(key)
+    return found
 
 
 #: Cell parts each ``Cells`` remembers (forgotten all at once beyond).
@@ -261,43 +161,6 @@ def _grown(listed: tuple[str, ...], cells: Cells, seed: int) -> Encoded | None:
     parts[cell] = _cell_part(cells, seed, cell, chosen, count)
     text = ",".join(parts[c] for c in sorted(parts, key=cells.code.__getitem__))
     return Encoded(text, chosen, counts, parts)
-
-
-def _encode_form(heard: Heard, cells: Cells, seed: int) -> str:
-    """``encode`` of a list whose form holds: each cell's part from its prefix and extras,
-    never a pass over the whole list (what ``_encode`` writes for the same set)."""
-    known = heard.parts
-    columns = cells.all_columns(seed)
-    cell_of = cells.cell_of
-    by_cell: dict[str, list[str]] = {}
-    for item in heard.extras:
-        cell = cell_of.get(item)
-        if cell is not None:
-            by_cell.setdefault(cell, []).append(item)
-    parts: dict[str, str] = {}
-    for cell in {*heard.prefix, *by_cell}:
-        part = known.get(cell)
-        if part is not None:
-            parts[cell] = part
-            continue
-        ids = columns[cell][1]
-        count = heard.prefix.get(cell, 0)
-        inside = ids[:count]
-        extras = by_cell.get(cell)
-        if extras:
-            chosen = frozenset(itertools.chain(inside, extras))
-            total = len(chosen)
-        else:
-            chosen, total = frozenset(inside), count
-        if total:
-            parts[cell] = known[cell] = _cell_part(cells, seed, cell, chosen, total)
-    text = known[TEXT] = ",".join(parts[c] for c in sorted(parts, key=cells.code.__getitem__))
-    # Remembered by the list too, as ``_encode_listed`` remembers it: the next turn's decode
-    # of this text (the first turn of the next night, often) lists the same ids.
-    if len(cells.encoded) >= MEMO_ENTRIES:
-        cells.encoded.clear()
-    cells.encoded[(seed, tuple(heard))] = text
-    return text
 
 
 def _encode(heard: tuple[str, ...], cells: Cells, seed: int) -> Encoded:
@@ -355,49 +218,34 @@ def _part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: i
 
 
 def decode(text: str, cells: Cells, seed: int) -> list[str]:
-    """The ids a stored seen-set names, cell by cell in the household's order, as a ``Heard``
-    list carrying its form (remembered per cells, seed and text, as ``encode``; each caller
-    gets its own list)."""
+    """The ids a stored seen-set names, cell by cell in the household's order (remembered
+    per cells, seed and text, as ``encode``; each caller gets its own list)."""
     key = (seed, text)
     found = cells.decoded.get(key)
     if found is None:
-        found = _decode(text, cells, seed)
+        found = tuple(_decode(text, cells, seed))
         if len(cells.decoded) >= MEMO_ENTRIES:
             cells.decoded.clear()
         cells.decoded[key] = found
-    ids, prefix, extras, parts = found
-    if prefix is None:
-        return list(ids)
-    return Heard(ids, cells, seed, prefix, extras, parts)
+    return list(found)
 
 
-def _decode(text: str, cells: Cells, seed: int) -> Decoded:
-    """The ids, and the form (None for a text that names a cell twice: no form then)."""
+def _decode(text: str, cells: Cells, seed: int) -> list[str]:
     heard: list[str] = []
-    prefix: dict[str, int] | None = {}
-    outside: list[str] = []
     if not text:
-        return (), prefix, frozenset(), {}
+        return heard
     for part in text.split(","):
         end = part.index(ESCAPE, 1) + 1 if part.startswith(ESCAPE) else CODE_CHARS
         cell = cells.by_code.get(part[:end])
         body, _, extras = part[end:].partition("+")
         if cell is None:
             continue  # a cell the content no longer has: nothing of it can be drawn
-        if prefix is not None and cell in prefix:
-            prefix = None
-        count = 0
         if body:
             ranks, ids = cells.columns(seed, cell)
-            count = bisect.bisect_right(ranks, _value(body))
-            heard.extend(ids[:count])
-        if prefix is not None:
-            prefix[cell] = count
+            heard.extend(ids[: bisect.bisect_right(ranks, _value(body))])
         if extras:
-            named = [i for i in cells.refs.unpack(extras) if cells.cell_of.get(i) == cell]
-            heard.extend(named)
-            outside.extend(named)
-    return tuple(heard), prefix, frozenset(outside), {}
+            heard.extend(i for i in cells.refs.unpack(extras) if cells.cell_of.get(i) == cell)
+    return heard
 
 
 def _shortest(lower: int, upper: int) -> str:
