@@ -67,10 +67,23 @@ def _memo(seed: int) -> dict[str, int]:
 
 
 def _mix(seed: int, item_id: str) -> int:
-    h = (_id_hash(item_id) ^ (seed * 0x9E3779B1)) & 0xFFFFFFFF
-    h = ((h ^ (h >> 16)) * 0x85EBCA6B) & 0xFFFFFFFF
-    h = ((h ^ (h >> 13)) * 0xC2B2AE35) & 0xFFFFFFFF
-    return (h ^ (h >> 16)) & RANK_MASK
+    return ranked(seed, (item_id,))[0][0]
+
+
+def ranked(seed: int, ids: Iterable[str]) -> list[tuple[int, str]]:
+    """``(rank(seed, i), i)`` for every id, the mix worked in one loop.
+
+    Why: a household's first draw in a process orders its whole deck (``records.seen.Cells``),
+    and ranking each id through ``rank`` (its memo, then the mix in a call of its own) cost
+    three times the arithmetic; on a busy Lambda that first draw is the usual one."""
+    mixed = seed * 0x9E3779B1
+    keys: list[tuple[int, str]] = []
+    for item_id in ids:
+        h = (_id_hash(item_id) ^ mixed) & 0xFFFFFFFF
+        h = ((h ^ (h >> 16)) * 0x85EBCA6B) & 0xFFFFFFFF
+        h = ((h ^ (h >> 13)) * 0xC2B2AE35) & 0xFFFFFFFF
+        keys.append(((h ^ (h >> 16)) & RANK_MASK, item_id))
+    return keys
 
 
 def sort_key(seed: int, item_id: str) -> tuple[int, str]:

@@ -27,7 +27,7 @@ from typing import Any
 
 import msgspec
 
-from skill.runtime.draws import RANK_BITS, RANK_MASK, rank, sort_key
+from skill.runtime.draws import RANK_BITS, RANK_MASK, ranked, sort_key
 from skill.runtime.records.refs import ALPHABET, DIGIT, ESCAPE, RefIndex, digest
 
 DIGITS = RANK_BITS // 6
@@ -96,10 +96,7 @@ class Cells:
         }
 
     def _order(self, seed: int) -> dict[str, Ordered]:
-        return {
-            cell: tuple(sorted((rank(seed, item), item) for item in items))
-            for cell, items in self.members.items()
-        }
+        return {cell: tuple(sorted(ranked(seed, items))) for cell, items in self.members.items()}
 
 
 #: Encoded and decoded seen-sets each ``Cells`` remembers (forgotten all at once beyond).
