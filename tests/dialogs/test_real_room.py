@@ -53,6 +53,27 @@ def test_after_tonights_question_it_holds_quiet_then_leaves_them_to_talk(
     assert says(left.speech, content, "talk.leave"), "one short way back"
 
 
+def opens_with(text: str, content: LocaleContent, key: str) -> bool:
+    """Whether ``text`` holds one of ``key``'s variants up to its first parameter."""
+    return any(v.split("{")[0] in text for v in content.variants(key))
+
+
+def test_asking_for_something_else_in_their_own_words_is_heard(
+    dialog: Dialog, content: LocaleContent
+) -> None:
+    """Mid-ritual, a couple who ask in words of their own for another question, a game or
+    gratitude get it, not the quiet a hold keeps for their own talk."""
+    dialog.say("open heart to heart")
+    dialog.say("what's our question tonight")
+    other = dialog.say("that one is lovely, give us something else")
+    assert other.session_open and says(other.speech, content, "another.intro")
+    game = dialog.say("what about a game for the two of us")
+    assert game.session_open and opens_with(game.speech, content, "game.menu")
+    thanks = dialog.say("actually we'd rather say what we're grateful for tonight")
+    assert thanks.session_open and says(thanks.speech, content, "gratitude.intro")
+    assert all(no_fallback(t.speech, content) for t in (other, game, thanks))
+
+
 def test_a_couple_who_prefers_it_is_left_to_talk_at_once(
     dialog: Dialog, content: LocaleContent
 ) -> None:

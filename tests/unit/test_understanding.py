@@ -248,7 +248,8 @@ RITUALS_HELD_OUT = "rituals-held-out"
 
 def test_the_rituals_held_out_set() -> None:
     """The thirty-six, the repair talk, journeys, the check-in and mornings, as couples say
-    them (with in-flow answers): the local resolver understands at least 85 % and no trap
+    them (with in-flow answers), and asking mid-ritual for another question, a game or
+    gratitude in words of their own: the local resolver understands at least 85 % and no trap
     acts; the strict matcher's figure is printed, and no trap acts through it either."""
     phrasings = load_set(RITUALS_HELD_OUT)
     samples = sample_texts(FULL_SET)
