@@ -35,9 +35,11 @@ RANK_BITS = 30
 RANK_MASK = (1 << RANK_BITS) - 1
 
 
-@functools.lru_cache(maxsize=65_536)
-def _id_hash(item_id: str) -> int:
+def _crc(item_id: str) -> int:
     return zlib.crc32(item_id.encode())
+
+
+_id_hash = functools.lru_cache(maxsize=65_536)(_crc)
 
 
 #: Ranks already computed, for the last few seeds (one household's turns come together).
@@ -70,16 +72,27 @@ def _mix(seed: int, item_id: str) -> int:
     return ranked(seed, (item_id,))[0][0]
 
 
-def ranked(seed: int, ids: Iterable[str]) -> list[tuple[int, str]]:
-    """``(rank(seed, i), i)`` for every id, the mix worked in one loop.
+def id_hashes(ids: Iterable[str]) -> list[int]:
+    """Each id's CRC, the seed-free half of its rank (``ranked``'s ``hashes``)."""
+    return list(map(_crc, ids))
 
-    Why: a household's first draw in a process orders its whole deck (``records.seen.Cells``),
-    and ranking each id through ``rank`` (its memo, then the mix in a call of its own) cost
-    three times the arithmetic; on a busy Lambda that first draw is the usual one."""
+
+def ranked(
+    seed: int, ids: Sequence[str], hashes: Sequence[int] | None = None
+) -> list[tuple[int, str]]:
+    """``(rank(seed, i), i)`` for every id, the mix worked in one loop; ``hashes``, when
+    given, are the ids' ``id_hashes`` already worked out.
+
+    Why: a household's first draw in a process orders the cells it touches
+    (``records.seen.Cells``), and ranking each id through ``rank`` (its memo, then the mix in
+    a call of its own) cost three times the arithmetic; on a busy Lambda that first draw is
+    the usual one. The CRCs don't depend on the household, so a process works out a cell's
+    once."""
     mixed = seed * 0x9E3779B1
     keys: list[tuple[int, str]] = []
-    for item_id in ids:
-        h = (_id_hash(item_id) ^ mixed) & 0xFFFFFFFF
+    crcs = map(_id_hash, ids) if hashes is None else hashes
+    for crc, item_id in zip(crcs, ids, strict=True):
+        h = (crc ^ mixed) & 0xFFFFFFFF
         h = ((h ^ (h >> 16)) * 0x85EBCA6B) & 0xFFFFFFFF
         h = ((h ^ (h >> 13)) * 0xC2B2AE35) & 0xFFFFFFFF
         keys.append(((h ^ (h >> 16)) & RANK_MASK, item_id))

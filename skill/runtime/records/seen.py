@@ -19,7 +19,6 @@ base-64 characters of the cell's name (or ``!name!`` when two cells share a code
 from __future__ import annotations
 
 import bisect
-import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
@@ -27,7 +26,7 @@ from typing import Any
 
 import msgspec
 
-from skill.runtime.draws import RANK_BITS, RANK_MASK, ranked, sort_key
+from skill.runtime.draws import RANK_BITS, RANK_MASK, id_hashes, ranked, sort_key
 from skill.runtime.records.refs import ALPHABET, DIGIT, ESCAPE, RefIndex, digest
 
 DIGITS = RANK_BITS // 6
@@ -54,8 +53,8 @@ class Cells:
                 shared = len(cells) > 1 or ESCAPE in cell or "," in cell or "+" in cell
                 self.code[cell] = f"{ESCAPE}{cell}{ESCAPE}" if shared else code
         self.by_code = {code: cell for cell, code in self.code.items()}
-        self._ordered = functools.lru_cache(maxsize=8)(self._order)
-        self._columns = functools.lru_cache(maxsize=8)(self._split)
+        self._orders: dict[tuple[int, str], tuple[list[int], tuple[str, ...]]] = {}
+        self._hashes: dict[str, list[int]] = {}
         #: ``encode``'s and ``decode``'s remembered results for these cells.
         self.encoded: dict[tuple[int, tuple[str, ...]], str] = {}
         self.decoded: dict[tuple[int, str], tuple[str, ...]] = {}
@@ -68,39 +67,42 @@ class Cells:
         """Pickled (the catalog snapshot carries the content index) without the per-seed
         caches, which belong to this process's households and are rebuilt empty."""
         state = dict(self.__dict__)
-        del state["_ordered"], state["_columns"]
+        state["_orders"], state["_hashes"] = {}, {}
         return state
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._ordered = functools.lru_cache(maxsize=8)(self._order)
-        self._columns = functools.lru_cache(maxsize=8)(self._split)
-
     def ordered(self, seed: int, cell: str) -> Ordered:
-        """The cell's items as (rank, id) in the household's order (cached per seed: one
-        household's turns follow each other in a session)."""
-        return self._ordered(seed).get(cell, ())
+        """The cell's items as (rank, id) in the household's order."""
+        ranks, ids = self.columns(seed, cell)
+        return tuple(zip(ranks, ids, strict=True))
 
     def columns(self, seed: int, cell: str) -> tuple[list[int], tuple[str, ...]]:
-        """The same order as two columns (ranks, ids), for slicing at a threshold."""
-        return self._columns(seed).get(cell, ([], ()))
+        """The cell's order as two columns (ranks, ids), for slicing at a threshold.
 
-    def all_columns(self, seed: int) -> dict[str, tuple[list[int], tuple[str, ...]]]:
-        """``columns`` of every cell at once (what a seen-set's encoding walks)."""
-        return self._columns(seed)
-
-    def _split(self, seed: int) -> dict[str, tuple[list[int], tuple[str, ...]]]:
-        return {
-            cell: ([r for r, _ in ordered], tuple(i for _, i in ordered))
-            for cell, ordered in self._ordered(seed).items()
-        }
-
-    def _order(self, seed: int) -> dict[str, Ordered]:
-        return {cell: tuple(sorted(ranked(seed, items))) for cell, items in self.members.items()}
+        Ordered per seed *and cell*, when first asked: a household's first turn in a process
+        touches the cells it has heard from and the one it draws in, not the whole deck, and
+        ordering every cell had made that turn grow with the deck (163 ms at a hundred times
+        today's content). Remembered for the last ``ORDERS_KEPT`` cells ordered (one
+        household's turns come together); the ids' CRCs are worked out once per process."""
+        key = (seed, cell)
+        found = self._orders.get(key)
+        if found is None:
+            items = self.members.get(cell, ())
+            hashes = self._hashes.get(cell)
+            if hashes is None:
+                hashes = self._hashes[cell] = id_hashes(items)
+            keyed = sorted(ranked(seed, items, hashes))
+            found = ([r for r, _ in keyed], tuple(i for _, i in keyed))
+            if len(self._orders) >= ORDERS_KEPT:
+                self._orders.clear()
+            self._orders[key] = found
+        return found
 
 
 #: Encoded and decoded seen-sets each ``Cells`` remembers (forgotten all at once beyond).
 MEMO_ENTRIES = 64
+#: Cell orders each ``Cells`` remembers (forgotten all at once beyond): eight households'
+#: worth of today's question cells.
+ORDERS_KEPT = 512
 
 
 def encode(heard: Iterable[str], cells: Cells, seed: int) -> str:
@@ -173,7 +175,7 @@ def _encode(heard: tuple[str, ...], cells: Cells, seed: int) -> Encoded:
 
 def _cell_part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: int) -> str:
     """One cell's part, remembered when the cell was heard in the household's order."""
-    if all(map(chosen.__contains__, cells.all_columns(seed)[cell][1][:count])):
+    if all(map(chosen.__contains__, cells.columns(seed, cell)[1][:count])):
         # Heard in the household's order (the usual case): the cell's part depends on the
         # seed, the cell and the count alone, so it is worked out once.
         key = (seed, cell, count)
