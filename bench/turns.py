@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -113,6 +114,10 @@ STORES = ("sqlite", "dynalite")
 #: Content sizes each turn kind is measured at, and how much a turn may grow from 1x to 100x.
 SCALES = (1, 10, 100)
 SCALE_MAX_RATIO = 1.2
+#: Households whose first turn in a process is timed at each scale (section 1c), and the
+#: evenings of tonight's question each had before, so its heard sets reach across the deck.
+FIRST_TURN_HOUSEHOLDS = 12
+FIRST_TURN_EVENINGS = 30
 BOTOCORE_MAX_RATIO = 1.2
 
 
@@ -675,6 +680,66 @@ def plain_client(endpoint: str, table: str) -> Callable[[JsonDict], float]:
     return get_and_put
 
 
+def first_turn_figure(not_measured: str = "") -> Figure:
+    return Figure(
+        id="scale.first_turn",
+        section="1c a household's first turn in a process",
+        label="a household's first turn in a process (launch) at 100x content",
+        unit="ms",
+        max_ratio=SCALE_MAX_RATIO,
+        max_ratio_p99=SCALE_MAX_RATIO,
+        target=f"<= {SCALE_MAX_RATIO}x the same turn at 1x",
+        not_measured=not_measured,
+    )
+
+
+def first_turns(directory: Path, content: Path, nlu: Resolver) -> list[float]:
+    """Own CPU seconds of each household's first turn in a process that hasn't met it.
+
+    On a busy Lambda most turns are that one: a container serves many households, and one
+    it hasn't met must order the cells its heard sets name (``records.seen.Cells``) before
+    it can read its record. The households are made by one Lambda, a tonight's question a
+    night; a second Lambda on the same store, warmed by a household of its own, times each
+    one's launch."""
+    env = {"HEART_CONTENT_DIR": str(content)}
+    maker = sqlite_lambda(directory, **env)
+    users = [f"bench-first-{uuid.uuid4().hex[:8]}" for _ in range(FIRST_TURN_HOUSEHOLDS)]
+    for user in users:
+        couple = Couple(maker, nlu, user=user)
+        for _ in range(FIRST_TURN_EVENINGS):
+            couple.say("open heart to heart")
+            couple.say("tonight's question")
+            couple.next_night()
+    timer = sqlite_lambda(directory, **env)
+    warm = Couple(timer, nlu, user=f"bench-first-warm-{uuid.uuid4().hex[:8]}")
+    for _ in range(3):
+        warm.say("open heart to heart")
+        warm.say("tonight's question")
+        warm.next_night()
+    seconds: list[float] = []
+    later = warm.start + timedelta(days=FIRST_TURN_EVENINGS)
+    for user in users:
+        couple = Couple(timer, nlu, user=user, start=later)
+        couple.say("open heart to heart", "first")
+        seconds.extend(r.own_s for r in couple.records["first"] if not r.failed)
+    return seconds
+
+
+def first_turn_figures(by_scale: dict[int, list[float]]) -> list[Figure]:
+    figure = first_turn_figure()
+    if not by_scale.get(1) or not by_scale.get(max(SCALES)):
+        figure.not_measured = "no first turns recorded at 1x and 100x"
+        return [figure]
+    samples = {factor: Sample.of(f"{factor}x", _ms(s)) for factor, s in by_scale.items() if s}
+    figure.value = samples[max(SCALES)]
+    figure.baseline = samples[1]
+    figure.detail = {
+        f"{factor}x_ms": {"median": round(x.median, 4), "p99": round(x.p99, 4)}
+        for factor, x in sorted(samples.items())
+    }
+    return [figure]
+
+
 def scale_runs(
     nlu: Resolver,
     nights: int,
@@ -682,11 +747,13 @@ def scale_runs(
     activities: list[Activity],
     bare_handler: Callable[[dict[str, Any], Any], dict[str, Any]],
     tmp: Path,
-) -> dict[int, StoreRun]:
-    """The same evenings on 1x, 10x and 100x content (SQLite), a fresh household each."""
+) -> tuple[dict[int, StoreRun], dict[int, list[float]]]:
+    """The same evenings on 1x, 10x and 100x content (SQLite), a fresh household each, and
+    at each scale the first turns of households a process hasn't met (``first_turns``)."""
     from tests.support.decks import scaled_content
 
     runs: dict[int, StoreRun] = {}
+    firsts: dict[int, list[float]] = {}
     for factor in SCALES:
         directory = tmp / f"scale-{factor}"
         directory.mkdir()
@@ -695,7 +762,10 @@ def scale_runs(
         runs[factor] = drive(
             f"sqlite-{factor}x", lam, nlu, nights, warmup, activities, bare_handler
         )
-    return runs
+        households = directory / "first"
+        households.mkdir()
+        firsts[factor] = first_turns(households, content, nlu)
+    return runs, firsts
 
 
 def run(
@@ -713,6 +783,7 @@ def run(
     same = bare.same_envelope()
     runs: list[StoreRun] = []
     by_scale: dict[int, StoreRun] = {}
+    firsts: dict[int, list[float]] = {}
     notes: dict[str, Any] = {"activities": [a.key for a in activities], "missing": missing}
     with tempfile.TemporaryDirectory(prefix="bench-turns-") as tmp:
         lam = sqlite_lambda(Path(tmp))
@@ -746,7 +817,7 @@ def run(
             )
         )
         if scale_nights:
-            by_scale = scale_runs(nlu, scale_nights, warmup, activities, same, Path(tmp))
+            by_scale, firsts = scale_runs(nlu, scale_nights, warmup, activities, same, Path(tmp))
     for store_run in [*runs, *by_scale.values()]:
         check_activities(store_run, activities)
         notes[f"{store_run.store}_seconds"] = round(store_run.elapsed_s, 2)
@@ -764,6 +835,8 @@ def run(
     figures.extend(round_trip_figures(runs, missing, reads, writes))
     if by_scale:
         figures.extend(scale_figures(by_scale, missing))
+        figures.extend(first_turn_figures(firsts))
     else:
         figures.extend(scale_figure(k, t, "not run (scale_nights=0)") for k, t in TIMED)
+        figures.append(first_turn_figure("not run (scale_nights=0)"))
     return figures, notes, runs[0].item_sizes
