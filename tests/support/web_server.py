@@ -121,27 +121,27 @@ def running_server(
 _GUNICORN_LISTENING = re.compile(r"Listening at: (http://\S+)")
 
 
-def gunicorn_command(*args: str) -> list[str]:
+#: The README's production app.
+PRODUCTION_APP = "skill.hosts.web.app:create_app_from_env()"
+
+
+def gunicorn_command(*args: str, app: str = PRODUCTION_APP) -> list[str]:
     """The README's production command, bound to a free loopback port."""
-    return [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        "python:skill.hosts.web.server",
-        *args,
-        "skill.hosts.web.app:create_app_from_env()",
-    ]
+    return [sys.executable, "-m", "gunicorn", "-c", "python:skill.hosts.web.server", *args, app]
 
 
 @contextmanager
 def running_gunicorn(
-    env: dict[str, str] | None = None, workers: int = 2, startup_s: float = 30.0
+    env: dict[str, str] | None = None,
+    workers: int = 2,
+    startup_s: float = 30.0,
+    app: str = PRODUCTION_APP,
 ) -> Iterator[ServerProcess]:
-    """``gunicorn -c python:skill.hosts.web.server -w N -b 127.0.0.1:0`` as a real process."""
+    """``gunicorn -c python:skill.hosts.web.server -w N -b 127.0.0.1:0`` as a real process
+    (serving ``app``, the production app unless a test needs one that tells it more)."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     process = subprocess.Popen(
-        gunicorn_command("-w", str(workers), "-b", "127.0.0.1:0"),
+        gunicorn_command("-w", str(workers), "-b", "127.0.0.1:0", app=app),
         cwd=ROOT,
         env=full_env,
         stdout=subprocess.DEVNULL,

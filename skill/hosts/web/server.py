@@ -25,6 +25,7 @@ settings in-process (``run``), and the production command loads them as a config
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import sys
@@ -105,9 +106,19 @@ class HeartWorker(GeventWorker):  # type: ignore[misc]
                 sock.deadline = None
 
 
+def freeze_after_load(worker: Any) -> None:
+    """gunicorn's ``post_worker_init``: once a worker has built the app, move what it built
+    (modules, content, the store's client) out of the cyclic collector's sight, as the
+    Lambda handler does at init. They live as long as the worker, and a full collection
+    walked them every time, every connection of the gevent worker waiting: 6 ms a pass with
+    today's content, next to nothing frozen."""
+    gc.freeze()
+
+
 def settings(workers: int = 1) -> dict[str, Any]:
     """gunicorn settings shared by ``serve`` and the production config module."""
     return {
+        "post_worker_init": freeze_after_load,
         "worker_class": WORKER_CLASS,
         "workers": workers,
         "worker_connections": 1000,
@@ -195,6 +206,7 @@ limit_request_line = settings()["limit_request_line"]
 limit_request_fields = settings()["limit_request_fields"]
 limit_request_field_size = settings()["limit_request_field_size"]
 control_socket_disable = True
+post_worker_init = freeze_after_load
 
 
 def on_starting(server: Any) -> None:
