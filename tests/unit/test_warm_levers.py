@@ -353,3 +353,26 @@ def test_a_seen_set_grown_by_one_encodes_as_encoding_it_whole(seed: int) -> None
         expected = seen.encode(heard, whole, seed)
         assert seen.encode(heard, grown, seed) == expected
         assert sorted(set(seen.decode(expected, whole, seed))) == sorted(set(heard) & set(ids))
+
+
+def test_a_games_question_is_looked_up_as_the_bank_would_be_scanned() -> None:
+    """``Game.question`` by a remembered index finds what a scan of the bank found: the first
+    question with the id, None for an id the bank doesn't have, for each game on its own."""
+    from skill.runtime.catalog import Game, GameQuestion
+
+    def bank(prefix: str) -> tuple[GameQuestion, ...]:
+        return (
+            GameQuestion(id=f"{prefix}-1", text="one"),
+            GameQuestion(id=f"{prefix}-2", text="two"),
+            GameQuestion(id=f"{prefix}-1", text="the same id again"),
+        )
+
+    games = [
+        Game(id=p, kind="guess", title=p, rules="", answer_seconds=5, questions=bank(p))
+        for p in ("a", "b")
+    ]
+    for game in games:
+        other = "b-2" if game.id == "a" else "a-2"
+        for wanted in [f"{game.id}-1", f"{game.id}-2", "missing", other]:
+            scanned = next((q for q in game.questions if q.id == wanted), None)
+            assert game.question(wanted) is scanned
