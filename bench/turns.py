@@ -314,10 +314,12 @@ def stack_figure_of(run: StoreRun) -> Figure:
     return figure
 
 
-def scale_figure(key: str, title: str, not_measured: str = "") -> Figure:
+def scale_figure(
+    key: str, title: str, not_measured: str = "", section: str = "1b warm turn at 100x content"
+) -> Figure:
     return Figure(
         id=f"scale.{key}",
-        section="1b warm turn at 100x content",
+        section=section,
         label=f"{title} at 100x content",
         unit="ms",
         max_ratio=SCALE_MAX_RATIO,
@@ -681,15 +683,11 @@ def plain_client(endpoint: str, table: str) -> Callable[[JsonDict], float]:
 
 
 def first_turn_figure(not_measured: str = "") -> Figure:
-    return Figure(
-        id="scale.first_turn",
+    return scale_figure(
+        "first_turn",
+        "a household's first turn in a process (launch)",
+        not_measured,
         section="1c a household's first turn in a process",
-        label="a household's first turn in a process (launch) at 100x content",
-        unit="ms",
-        max_ratio=SCALE_MAX_RATIO,
-        max_ratio_p99=SCALE_MAX_RATIO,
-        target=f"<= {SCALE_MAX_RATIO}x the same turn at 1x",
-        not_measured=not_measured,
     )
 
 
