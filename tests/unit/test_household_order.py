@@ -10,6 +10,7 @@ release: the id's CRC-32 xor the seed times 0x9E3779B1, then a 32-bit avalanche,
 from __future__ import annotations
 
 import copy
+import pickle
 import zlib
 from collections.abc import Sequence
 from random import Random
@@ -95,3 +96,17 @@ def test_a_new_households_first_draw_orders_one_cell_not_the_deck(
     cell_size = len(index.question_cells.members[question_cell(question.depth, question.theme)])
     assert ranked_ids == [cell_size], "only the drawn question's cell was ordered"
     assert sum(ranked_ids) < len(content.questions) / 10
+
+
+def test_cells_from_a_snapshot_order_as_the_cells_they_were(index: ContentIndex) -> None:
+    """Pickled into the catalog snapshot and read back, also from a state pickled before the
+    per-cell orders existed, the cells order every cell as before."""
+    cells = index.question_cells
+    cell = next(iter(cells.members))
+    cells.columns(11, cell)
+    again = pickle.loads(pickle.dumps(cells))
+    older_state = {k: v for k, v in cells.__dict__.items() if k not in ("_orders", "_hashes")}
+    older = seen.Cells.__new__(seen.Cells)
+    older.__setstate__(older_state)
+    for read in (again, older):
+        assert read.columns(11, cell) == cells.columns(11, cell)

@@ -70,6 +70,11 @@ class Cells:
         state["_orders"], state["_hashes"] = {}, {}
         return state
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """The caches start empty, also for a snapshot pickled before they existed."""
+        self.__dict__.update(state)
+        self._orders, self._hashes = {}, {}
+
     def ordered(self, seed: int, cell: str) -> Ordered:
         """The cell's items as (rank, id) in the household's order."""
         ranks, ids = self.columns(seed, cell)
