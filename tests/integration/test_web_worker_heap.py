@@ -29,12 +29,15 @@ def test_each_worker_freezes_what_it_built_before_it_serves(tmp_path: Path) -> N
                 answers.append(json.loads(response.read())["frozen"])
     # The app, its content and its store client: tens of thousands of objects, never a few.
     assert min(answers) > 10_000, answers
+    # Thawed again as each worker ends, so its shutdown collects it while gevent is still there.
+    assert "Traceback" not in site.log(), site.log()
 
 
 def test_serve_runs_gunicorn_with_the_same_hook() -> None:
     """``heart-to-heart serve`` builds gunicorn from ``settings()``; the hook it names freezes."""
     assert server.settings()["post_worker_init"] is server.freeze_after_load
     assert server.post_worker_init is server.freeze_after_load
+    assert server.settings()["worker_exit"] is server.worker_exit is server.thaw_before_exit
     before = gc.get_freeze_count()
     try:
         server.freeze_after_load(None)

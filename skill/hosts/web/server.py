@@ -115,10 +115,19 @@ def freeze_after_load(worker: Any) -> None:
     gc.freeze()
 
 
+def thaw_before_exit(server: Any, worker: Any) -> None:
+    """gunicorn's ``worker_exit``, in the worker as it ends: give what ``freeze_after_load``
+    froze back to the collector, so the interpreter's shutdown collects it while the modules
+    it needs are still there (frozen, the logging handlers' weak references were called after
+    gevent was torn down, and printed a traceback on every worker's exit)."""
+    gc.unfreeze()
+
+
 def settings(workers: int = 1) -> dict[str, Any]:
     """gunicorn settings shared by ``serve`` and the production config module."""
     return {
         "post_worker_init": freeze_after_load,
+        "worker_exit": thaw_before_exit,
         "worker_class": WORKER_CLASS,
         "workers": workers,
         "worker_connections": 1000,
@@ -207,6 +216,7 @@ limit_request_fields = settings()["limit_request_fields"]
 limit_request_field_size = settings()["limit_request_field_size"]
 control_socket_disable = True
 post_worker_init = freeze_after_load
+worker_exit = thaw_before_exit
 
 
 def on_starting(server: Any) -> None:
