@@ -19,14 +19,15 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-import operator
 import threading
 import zlib
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Container, Hashable, Iterable, Sequence
 from random import Random
 from typing import Any, Generic, TypeVar, cast, overload
 
 import msgspec
+
+from skill.runtime.heard import Heard
 
 T = TypeVar("T")
 
@@ -159,9 +160,13 @@ class FreshView(Sequence[T]):
         found = set(positions) if positions else set(map(pool.position.get, heard))
         found.discard(None)
         self.heard_at: list[int] = sorted(cast(set[int], found))
-        #: For each heard position, how many unheard items come before it: the fresh item at
-        #: index ``i`` is at ``i`` plus the number of these that are ``<= i`` (a bisection).
-        self._before = list(map(operator.sub, self.heard_at, range(len(self.heard_at))))
+
+    @classmethod
+    def past(cls, pool: Pool[T], heard_at: list[int]) -> FreshView[T]:
+        """The view past heard positions already sorted (``fresh_past``): no pass over them."""
+        view = cls.__new__(cls)
+        view.pool, view.heard_at = pool, heard_at
+        return view
 
     def __len__(self) -> int:
         return len(self.pool.items) - len(self.heard_at)
@@ -179,7 +184,12 @@ class FreshView(Sequence[T]):
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        return self.pool.items[index + bisect.bisect_right(self._before, index)]
+        # The fresh item at ``index`` is at ``index`` plus the number of heard positions
+        # ``p`` (the ``k``-th) with ``p - k <= index``: a bisection over them, with no list
+        # of those differences built for it (a view lasts one draw).
+        at = self.heard_at
+        skipped = bisect.bisect_right(range(len(at)), index, key=lambda k: at[k] - k)
+        return self.pool.items[index + skipped]
 
 
 def heard_positions(
@@ -196,6 +206,49 @@ def heard_positions(
         return positions, list(heard)
     kept = [i for i, at in zip(heard, positions, strict=True) if at is not None or keep(i)]
     return positions, kept
+
+
+class _Past(msgspec.Struct, frozen=True):
+    """What ``fresh_past`` remembers on a ``Heard`` for one pool: its sorted positions."""
+
+    pool: Pool[Any]
+    known: Container[str]
+    heard_at: list[int]
+
+
+def fresh_past(
+    pool: Pool[T], heard: Sequence[str], known: Container[str]
+) -> tuple[FreshView[T], Heard]:
+    """The pool's items not heard (a ``FreshView``), and the heard ids to keep: those in the
+    pool or in ``known``, in order (``heard_positions``).
+
+    For a ``Heard`` that keeps every id, the view's sorted positions are remembered on it
+    and grown with each id it gets (``Heard.plus``): the next turn reads the list it saved
+    (``records.seen.decode``) and draws without passing over it again."""
+    listed = Heard.of(heard)
+    key = ("fresh", id(pool), id(known))
+    found = listed.remembered(key)
+    if isinstance(found, _Past) and found.pool is pool and found.known is known:
+        return FreshView.past(pool, found.heard_at), listed
+    positions, kept = heard_positions(pool, listed, known.__contains__)
+    view = FreshView(pool, kept, positions)
+    if len(kept) < len(listed):
+        return view, Heard(kept)
+    listed.keep(key, _Past(pool, known, view.heard_at), _grown_past)
+    return view, listed
+
+
+def _grown_past(past: _Past, item: str, longer: Heard) -> _Past | None:
+    at = past.pool.position.get(item)
+    if at is None:
+        # Outside the pool: kept when known (and the positions stay), else worked out afresh.
+        return past if item in past.known else None
+    heard_at = list(past.heard_at)
+    where = bisect.bisect_left(heard_at, at)
+    if where < len(heard_at) and heard_at[where] == at:
+        return past
+    heard_at.insert(where, at)
+    return _Past(past.pool, past.known, heard_at)
 
 
 def first_fresh(

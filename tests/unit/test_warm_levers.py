@@ -320,41 +320,6 @@ def test_game_draws_walk_to_what_sorting_the_bank_picked(content: LocaleContent)
         assert drawn.used == expected_used, case
 
 
-@pytest.mark.parametrize("seed", [1, 77, 2026])
-def test_a_seen_set_grown_by_one_encodes_as_encoding_it_whole(seed: int) -> None:
-    """``seen.encode`` re-encodes only the cell of a draw's new id when the list one shorter
-    was encoded lately: the text is always what encoding the whole set from nothing gives,
-    for ids heard in order, out of order, again, and unknown to the content."""
-    from skill.runtime.records import seen
-    from skill.runtime.records.refs import RefIndex
-
-    rng = random.Random(seed)
-    ids = [f"q{i}" for i in range(120)]
-    cell_of = {item: f"c{rng.randrange(6)}" for item in ids}
-    grown = seen.Cells(cell_of, RefIndex(ids))
-    heard: list[str] = []
-    for step in range(400):
-        roll = rng.random()
-        if roll < 0.05:
-            heard.append("unknown-id")
-        elif roll < 0.15 and heard:
-            heard.append(rng.choice(heard))  # heard again
-        elif roll < 0.35:
-            heard.append(rng.choice(ids))  # out of order
-        else:
-            # The next in the household's order of a random cell, as draws go.
-            cell = f"c{rng.randrange(6)}"
-            taken = set(heard)
-            fresh = [i for _, i in grown.ordered(seed, cell) if i not in taken]
-            heard.append(fresh[0] if fresh else rng.choice(ids))
-        if step % 97 == 0:
-            heard = heard[: rng.randrange(len(heard) + 1)]  # a new cycle, or a shorter list
-        whole = seen.Cells(cell_of, RefIndex(ids))
-        expected = seen.encode(heard, whole, seed)
-        assert seen.encode(heard, grown, seed) == expected
-        assert sorted(set(seen.decode(expected, whole, seed))) == sorted(set(heard) & set(ids))
-
-
 def test_a_games_question_is_looked_up_as_the_bank_would_be_scanned() -> None:
     """``Game.question`` by a remembered index finds what a scan of the bank found: the first
     question with the id, None for an id the bank doesn't have, for each game on its own."""

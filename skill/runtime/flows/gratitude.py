@@ -22,6 +22,7 @@ from skill.runtime.flows.kit import cards, journal, people, places, talk
 from skill.runtime.flows.kit.activity import Activity
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
+from skill.runtime.heard import Heard
 from skill.runtime.nights import night_of
 from skill.runtime.records.index import index_for
 from skill.runtime.reply import Display, Pause, Reply, Say, Segment, Silence, Sound
@@ -62,12 +63,11 @@ def draw(
     every = prompts(content)
     index = index_for(content)
     whole = index.pool((NAME,), lambda: every, _prompt_id)
-    positions, heard = draws.heard_positions(whole, progress.heard, _outside)
-    fresh = draws.FreshView(whole, heard, positions)
+    fresh, heard = draws.fresh_past(whole, progress.heard, _OUTSIDE_KEPT)
     cycle = progress.cycle
     new_cycle = not fresh
     if new_cycle:
-        heard = []
+        heard = Heard()
         cycle += 1
         listed = [p for p in every if p.id != progress.prompt] or list(every)
         pool = [p for p in listed if p.swap] if swap_only else listed
@@ -80,14 +80,13 @@ def draw(
             swaps = index.pool((NAME, "swap"), lambda: [p for p in every if p.swap], _prompt_id)
             view = draws.FreshView(swaps, heard) or fresh
         order = functools.partial(index.gratitude_order, seed)
-        prompt = draws.first_fresh(view, set(heard), rng, _swap, order)
-    updated = copying.replace(progress, heard=[*heard, prompt.id], cycle=cycle)
+        prompt = draws.first_fresh(view, heard.as_set(), rng, _swap, order)
+    updated = copying.replace(progress, heard=heard.plus(prompt.id), cycle=cycle)
     return updated, prompt, new_cycle
 
 
-def _outside(prompt_id: str) -> bool:
-    """A heard id the deck no longer has is forgotten."""
-    return False
+#: The heard ids outside the deck that are kept: none (one the deck no longer has is forgotten).
+_OUTSIDE_KEPT: frozenset[str] = frozenset()
 
 
 def _prompt_id(prompt: GratitudePrompt) -> str:

@@ -18,6 +18,7 @@ from skill.runtime.flows.kit import cards, journal, places, talk
 from skill.runtime.flows.kit.activity import Activity
 from skill.runtime.flows.kit.context import FlowContext
 from skill.runtime.flows.kit.events import Event
+from skill.runtime.heard import Heard
 from skill.runtime.nights import night_of, previous_night
 from skill.runtime.records.index import index_for
 from skill.runtime.reply import Display, Pause, Reply, Say, Segment
@@ -93,22 +94,21 @@ def draw(
     pool = _pool(household, content, night)
     index = index_for(content)
     known = index.questions.ids  # the ids ``content.question`` finds
-    positions, heard = draws.heard_positions(pool, household.heard, known.__contains__)
-    fresh = draws.FreshView(pool, heard, positions)
+    fresh, heard = draws.fresh_past(pool, household.heard, known)
     cycle = household.cycle
     new_cycle = False
     if len(fresh):
         order = functools.partial(index.question_order, household.seed)
-        question = draws.first_fresh(fresh, set(heard), rng, _cell, order)
+        question = draws.first_fresh(fresh, heard.as_set(), rng, _cell, order)
     else:
-        heard = [qid for qid in heard if qid not in pool.position]
+        heard = Heard(qid for qid in heard if qid not in pool.position)
         every = list(pool.items)
         question = draws.next_fresh(
             [q for q in every if q.id != avoid] or every, household.seed, rng, _cell, _id
         )
         cycle += 1
         new_cycle = True
-    updated = copying.replace(household, heard=[*heard, question.id], cycle=cycle)
+    updated = copying.replace(household, heard=heard.plus(question.id), cycle=cycle)
     return updated, question, new_cycle
 
 

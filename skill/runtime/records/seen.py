@@ -27,6 +27,7 @@ from typing import Any
 import msgspec
 
 from skill.runtime.draws import RANK_BITS, RANK_MASK, id_hashes, ranked, sort_key
+from skill.runtime.heard import Heard
 from skill.runtime.records.refs import ALPHABET, DIGIT, ESCAPE, RefIndex, digest
 
 DIGITS = RANK_BITS // 6
@@ -55,13 +56,10 @@ class Cells:
         self.by_code = {code: cell for cell, code in self.code.items()}
         self._orders: dict[tuple[int, str], tuple[list[int], tuple[str, ...]]] = {}
         self._hashes: dict[str, list[int]] = {}
-        #: ``encode``'s and ``decode``'s remembered results for these cells.
-        self.encoded: dict[tuple[int, tuple[str, ...]], str] = {}
-        self.decoded: dict[tuple[int, str], tuple[str, ...]] = {}
+        #: ``decode``'s remembered lists (and ``encode``'s, read back) for these cells.
+        self.decoded: dict[tuple[int, str], Heard] = {}
         #: ``_encode``'s parts of cells heard in order, by seed, cell and count.
         self.parts: dict[tuple[int, str, int], str] = {}
-        #: ``encode``'s latest encodings whole, by seed and heard list (``_grown``).
-        self.states: dict[tuple[int, tuple[str, ...]], Encoded] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (the catalog snapshot carries the content index) without the per-seed
@@ -113,69 +111,76 @@ ORDERS_KEPT = 512
 def encode(heard: Iterable[str], cells: Cells, seed: int) -> str:
     """The stored form of the set ``heard`` (ids unknown to the content are left out).
 
-    Remembered per cells, seed and heard list: most turns (help, repeat, a game's turn, an
-    exercise's step) save a household whose heard lists didn't change, and encoding one of
-    a few hundred ids walked all of them on every write. A draw's save, the list one id
-    longer than one encoded lately, changes only that id's cell (``_grown``)."""
-    listed = tuple(heard)
-    key = (seed, listed)
-    found = cells.encoded.get(key)
-    if found is None:
-        state = _grown(listed, cells, seed) or _encode(listed, cells, seed)
-        found = state.text
-        if len(cells.encoded) >= MEMO_ENTRIES:
-            cells.encoded.clear()
-        cells.encoded[key] = found
-        if len(cells.states) >= STATE_ENTRIES:
-            cells.states.clear()
-        cells.states[key] = state
-    return found
+    Remembered on the heard list (``skill.runtime.heard.Heard``) per cells and seed, and
+    grown with it: most turns (help, repeat, a game's turn, an exercise's step) save the
+    list their record was read into, and a draw's save, the list one id longer, changes
+    only that id's cell. Encoding a list of a few hundred ids walked all of them on every
+    write. A list that decodes back to itself is also remembered as ``decode``'s answer for
+    its stored form, so the next turn reads the very list, with all it remembers."""
+    listed = Heard.of(heard)
+    key = ("seen", id(cells), seed)
+    found = listed.remembered(key)
+    if isinstance(found, Encoded) and found.cells is cells:
+        state = found
+    else:
+        state = listed.keep(key, _encode(listed, cells, seed), _grown)
+    if state.exact:
+        _remember_decoded(cells, (seed, state.text), listed)
+    return state.text
 
 
 #: Cell parts each ``Cells`` remembers (forgotten all at once beyond).
 PART_ENTRIES = 4096
-#: Encodings each ``Cells`` keeps whole (set, counts, parts) for the next draw's save.
-STATE_ENTRIES = 16
 
 
 class Encoded(msgspec.Struct, frozen=True):
-    """A seen-set's encoding with what it was made of, so one more id re-encodes one cell."""
+    """A seen-set's encoding with what it was made of, so one more id re-encodes one cell.
+    ``exact``: the list decodes back to its very ids (each in a cell, none twice)."""
 
+    cells: Any
+    seed: int
     text: str
     chosen: frozenset[str]
     counts: dict[str, int]
     parts: dict[str, str]
+    exact: bool
 
 
-def _grown(listed: tuple[str, ...], cells: Cells, seed: int) -> Encoded | None:
-    """The encoding of ``listed`` from that of all but its last id, if remembered."""
-    if not listed:
-        return None
-    before = cells.states.get((seed, listed[:-1]))
-    if before is None:
-        return None
-    item = listed[-1]
+def _grown(before: Encoded, item: str, longer: Heard) -> Encoded:
+    """The encoding of ``longer`` from that of all but its last id, ``item``."""
+    cells, seed = before.cells, before.seed
     cell = cells.cell_of.get(item)
     if cell is None or item in before.chosen:
-        return before  # the same set
-    chosen = before.chosen | {item}
+        # The same set: unknown ids are left out, and a repeat counts once.
+        return msgspec.structs.replace(before, chosen=longer.as_set(), exact=False)
+    chosen = longer.as_set()
     counts = dict(before.counts)
     count = counts[cell] = counts.get(cell, 0) + 1
     parts = dict(before.parts)
     parts[cell] = _cell_part(cells, seed, cell, chosen, count)
     text = ",".join(parts[c] for c in sorted(parts, key=cells.code.__getitem__))
-    return Encoded(text, chosen, counts, parts)
+    return Encoded(cells, seed, text, chosen, counts, parts, before.exact)
 
 
-def _encode(heard: tuple[str, ...], cells: Cells, seed: int) -> Encoded:
+def _encode(heard: Heard, cells: Cells, seed: int) -> Encoded:
     cell_of = cells.cell_of
-    chosen = frozenset(heard)
+    chosen = heard.as_set()
     counted: Counter[str | None] = Counter(map(cell_of.get, chosen))
     # Ids unknown to the content have no cell and are left out.
     counts = {cell: n for cell, n in counted.items() if cell is not None}
     parts = {cell: _cell_part(cells, seed, cell, chosen, n) for cell, n in counts.items()}
     text = ",".join(parts[c] for c in sorted(parts, key=cells.code.__getitem__))
-    return Encoded(text, chosen, counts, parts)
+    exact = sum(counts.values()) == len(heard)
+    return Encoded(cells, seed, text, chosen, counts, parts, exact)
+
+
+def _remember_decoded(cells: Cells, key: tuple[int, str], heard: Heard) -> None:
+    memo = cells.decoded
+    if memo.get(key) is heard:
+        return
+    if len(memo) >= MEMO_ENTRIES:
+        memo.clear()
+    memo[key] = heard
 
 
 def _cell_part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: int) -> str:
@@ -221,17 +226,15 @@ def _part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: i
     return part
 
 
-def decode(text: str, cells: Cells, seed: int) -> list[str]:
-    """The ids a stored seen-set names, cell by cell in the household's order (remembered
-    per cells, seed and text, as ``encode``; each caller gets its own list)."""
+def decode(text: str, cells: Cells, seed: int) -> Heard:
+    """The ids a stored seen-set names (remembered per cells, seed and text, as ``encode``
+    remembers the lists it stored; the list is shared, and never changed in place)."""
     key = (seed, text)
     found = cells.decoded.get(key)
     if found is None:
-        found = tuple(_decode(text, cells, seed))
-        if len(cells.decoded) >= MEMO_ENTRIES:
-            cells.decoded.clear()
-        cells.decoded[key] = found
-    return list(found)
+        found = Heard(_decode(text, cells, seed))
+        _remember_decoded(cells, key, found)
+    return found
 
 
 def _decode(text: str, cells: Cells, seed: int) -> list[str]:
