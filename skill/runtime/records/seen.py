@@ -144,6 +144,9 @@ class Encoded(msgspec.Struct, frozen=True):
     counts: dict[str, int]
     parts: dict[str, str]
     exact: bool
+    #: The cells with a part, in the stored order (by code): sorted again only when one
+    #: joins, not on every draw's save.
+    order: tuple[str, ...] = ()
 
 
 def _grown(before: Encoded, item: str, longer: Heard) -> Encoded:
@@ -157,9 +160,12 @@ def _grown(before: Encoded, item: str, longer: Heard) -> Encoded:
     counts = dict(before.counts)
     count = counts[cell] = counts.get(cell, 0) + 1
     parts = dict(before.parts)
+    order = before.order
+    if cell not in parts:
+        order = tuple(sorted((*order, cell), key=cells.code.__getitem__))
     parts[cell] = _cell_part(cells, seed, cell, chosen, count)
-    text = ",".join(parts[c] for c in sorted(parts, key=cells.code.__getitem__))
-    return Encoded(cells, seed, text, chosen, counts, parts, before.exact)
+    text = ",".join(map(parts.__getitem__, order))
+    return Encoded(cells, seed, text, chosen, counts, parts, before.exact, order)
 
 
 def _encode(heard: Heard, cells: Cells, seed: int) -> Encoded:
@@ -169,9 +175,10 @@ def _encode(heard: Heard, cells: Cells, seed: int) -> Encoded:
     # Ids unknown to the content have no cell and are left out.
     counts = {cell: n for cell, n in counted.items() if cell is not None}
     parts = {cell: _cell_part(cells, seed, cell, chosen, n) for cell, n in counts.items()}
-    text = ",".join(parts[c] for c in sorted(parts, key=cells.code.__getitem__))
+    order = tuple(sorted(parts, key=cells.code.__getitem__))
+    text = ",".join(map(parts.__getitem__, order))
     exact = sum(counts.values()) == len(heard)
-    return Encoded(cells, seed, text, chosen, counts, parts, exact)
+    return Encoded(cells, seed, text, chosen, counts, parts, exact, order)
 
 
 def _remember_decoded(cells: Cells, key: tuple[int, str], heard: Heard) -> None:
