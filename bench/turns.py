@@ -311,7 +311,27 @@ def stack_figure_of(run: StoreRun) -> Figure:
     figure.value = Sample.of(STACK_TITLE, _ms([r.own_s for r in records]))
     figure.baseline = Sample.of("bare ask-sdk, same envelopes", _ms([r.bare_s for r in records]))
     figure.detail.update(_turn_detail(records))
+    figure.detail["by_kind"] = _ratios_by_kind(run)
     return figure
+
+
+def _ratios_by_kind(run: StoreRun) -> dict[str, dict[str, float]]:
+    """Each turn kind's stack alone against the bare skill on its own envelopes: the floor
+    under that kind's flow (its warm figure's ratio less this one is the flow's work)."""
+    out: dict[str, dict[str, float]] = {}
+    for key, _ in TIMED:
+        records, _failed = _split_failed(run.records.get(key, []))
+        if not records:
+            continue
+        own = Sample.of(key, _ms([r.own_s for r in records]))
+        bare = Sample.of(key, _ms([r.bare_s for r in records]))
+        out[key] = {
+            "own_ms": round(own.median, 4),
+            "bare_ms": round(bare.median, 4),
+            "ratio": round(own.median / bare.median, 3),
+            "ratio_p99": round(own.p99 / bare.p99, 3),
+        }
+    return out
 
 
 def scale_figure(

@@ -85,6 +85,12 @@ def test_warm_and_scale_figures_have_their_same_run_baseline_and_target(
             both = figure["ratio"] <= 1.2 + 1e-9 and figure["ratio_p99"] <= 1.2 + 1e-9
             assert figure["met"] is both, figure_id
     assert by_id["warm.sqlite.launch"]["detail"]["record_json_ms"]["median"] > 0
+    # The floor under each kind's flow, against that kind's own envelopes.
+    floors = by_id["warm.sqlite.stack"]["detail"]["by_kind"]
+    assert set(floors) == set(TIMED)
+    for turn, floor in floors.items():
+        assert abs(floor["ratio"] - floor["own_ms"] / floor["bare_ms"]) < 0.002, turn
+        assert floor["ratio_p99"] > 0, turn
 
 
 def test_a_households_first_turn_is_weighed_at_100x_against_1x(
