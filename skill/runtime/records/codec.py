@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable, Hashable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 import msgspec
 
 from skill.runtime.records import seen, stored
 from skill.runtime.records.index import ContentIndex
+from skill.runtime.records.memos import remember, remembered
 from skill.runtime.records.refs import ESCAPE, take_token
 from skill.runtime.state import (
     SCHEMA_VERSION,
@@ -68,26 +68,10 @@ _OTHER_KIND = "*"
 _EPOCH = date(2000, 1, 1).toordinal()
 #: What a journal entry is, for remembering a week's encoding by its entries.
 _ENTRY_FIELDS = operator.attrgetter("night", "kind", "item")
-#: Journal nights whose expansion each content's index remembers (forgotten all at once).
+#: Journal nights whose expansion each content's index remembers (the oldest forgotten first).
 JOURNAL_MEMO = 512
-#: Game records each content's index remembers, encoded and decoded (forgotten all at once).
+#: Game records each content's index remembers, encoded and decoded (the oldest forgotten first).
 RECORD_MEMO = 256
-
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-def remembered(memo: dict[K, V], key: K, limit: int, make: Callable[[], V]) -> V:
-    """``memo[key]``, made by ``make()`` when missing. A memo that reaches ``limit`` starts
-    afresh: bounded, and cheaper on a turn's path than keeping an LRU order."""
-    if key in memo:
-        return memo[key]
-    value = make()
-    if len(memo) >= limit:
-        memo.clear()
-    memo[key] = value
-    return value
 
 
 class Week(msgspec.Struct, frozen=True):
@@ -222,9 +206,7 @@ class HouseholdCodec:
                 found = self._journal_grown(before, entries[-1])
             else:
                 found = self._journal(entries)
-            if len(memo) >= JOURNAL_MEMO:
-                memo.clear()
-            memo[key] = found
+            remember(memo, key, found, JOURNAL_MEMO)
         return [(origin - day, tokens) for day, tokens in found.nights], set(found.held)
 
     def _journal(self, entries: list[JournalEntry]) -> Week:
@@ -455,10 +437,9 @@ class HouseholdCodec:
                 remembered(self.index.journal_weeks, week_key, JOURNAL_MEMO, lambda: week)
             return list(entries_kept)
         entries, week_key, week = self._expand_nights(nights, night)
-        memo = self.index.journal_stored
-        if len(memo) >= JOURNAL_MEMO:
-            memo.clear()
-        memo[stored_key] = (tuple(entries), week_key, week)
+        remember(
+            self.index.journal_stored, stored_key, (tuple(entries), week_key, week), JOURNAL_MEMO
+        )
         return entries
 
     def _expand_nights(

@@ -14,6 +14,7 @@ from typing import Any, TypeVar, cast
 
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.draws import Pool, sort_key
+from skill.runtime.records.memos import remember
 from skill.runtime.records.refs import RefIndex
 from skill.runtime.records.seen import Cells
 from skill.runtime.state import JournalEntry
@@ -107,9 +108,7 @@ class ContentIndex:
         found = self._orders.get((seed, game))
         if found is None:
             found = tuple(sorted(self.banks.get(game, ()), key=lambda q: sort_key(seed, q)))
-            if len(self._orders) > 64:
-                self._orders.clear()
-            self._orders[(seed, game)] = found
+            remember(self._orders, (seed, game), found, 65)
         return found
 
     def pool(

@@ -28,6 +28,7 @@ import msgspec
 
 from skill.runtime.draws import RANK_BITS, RANK_MASK, id_hashes, ranked, sort_key
 from skill.runtime.heard import Heard
+from skill.runtime.records.memos import recall, remember
 from skill.runtime.records.refs import ALPHABET, DIGIT, ESCAPE, RefIndex, digest
 
 DIGITS = RANK_BITS // 6
@@ -95,15 +96,13 @@ class Cells:
                 hashes = self._hashes[cell] = id_hashes(items)
             keyed = sorted(ranked(seed, items, hashes))
             found = ([r for r, _ in keyed], tuple(i for _, i in keyed))
-            if len(self._orders) >= ORDERS_KEPT:
-                self._orders.clear()
-            self._orders[key] = found
+            remember(self._orders, key, found, ORDERS_KEPT)
         return found
 
 
-#: Encoded and decoded seen-sets each ``Cells`` remembers (forgotten all at once beyond).
+#: Encoded and decoded seen-sets each ``Cells`` remembers (the oldest forgotten first).
 MEMO_ENTRIES = 64
-#: Cell orders each ``Cells`` remembers (forgotten all at once beyond): eight households'
+#: Cell orders each ``Cells`` remembers (the oldest forgotten first): eight households'
 #: worth of today's question cells.
 ORDERS_KEPT = 512
 
@@ -129,7 +128,7 @@ def encode(heard: Iterable[str], cells: Cells, seed: int) -> str:
     return state.text
 
 
-#: Cell parts each ``Cells`` remembers (forgotten all at once beyond).
+#: Cell parts each ``Cells`` remembers (the oldest forgotten first).
 PART_ENTRIES = 4096
 
 
@@ -182,12 +181,8 @@ def _encode(heard: Heard, cells: Cells, seed: int) -> Encoded:
 
 
 def _remember_decoded(cells: Cells, key: tuple[int, str], heard: Heard) -> None:
-    memo = cells.decoded
-    if memo.get(key) is heard:
-        return
-    if len(memo) >= MEMO_ENTRIES:
-        memo.clear()
-    memo[key] = heard
+    if cells.decoded.get(key) is not heard:
+        remember(cells.decoded, key, heard, MEMO_ENTRIES)
 
 
 def _cell_part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: int) -> str:
@@ -199,10 +194,7 @@ def _cell_part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], cou
         memo = cells.parts
         part = memo.get(key)
         if part is None:
-            part = _part(cells, seed, cell, chosen, count)
-            if len(memo) >= PART_ENTRIES:
-                memo.clear()
-            memo[key] = part
+            part = remember(memo, key, _part(cells, seed, cell, chosen, count), PART_ENTRIES)
         return part
     return _part(cells, seed, cell, chosen, count)
 
@@ -237,7 +229,7 @@ def decode(text: str, cells: Cells, seed: int) -> Heard:
     """The ids a stored seen-set names (remembered per cells, seed and text, as ``encode``
     remembers the lists it stored; the list is shared, and never changed in place)."""
     key = (seed, text)
-    found = cells.decoded.get(key)
+    found = recall(cells.decoded, key)
     if found is None:
         found = Heard(_decode(text, cells, seed))
         _remember_decoded(cells, key, found)
