@@ -33,3 +33,32 @@ def test_a_remembered_value_is_made_once_and_the_newest_survive_a_stream_of_othe
     # Read on every turn, "ours" is never forgotten, while the others come and go.
     assert made.count("ours") == 1 and "ours" in memo
     assert remembered(memo, "other-199", 8, lambda: -1) != -1
+
+
+def test_threads_sharing_a_memory_keep_it_bounded_and_working() -> None:
+    """Turns on threads (the tests' devices, a threaded host) share one memory."""
+    import sys
+    import threading
+
+    memo: dict[tuple[int, int], int] = {}
+    failures: list[BaseException] = []
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter can
+
+    def work(worker: int) -> None:
+        try:
+            for n in range(3000):
+                assert remembered(memo, (worker, n % 50), 16, lambda n=n: n % 50) == n % 50  # type: ignore[misc]
+        except BaseException as error:
+            failures.append(error)
+
+    try:
+        threads = [threading.Thread(target=work, args=(w,)) for w in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert failures == []
+    assert len(memo) <= 16 + 8  # at most one entry over per thread in flight

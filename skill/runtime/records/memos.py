@@ -18,9 +18,15 @@ V = TypeVar("V")
 
 
 def make_room(memo: dict[K, V], limit: int) -> None:
-    """Forget the oldest entries until one more fits under ``limit``."""
+    """Forget the oldest entries until one more fits under ``limit``.
+
+    Hosts that answer turns on threads share these memories: another thread may change the
+    dict between finding its first key and deleting it, which is then simply tried again."""
     while len(memo) >= limit > 0:
-        del memo[next(iter(memo))]
+        try:
+            memo.pop(next(iter(memo)), None)
+        except (RuntimeError, StopIteration):  # changed size while looking, or emptied
+            continue
 
 
 def remember(memo: dict[K, V], key: K, value: V, limit: int) -> V:
