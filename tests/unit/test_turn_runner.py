@@ -15,11 +15,15 @@ from skill.runtime.reply import Reply, Say
 from skill.runtime.state import Household, to_dict
 from skill.runtime.store.port import NEW, JsonDict, Loaded, StoreConflict, StoreUnavailable
 from skill.runtime.turn import (
+    BACKOFF_BASE_S,
     BACKOFF_CAP_S,
+    BUSY_FOR_S,
+    BUSY_MAX,
     MAX_ATTEMPTS,
     NOTICE_HEALED,
     NOTICE_NEWER,
     NOTICE_UNAVAILABLE,
+    OLD_AFTER_S,
     TurnRunner,
     household_key,
 )
@@ -196,6 +200,91 @@ def test_conflicts_are_retried_with_capped_jitter_until_the_deadline(
     assert store.saves <= MAX_ATTEMPTS
     assert max(pauses) <= BACKOFF_CAP_S
     assert pauses[:3] == sorted(pauses[:3]) and pauses[0] < pauses[2], "the pause grows"
+
+
+class SteppedClock:
+    """A clock that moves only when the runner sleeps, or when a test or store says so."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.pauses: list[tuple[float, float]] = []  # (when, how long)
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.pauses.append((self.now, seconds))
+        self.now += seconds
+
+
+def test_a_young_turn_backs_off_widely_and_an_old_one_tries_again_at_once(
+    codec: HouseholdCodec,
+) -> None:
+    """Plain backoff gave the turn that had lost longest no better chance than a newcomer:
+    the slowest of sixteen devices ran into its deadline. Once a turn is old, it retries
+    within the base wait while the young ones' waits grow to the wide cap."""
+    store = MemoryStore()
+    store.items["k"] = (codec.encode(Household()), 1)
+    clock = SteppedClock()
+
+    def slow_conflict(s: MemoryStore, key: str) -> None:
+        clock.now += 0.01  # every attempt costs a round trip
+        other_device_writes(s, key)
+
+    store.before_save = slow_conflict
+    runner = TurnRunner(store, sleep=clock.sleep, jitter=lambda: 1.0, clock=clock)
+    result = runner.run("k", bump, codec)
+    assert result.degraded, "it never won, so it says it couldn't save"
+    young = [wait for when, wait in clock.pauses if when < OLD_AFTER_S]
+    old = [wait for when, wait in clock.pauses if when >= OLD_AFTER_S]
+    assert young[:4] == sorted(young[:4]) and young[0] < young[3], "young waits grow"
+    assert max(young) == pytest.approx(BACKOFF_CAP_S), "up to the wide cap"
+    assert len(old) > len(young), "old, it retries far more often"
+    assert old and max(old) <= BACKOFF_BASE_S
+
+
+def test_a_new_turn_on_a_busy_household_lets_the_waiting_turns_go_first(
+    codec: HouseholdCodec,
+) -> None:
+    """A device that has just saved would read again at once and win again; on a household
+    that had a conflict a moment ago, a new turn waits before its first read instead."""
+    store = MemoryStore()
+    clock = SteppedClock()
+    runner = TurnRunner(store, sleep=clock.sleep, jitter=lambda: 0.5, clock=clock)
+    runner.run("k", bump, codec)
+    runner.run("other", bump, codec)
+    assert clock.pauses == [], "no conflict, no waiting"
+
+    store.before_save = lambda s, k: (other_device_writes(s, k), setattr(s, "before_save", None))
+    runner.run("k", bump, codec)
+    assert len(clock.pauses) == 1, "one backoff after the conflict"
+
+    loads_before = store.loads
+    store.after_save = None
+    runner.run("k", bump, codec)
+    _, wait = clock.pauses[-1]
+    assert len(clock.pauses) == 2 and wait == pytest.approx(0.5 * BACKOFF_CAP_S)
+    assert store.loads == loads_before + 1, "it waited, then read once"
+
+    runner.run("other", bump, codec)
+    assert len(clock.pauses) == 2, "another household is not busy"
+
+    clock.now += BUSY_FOR_S
+    runner.run("k", bump, codec)
+    assert len(clock.pauses) == 2, "a household is busy only for a while"
+    assert visits(store) == 1 + 1 + 1 + 1 + 1, "every turn saved once"
+
+
+def test_a_runner_remembers_a_bounded_number_of_busy_households() -> None:
+    clock = SteppedClock()
+    runner = TurnRunner(None, sleep=clock.sleep, jitter=lambda: 1.0, clock=clock)
+    for n in range(BUSY_MAX + 10):
+        runner.contended(f"k{n}")
+    deadline = runner.deadline()
+    runner.yield_if_busy("k0", deadline)
+    assert clock.pauses == [], "the oldest were forgotten"
+    runner.yield_if_busy(f"k{BUSY_MAX + 9}", deadline)
+    assert [wait for _, wait in clock.pauses] == [BACKOFF_CAP_S]
 
 
 def test_retries_stop_at_the_deadline(codec: HouseholdCodec) -> None:

@@ -6,8 +6,8 @@ never a flow, a handler, a host or a tool.
 
 Contention (many Echo devices on one household) is met above the adapters, in
 ``skill.runtime.turn``, with one mechanism for every backend: each turn is one read and one
-conditional write, retried on a conflict with full-jitter exponential backoff (capped at
-80 ms) for as long as the turn's deadline allows. Measured with 2, 8 and 16 devices on one
+conditional write, retried on a conflict with full-jitter exponential backoff, the oldest
+turn first, for as long as the turn's deadline allows. Measured with 2, 8 and 16 devices on one
 household: nothing unsaved, nothing lost. The alternatives were weighed and left out:
 commuting update expressions (DynamoDB ``ADD``) would serve the visit counter but not the
 rest of a turn (what was heard, the journal, a game's score), and SQLite has none; the record
