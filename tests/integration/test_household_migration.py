@@ -1,6 +1,10 @@
-"""A household saved by today's main (``tests/fixtures/household-main-02ab398.json``, the
-full shape of record schema 1 after 60 evenings of everything) loads, migrates to the
-compact form on its next save, and carries on without repeating anything it had heard.
+"""Households saved by earlier releases load, migrate on their next save, and carry on
+without repeating anything they had heard:
+
+* ``tests/fixtures/household-main-02ab398.json``: the full shape of record schema 1 after 60
+  evenings of everything;
+* ``tests/fixtures/household-main-bb973b0.json``: record schema 2, whose heard sets are
+  thresholds in the order heard sets had before schema 3 (``draws.rank``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ pytestmark = pytest.mark.integration
 USER = "amzn1.ask.account.FROMMAIN"
 KEY = household_key(USER, TEST_KEY_SALT)
 SAVED_BY_MAIN = json.loads((FIXTURES / "household-main-02ab398.json").read_text())["data"]
+SCHEMA_2 = json.loads((FIXTURES / "household-main-bb973b0.json").read_text())
+SCHEMA_2_USER = "amzn1.ask.account.FROMMAINTWO"
 #: The night after the fixture's last one, at 9 p.m. in New York (the default zone).
 NEXT_EVENING = "2026-11-01T01:00:00Z"
 
@@ -80,7 +86,7 @@ def test_a_household_saved_by_main_migrates_and_repeats_nothing_it_heard(
     assert content.question(SAVED_BY_MAIN["tonight"]["question_id"]).text in last  # type: ignore[union-attr]
 
     migrated = store.load(KEY)
-    assert migrated.data is not None and migrated.data["s"] == 2, "written compactly"
+    assert migrated.data is not None and migrated.data["s"] == 3, "written compactly"
     assert read_household(migrated.data, content, KEY).visits == 122
 
     # Away from the theme filter, so the whole default deck is open: 30 questions, none of
@@ -104,3 +110,50 @@ def test_a_household_saved_by_main_migrates_and_repeats_nothing_it_heard(
     assert after.cycle == 7 and after.gratitude.cycle == 1, "no cycle turned over"
     assert heard_questions <= set(after.heard) and heard_prompts <= set(after.gratitude.heard)
     assert after.names == ["Sam", "Alex"] and after.together.total == 61
+
+
+def test_a_schema_2_household_migrates_and_repeats_nothing_it_heard(
+    stored_by_main: tuple[str, Store], content: LocaleContent
+) -> None:
+    """Its thresholds are read in schema 2's order (read in the new one, they would name other
+    questions), and its next save lists them in the new order, in one write unit."""
+    url, store = stored_by_main
+    key = household_key(SCHEMA_2_USER, TEST_KEY_SALT)
+    store.save(key, SCHEMA_2["data"], NEW)
+    heard = SCHEMA_2["read"]["heard"]
+    heard_prompts = set(SCHEMA_2["read"]["gratitude_heard"])
+    trust = [q.id for q in content.questions if q.theme == "trust" and q.depth <= 2]
+    fresh_trust = set(trust) - set(heard)
+    assert set(heard) & set(trust) and len(fresh_trust) >= 20, "the fixture is mid-cycle"
+
+    # Its last evening ended days before; it comes back on the next one.
+    dialog = Dialog(load_handler(url), user=SCHEMA_2_USER, now="2026-11-01T01:00:00Z")
+    welcome = dialog.say("open heart to heart").speech
+    notices = [
+        v for k in ("unavailable", "healed", "newer") for v in content.variants(f"store.{k}")
+    ]
+    assert not any(n in welcome for n in notices), welcome
+    if "finish it?" in welcome:
+        dialog.say("no")
+    migrated = store.load(key).data
+    assert migrated is not None and migrated["s"] == 3
+    assert len(json.dumps(migrated)) <= 1024, "one DynamoDB write unit"
+
+    # Still on trust (its saved theme), the questions of this cycle it hasn't heard, and no
+    # other: every one of them before the cycle turns over.
+    asked = [question_in(dialog.say("a question about trust").speech, content)]
+    asked += [question_in(dialog.say("another one").speech, content) for _ in range(19)]
+    assert len(set(asked)) == len(asked)
+    assert set(asked) <= fresh_trust, set(asked) - fresh_trust
+    dialog.say("stop")
+
+    prompts = [
+        prompt_in(dialog.say("ask heart to heart for a gratitude prompt").speech, content)
+        for _ in range(30)
+    ]
+    assert len(set(prompts)) == len(prompts)
+    assert not heard_prompts & set(prompts), heard_prompts & set(prompts)
+
+    after = read_household(store.load(key).data, content, key)
+    assert set(heard) <= set(after.heard) and heard_prompts <= set(after.gratitude.heard)
+    assert after.cycle == SCHEMA_2["read"]["cycle"], "no cycle turned over"

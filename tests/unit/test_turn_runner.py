@@ -381,4 +381,4 @@ def test_a_legacy_record_loads_and_is_written_compactly(codec: HouseholdCodec) -
     store.items["k"] = (to_dict(Household(visits=5, names=["Sam", "Alex"])), 3)
     TurnRunner(store).run("k", bump, codec)
     data, version = store.items["k"]
-    assert version == 4 and data["s"] == 2 and data["n"] == 6 and data["m"] == ["Sam", "Alex"]
+    assert version == 4 and data["s"] == 3 and data["n"] == 6 and data["m"] == ["Sam", "Alex"]

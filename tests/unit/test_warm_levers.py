@@ -44,7 +44,7 @@ def _order(items: Iterable[Item], seed: int) -> dict[int, list[str]]:
     """Each cell's ids in the household's order (what ``Cells.ordered`` gives)."""
     cells: dict[int, list[tuple[int, str]]] = {}
     for item in items:
-        cells.setdefault(item.cell, []).append(draws.sort_key(seed, item.id))
+        cells.setdefault(item.cell, []).append((draws.cell_rank(seed, item.id), item.id))
     return {cell: [i for _, i in sorted(keys)] for cell, keys in cells.items()}
 
 

@@ -1,6 +1,6 @@
 """The stored form of a household: compact, checked, and readable across releases.
 
-``codec`` turns the in-memory ``Household`` into the compact record (schema 2) and back,
+``codec`` turns the in-memory ``Household`` into the compact record (schema 3) and back,
 ``index`` and ``refs`` know the content's stable ids, ``seen`` stores what was heard as
 thresholds in the household's own order.
 """

@@ -1,4 +1,4 @@
-"""A household's in-memory shape <-> its compact stored form (record schema 2).
+"""A household's in-memory shape <-> its compact stored form (record schema 3).
 
 Flows see ``skill.runtime.state.Household`` as it always was: lists of heard ids, a 14-night
 history, a journal of entries. Keeping that record small is this module's job, so that the
@@ -19,6 +19,9 @@ Anything unknown to the content (a removed question, a game no longer offered) i
 it can't be drawn or named again anyway. Records saved in the full shape (schema 1, before
 this module) are read as they are and written compactly on their next save; what they had
 heard is kept exactly (out-of-order items are listed until later draws fold them in).
+Records of schema 2 have the same shape, with heard sets in an older order
+(``seen.decode``'s ``legacy``): they are read in it, and their next save lists what they had
+heard in the new order, as a migrated record's does.
 """
 
 from __future__ import annotations
@@ -120,7 +123,7 @@ class HouseholdCodec:
             return _replace_seed(legacy, seed)
         try:
             record = msgspec.convert(data, type=stored.StoredHousehold, strict=True)
-            return self._expand(record, seed)
+            return self._expand(record, seed, legacy=version < stored.CELL_RANK_SCHEMA)
         except msgspec.ValidationError as error:
             raise ValueError(f"household record: {error}") from error
         except (KeyError, IndexError, TypeError) as error:
@@ -368,7 +371,7 @@ class HouseholdCodec:
 
     # --- decoding -------------------------------------------------------------------------
 
-    def _expand(self, r: stored.StoredHousehold, seed: int) -> Household:
+    def _expand(self, r: stored.StoredHousehold, seed: int, *, legacy: bool) -> Household:
         ix = self.index
         origin = r.l if r.l is not None else 0
 
@@ -392,7 +395,7 @@ class HouseholdCodec:
             first_night="" if r.f is None else _night(r.f),
             last_night="" if r.l is None else _night(r.l),
             cycle=r.c,
-            heard=seen.decode(r.h, ix.question_cells, seed),
+            heard=seen.decode(r.h, ix.question_cells, seed, legacy=legacy),
             tonight=tonight,
             history=[NightEntry(e.night, e.question_id) for e in history],
             favourites=ix.questions.unpack(r.v),
@@ -412,7 +415,7 @@ class HouseholdCodec:
             together=Together()
             if r.w is None
             else Together(last_night=night(r.w[0]), run=r.w[1], total=r.w[2]),
-            gratitude=self._expand_gratitude(r.a, night, seed),
+            gratitude=self._expand_gratitude(r.a, night, seed, legacy=legacy),
             reminder=NightlyReminder() if r.z is None else NightlyReminder(*r.z),
             names_offered=r.b,
             voice_names=dict(r.u),
@@ -568,14 +571,14 @@ class HouseholdCodec:
         return game, tuple(heard)
 
     def _expand_gratitude(
-        self, a: stored.Gratitude | None, night: Any, seed: int
+        self, a: stored.Gratitude | None, night: Any, seed: int, *, legacy: bool
     ) -> GratitudeProgress:
         if a is None:
             return GratitudeProgress()
         ix = self.index
         return GratitudeProgress(
             cycle=a.cycle,
-            heard=seen.decode(a.heard, ix.gratitude_cells, seed),
+            heard=seen.decode(a.heard, ix.gratitude_cells, seed, legacy=legacy),
             night=night(a.night),
             prompt=ix.gratitude.resolve(a.prompt) or "" if a.prompt else "",
         )

@@ -128,12 +128,12 @@ class ContentIndex:
         """The ids of the questions of ``cell`` (a ``(depth, theme)`` pair) in the
         household's order."""
         depth, theme = cast(tuple[int, str], cell)
-        return self.question_cells.columns(seed, question_cell(depth, theme))[1]
+        return self.question_cells.order(seed, question_cell(depth, theme))
 
     def gratitude_order(self, seed: int, cell: Hashable) -> Iterable[str]:
         """The ids of the gratitude prompts of ``cell`` (their swap flag) in the household's
         order."""
-        return self.gratitude_cells.columns(seed, gratitude_cell(bool(cell)))[1]
+        return self.gratitude_cells.order(seed, gratitude_cell(bool(cell)))
 
 
 def _section(content: LocaleContent, name: str) -> Any:

@@ -26,8 +26,9 @@ from typing import Any
 
 import msgspec
 
-from skill.runtime.draws import RANK_BITS, RANK_MASK, id_hashes, ranked, sort_key
+from skill.runtime.draws import RANK_BITS, RANK_MASK, cell_rank, ranked
 from skill.runtime.heard import Heard
+from skill.runtime.records.cell_order import CellKeys, CellOrder
 from skill.runtime.records.memos import recall, remember
 from skill.runtime.records.refs import ALPHABET, DIGIT, ESCAPE, RefIndex, digest
 
@@ -55,8 +56,10 @@ class Cells:
                 shared = len(cells) > 1 or ESCAPE in cell or "," in cell or "+" in cell
                 self.code[cell] = f"{ESCAPE}{cell}{ESCAPE}" if shared else code
         self.by_code = {code: cell for cell, code in self.code.items()}
-        self._orders: dict[tuple[int, str], tuple[list[int], tuple[str, ...]]] = {}
-        self._hashes: dict[str, list[int]] = {}
+        #: Each cell's ids sorted by CRC, the same for every household: built with the index
+        #: (so the catalog snapshot carries them) rather than by a household's first turn.
+        self.keys = {cell: CellKeys(items) for cell, items in self.members.items()}
+        self._orders: dict[tuple[int, str], CellOrder] = {}
         #: ``decode``'s remembered lists (and ``encode``'s, read back) for these cells.
         self.decoded: dict[tuple[int, str], Heard] = {}
         #: ``_encode``'s parts of cells heard in order, by seed, cell and count.
@@ -66,40 +69,44 @@ class Cells:
         """Pickled (the catalog snapshot carries the content index) without the per-seed
         caches, which belong to this process's households and are rebuilt empty."""
         state = dict(self.__dict__)
-        state["_orders"], state["_hashes"] = {}, {}
+        state["_orders"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        """The caches start empty, also for a snapshot pickled before they existed."""
+        """The caches start empty, also for a snapshot pickled before they existed (whose
+        per-process CRCs are dropped, and whose cells' keys are built here)."""
         self.__dict__.update(state)
-        self._orders, self._hashes = {}, {}
+        self.__dict__.pop("_hashes", None)
+        self._orders = {}
+        if "keys" not in state:
+            self.keys = {cell: CellKeys(items) for cell, items in self.members.items()}
 
-    def ordered(self, seed: int, cell: str) -> Ordered:
-        """The cell's items as (rank, id) in the household's order."""
-        ranks, ids = self.columns(seed, cell)
-        return tuple(zip(ranks, ids, strict=True))
+    def order(self, seed: int, cell: str) -> CellOrder:
+        """The cell in the household's order (``records.cell_order``), grown as it is read.
 
-    def columns(self, seed: int, cell: str) -> tuple[list[int], tuple[str, ...]]:
-        """The cell's order as two columns (ranks, ids), for slicing at a threshold.
-
-        Ordered per seed *and cell*, when first asked: a household's first turn in a process
-        touches the cells it has heard from and the one it draws in, not the whole deck, and
-        ordering every cell had made that turn grow with the deck (163 ms at a hundred times
-        today's content). Remembered for the last ``ORDERS_KEPT`` cells ordered (one
-        household's turns come together); the ids' CRCs are worked out once per process."""
+        Remembered for the last ``ORDERS_KEPT`` cells asked for (one household's turns come
+        together)."""
         key = (seed, cell)
         found = self._orders.get(key)
         if found is None:
-            items = self.members.get(cell, ())
-            hashes = self._hashes.get(cell)
-            if hashes is None:
-                hashes = self._hashes[cell] = id_hashes(items)
-            keyed = sorted(ranked(seed, items, hashes))
-            found = ([r for r, _ in keyed], tuple(i for _, i in keyed))
-            remember(self._orders, key, found, ORDERS_KEPT)
+            keys = self.keys.get(cell) or _NO_KEYS
+            found = remember(self._orders, key, CellOrder(keys, seed), ORDERS_KEPT)
         return found
 
+    def ordered(self, seed: int, cell: str) -> Ordered:
+        """The whole cell as (rank, id) in the household's order."""
+        whole = self.order(seed, cell).whole()
+        return tuple(zip(whole.ranks, whole.ids, strict=True))
 
+    def legacy_columns(self, seed: int, cell: str) -> tuple[list[int], tuple[str, ...]]:
+        """The cell as (ranks, ids) in the order of record schema 2 (``draws.rank``), which
+        only reading such a record needs: the whole cell sorted, not remembered."""
+        keyed = sorted(ranked(seed, self.members.get(cell, ())))
+        return [r for r, _ in keyed], tuple(i for _, i in keyed)
+
+
+#: The keys of a cell the content doesn't have.
+_NO_KEYS = CellKeys(())
 #: Encoded and decoded seen-sets each ``Cells`` remembers (the oldest forgotten first).
 MEMO_ENTRIES = 64
 #: Cell orders each ``Cells`` remembers (the oldest forgotten first): eight households'
@@ -187,7 +194,7 @@ def _remember_decoded(cells: Cells, key: tuple[int, str], heard: Heard) -> None:
 
 def _cell_part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: int) -> str:
     """One cell's part, remembered when the cell was heard in the household's order."""
-    if all(map(chosen.__contains__, cells.columns(seed, cell)[1][:count])):
+    if all(map(chosen.__contains__, cells.order(seed, cell).upto_count(count).ids[:count])):
         # Heard in the household's order (the usual case): the cell's part depends on the
         # seed, the cell and the count alone, so it is worked out once.
         key = (seed, cell, count)
@@ -202,8 +209,10 @@ def _cell_part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], cou
 def _part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: int) -> str:
     """One cell's stored part for the ``count`` items of ``chosen`` in it."""
     cell_of = cells.cell_of
-    ranks, ids = cells.columns(seed, cell)
-    size = len(ids)
+    # The prefix can't pass the ``count`` ids chosen: one more settles where it ends.
+    order = cells.order(seed, cell).upto_count(count + 1)
+    ranks, ids = order.ranks, order.ids
+    size = len(ids)  # the whole cell's when fewer than ``count + 1``
     prefix = 0
     while prefix < size and ids[prefix] in chosen:
         prefix += 1
@@ -218,16 +227,22 @@ def _part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: i
     if count > prefix:
         inside = set(ids[:prefix])
         outside = [i for i in chosen if cell_of.get(i) == cell and i not in inside]
-        extras = sorted(outside, key=lambda item: sort_key(seed, item))
+        extras = sorted(outside, key=lambda item: (cell_rank(seed, item), item))
     part = cells.code[cell] + threshold
     if extras:
         part += "+" + cells.refs.pack(extras)
     return part
 
 
-def decode(text: str, cells: Cells, seed: int) -> Heard:
+def decode(text: str, cells: Cells, seed: int, *, legacy: bool = False) -> Heard:
     """The ids a stored seen-set names (remembered per cells, seed and text, as ``encode``
-    remembers the lists it stored; the list is shared, and never changed in place)."""
+    remembers the lists it stored; the list is shared, and never changed in place).
+
+    ``legacy``: the text was stored by record schema 2, whose thresholds are in the order of
+    ``draws.rank``. Read once per household, on its first turn after the upgrade (its next
+    save writes schema 3), and not remembered: the same text means other ids in schema 3."""
+    if legacy:
+        return Heard(_decode(text, cells, seed, legacy=True))
     key = (seed, text)
     found = recall(cells.decoded, key)
     if found is None:
@@ -236,7 +251,7 @@ def decode(text: str, cells: Cells, seed: int) -> Heard:
     return found
 
 
-def _decode(text: str, cells: Cells, seed: int) -> list[str]:
+def _decode(text: str, cells: Cells, seed: int, *, legacy: bool = False) -> list[str]:
     heard: list[str] = []
     if not text:
         return heard
@@ -247,8 +262,13 @@ def _decode(text: str, cells: Cells, seed: int) -> list[str]:
         if cell is None:
             continue  # a cell the content no longer has: nothing of it can be drawn
         if body:
-            ranks, ids = cells.columns(seed, cell)
-            heard.extend(ids[: bisect.bisect_right(ranks, _value(body))])
+            value = _value(body)
+            if legacy:
+                ranks, ids = cells.legacy_columns(seed, cell)
+                heard.extend(ids[: bisect.bisect_right(ranks, value)])
+            else:
+                order = cells.order(seed, cell).upto_rank(value)
+                heard.extend(order.ids[: bisect.bisect_right(order.ranks, value)])
         if extras:
             heard.extend(i for i in cells.refs.unpack(extras) if cells.cell_of.get(i) == cell)
     return heard

@@ -1,4 +1,4 @@
-"""The stored form of a household (record schema 2): short keys, day numbers, references.
+"""The stored form of a household (record schema 3): short keys, day numbers, references.
 
 Decoded and encoded by msgspec from these Structs, so a wrongly typed value raises and an
 unknown key (written by a newer release during a rollout) is ignored. Every field has a
@@ -17,8 +17,12 @@ from __future__ import annotations
 
 import msgspec
 
-#: The record schema this code writes. 1 was the full shape of ``skill.runtime.state``.
-RECORD_SCHEMA = 2
+#: The record schema this code writes. 1 was the full shape of ``skill.runtime.state``; 2 had
+#: the shape of 3, with heard sets' thresholds in the order of ``draws.rank`` instead of
+#: ``draws.cell_rank`` (``records.seen.decode``'s ``legacy``).
+RECORD_SCHEMA = 3
+#: The first schema whose heard sets are thresholds in ``draws.cell_rank``'s order.
+CELL_RANK_SCHEMA = 3
 
 
 class Listening(msgspec.Struct, array_like=True):
