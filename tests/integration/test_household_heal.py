@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from skill.runtime.catalog import LocaleContent
+from skill.runtime.records.stored import RECORD_SCHEMA
 from skill.runtime.state import Household, JournalEntry, NightEntry, to_dict
 from skill.runtime.store.dynamodb import DATA_ATTR, PK_ATTR, VERSION_ATTR, DynamoDbStore
 from skill.runtime.store.port import MAX_RECORD_BYTES
@@ -137,7 +138,9 @@ def test_an_unreadable_record_is_set_aside_and_the_household_goes_on(
 def test_a_record_from_a_newer_release_is_never_overwritten(
     backend: Backend, content: LocaleContent
 ) -> None:
-    newer = json.dumps({"s": 3, "n": 12, "m": ["Sam", "Alex"], "new_feature": {"x": 1}})
+    newer = json.dumps(
+        {"s": RECORD_SCHEMA + 1, "n": 12, "m": ["Sam", "Alex"], "new_feature": {"x": 1}}
+    )
     backend.put_raw(newer, 12)
     first, question, later = evening(backend)
     assert backend.get_raw() == (newer, 12), "left exactly as the newer release wrote it"

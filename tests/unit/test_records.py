@@ -15,6 +15,7 @@ from skill.runtime.records import HouseholdCodec, NewerRecord, codec_for, seen
 from skill.runtime.records.codec import JOURNAL_NIGHTS, MAX_DONE, MAX_FAVOURITES
 from skill.runtime.records.index import ContentIndex, question_cell
 from skill.runtime.records.refs import RefIndex
+from skill.runtime.records.stored import RECORD_SCHEMA
 from skill.runtime.state import MAX_FAVOURITES as STATE_FAVOURITES
 from skill.runtime.state import Household, JournalEntry, NightEntry, Tonight
 
@@ -135,11 +136,12 @@ def test_unknown_keys_are_tolerated_and_newer_records_are_flagged(
     content: LocaleContent,
 ) -> None:
     codec: HouseholdCodec = codec_for(content)
-    assert codec.decode({"s": 3, "n": 3, "zz": [1]}, SEED).visits == 3
+    assert codec.decode({"s": RECORD_SCHEMA, "n": 3, "zz": [1]}, SEED).visits == 3
     assert codec.decode({"s": 2, "n": 3, "zz": [1]}, SEED).visits == 3
     with pytest.raises(NewerRecord):
-        codec.decode({"s": 4, "n": 3}, SEED)
-    assert codec.decode({"s": 4, "n": 3, "zz": {}}, SEED, newer=True).visits == 3
+        codec.decode({"s": RECORD_SCHEMA + 1, "n": 3}, SEED)
+    newer = {"s": RECORD_SCHEMA + 1, "n": 3, "zz": {}}
+    assert codec.decode(newer, SEED, newer=True).visits == 3
 
 
 def test_a_reference_shared_by_two_ids_is_written_out_in_full() -> None:
