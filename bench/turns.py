@@ -116,7 +116,7 @@ SCALES = (1, 10, 100)
 SCALE_MAX_RATIO = 1.2
 #: Households whose first turn in a process is timed at each scale (section 1c), and the
 #: evenings of tonight's question each had before, so its heard sets reach across the deck.
-FIRST_TURN_HOUSEHOLDS = 12
+FIRST_TURN_HOUSEHOLDS = 40
 FIRST_TURN_EVENINGS = 30
 BOTOCORE_MAX_RATIO = 1.2
 

@@ -111,8 +111,10 @@ _LOW_MASK = (1 << LOW_BITS) - 1
 _CELL_MEMO: dict[int, dict[str, int]] = {}
 
 
+@functools.lru_cache(maxsize=256)
 def cell_mask(seed: int) -> int:
-    """The household's mask over the CRCs' top bits (``BUCKET_BITS`` of a mix of the seed)."""
+    """The household's mask over the CRCs' top bits (``BUCKET_BITS`` of a mix of the seed);
+    remembered, as each of the cells a turn reads asks for it."""
     h = (seed * 0x9E3779B1) & 0xFFFFFFFF
     h = ((h ^ (h >> 16)) * 0x85EBCA6B) & 0xFFFFFFFF
     h = ((h ^ (h >> 13)) * 0xC2B2AE35) & 0xFFFFFFFF

@@ -246,15 +246,54 @@ def decode(text: str, cells: Cells, seed: int, *, legacy: bool = False) -> Heard
     key = (seed, text)
     found = recall(cells.decoded, key)
     if found is None:
-        found = Heard(_decode(text, cells, seed))
+        parts: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        found = Heard(_decode(text, cells, seed, parts=parts, counts=counts))
+        _keep_stored(found, text, cells, seed, parts, counts)
         _remember_decoded(cells, key, found)
     return found
 
 
-def _decode(text: str, cells: Cells, seed: int, *, legacy: bool = False) -> list[str]:
+def _keep_stored(
+    heard: Heard, text: str, cells: Cells, seed: int, parts: dict[str, str], counts: dict[str, int]
+) -> None:
+    """Remember ``text`` as ``heard``'s encoding when it names this very list as ``encode``
+    would (for the content it was written with, it is the text ``encode`` writes): the
+    save of an unchanged list then writes it as read, and a draw's re-encodes the drawn
+    id's cell alone (``_grown``). Before this, a household's first turn in a process worked
+    out every cell's part again (each cell's order one id past its threshold): with the
+    gc frozen, 0.70 -> 0.51 ms at 1x and 0.83 -> 0.60 ms at 100x for a launch.
+
+    Only a text with a bare threshold per cell, in code order, each cell once and every id
+    in a cell once: one with listed ids (``+``, which may name ids the content no longer
+    has) or with a cell the content doesn't have is encoded afresh, as before."""
+    order = tuple(parts)
+    chosen = heard.as_set()
+    exact = len(chosen) == len(heard) == sum(counts.values())
+    if not exact or "+" in text or ",".join(parts.values()) != text:
+        return
+    codes = [cells.code[cell] for cell in order]
+    if codes != sorted(codes):
+        return
+    state = Encoded(cells, seed, text, chosen, counts, parts, exact, order)
+    heard.keep(("seen", id(cells), seed), state, _grown)
+
+
+def _decode(
+    text: str,
+    cells: Cells,
+    seed: int,
+    *,
+    legacy: bool = False,
+    parts: dict[str, str] | None = None,
+    counts: dict[str, int] | None = None,
+) -> list[str]:
+    """The ids ``text`` names; ``parts`` and ``counts``, when given, get each known cell's
+    part and the number of its ids, for ``_keep_stored``."""
     heard: list[str] = []
     if not text:
         return heard
+    before = 0
     for part in text.split(","):
         end = part.index(ESCAPE, 1) + 1 if part.startswith(ESCAPE) else CODE_CHARS
         cell = cells.by_code.get(part[:end])
@@ -271,6 +310,12 @@ def _decode(text: str, cells: Cells, seed: int, *, legacy: bool = False) -> list
                 heard.extend(order.ids[: bisect.bisect_right(order.ranks, value)])
         if extras:
             heard.extend(i for i in cells.refs.unpack(extras) if cells.cell_of.get(i) == cell)
+        if parts is not None and counts is not None:
+            counts[cell] = len(heard) - before
+            before = len(heard)
+            parts.setdefault(cell, part)
+            if parts[cell] is not part:
+                parts[cell] = ""  # a cell twice: never the text ``encode`` writes
     return heard
 
 
