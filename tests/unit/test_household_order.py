@@ -19,6 +19,7 @@ import bisect
 import copy
 import itertools
 import pickle
+import sys
 import zlib
 from collections.abc import Sequence
 from random import Random
@@ -206,3 +207,47 @@ def test_cells_from_a_snapshot_order_as_the_cells_they_were(index: ContentIndex)
     for read in (again, older):
         assert read.ordered(11, cell) == cells.ordered(11, cell)
         assert not hasattr(read, "_hashes")
+
+
+def _grown_by_threads(ids: list[str], seed: int) -> tuple[CellOrder, list[list[str]]]:
+    """One order grown by four threads at once: by counts, by ranks, and two walks."""
+    import threading
+
+    order = CellOrder(CellKeys(ids), seed)
+    start = threading.Barrier(4)
+    walks: list[list[str]] = []
+
+    def grow(kind: int) -> None:
+        start.wait()
+        if kind == 0:
+            for count in (1, 10, 100, 1_000, 5_000):
+                order.upto_count(count)
+        elif kind == 1:
+            for rank in (1 << 20, 1 << 25, 1 << 28, (1 << 30) - 1):
+                order.upto_rank(rank)
+        else:
+            walks.append(list(itertools.islice(order, 2_000)))
+
+    threads = [threading.Thread(target=grow, args=(k,)) for k in (0, 1, 2, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return order, walks
+
+
+def test_a_cell_grown_by_threads_at_once_is_still_a_prefix_of_the_spec() -> None:
+    """Turns in a process share a cell's order (``Cells.order``): growing it from several
+    threads at once, by counts, ranks and walks, never loses, repeats or misorders an id."""
+    seed = 31_337
+    ids = _sorted_ids(5_000, 3)
+    spec = sorted((_cell_spec(seed, i), i) for i in ids)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch inside a growth, not only between them
+    try:
+        for _ in range(20):
+            order, walks = _grown_by_threads(ids, seed)
+            assert list(zip(order.ranks, order.ids, strict=True)) == spec
+            assert walks == [[i for _, i in spec[:2_000]]] * 2
+    finally:
+        sys.setswitchinterval(interval)
