@@ -138,16 +138,12 @@ def cell_ranked(
     cell in an order of its own, and each id is as likely as any to come first; what the
     mask gives up is independence between households, which no couple can hear."""
     mask = cell_mask(seed)
-    mixed = seed * 0x9E3779B1
-    keys: list[tuple[int, str]] = []
-    crcs = map(_id_hash, ids) if hashes is None else hashes
-    for crc, item_id in zip(crcs, ids, strict=True):
-        h = (crc ^ mixed) & 0xFFFFFFFF
-        h = ((h ^ (h >> 16)) * 0x85EBCA6B) & 0xFFFFFFFF
-        h = ((h ^ (h >> 13)) * 0xC2B2AE35) & 0xFFFFFFFF
-        top = (crc >> (32 - BUCKET_BITS)) ^ mask
-        keys.append(((top << LOW_BITS) | ((h ^ (h >> 16)) & _LOW_MASK), item_id))
-    return keys
+    crcs = list(map(_id_hash, ids)) if hashes is None else hashes
+    shift = 32 - BUCKET_BITS
+    return [
+        ((((crc >> shift) ^ mask) << LOW_BITS) | (mixed & _LOW_MASK), item_id)
+        for crc, (mixed, item_id) in zip(crcs, ranked(seed, ids, crcs), strict=True)
+    ]
 
 
 def cell_rank(seed: int, item_id: str) -> int:
