@@ -64,13 +64,16 @@ def rank(seed: int, item_id: str) -> int:
     return found
 
 
-def _memo(seed: int) -> dict[str, int]:
-    memo = _MEMO.get(seed)
+def _memo(seed: int, table: dict[int, dict[str, int]] | None = None) -> dict[str, int]:
+    """The ranks remembered for ``seed`` in ``table`` (``rank``'s unless given), which
+    keeps the last ``_MEMO_SEEDS`` seeds."""
+    table = _MEMO if table is None else table
+    memo = table.get(seed)
     if memo is None:
         with _LOCK:
-            while len(_MEMO) >= _MEMO_SEEDS:
-                _MEMO.pop(next(iter(_MEMO)))
-            memo = _MEMO.setdefault(seed, {})
+            while len(table) >= _MEMO_SEEDS:
+                table.pop(next(iter(table)))
+            memo = table.setdefault(seed, {})
     return memo
 
 
@@ -148,12 +151,7 @@ def cell_ranked(
 
 def cell_rank(seed: int, item_id: str) -> int:
     """Where ``item_id`` falls in the household's order over its cell (``cell_ranked``)."""
-    memo = _CELL_MEMO.get(seed)
-    if memo is None:
-        with _LOCK:
-            while len(_CELL_MEMO) >= _MEMO_SEEDS:
-                _CELL_MEMO.pop(next(iter(_CELL_MEMO)))
-            memo = _CELL_MEMO.setdefault(seed, {})
+    memo = _memo(seed, _CELL_MEMO)
     found = memo.get(item_id)
     if found is None:
         found = memo[item_id] = cell_ranked(seed, (item_id,))[0][0]
