@@ -255,16 +255,17 @@ def botocore_figure(not_measured: str = "") -> Figure:
     )
 
 
-STACK_TITLE = "the stack alone: every flow a fixed reply and a one-field change (SQLite)"
+STACK_TITLE = "the stack alone: every flow a fixed reply and a one-field change"
 
 
-def stack_figure(not_measured: str = "") -> Figure:
-    """Reported, no target: what a turn costs with the conversation taken out (the floor
-    under the flows, ``stack_figure_of``)."""
+def stack_figure(store: str = "sqlite", not_measured: str = "") -> Figure:
+    """Reported, no target: what a turn costs on ``store`` with the conversation taken out
+    (the floor under the flows, ``stack_figure_of``). On dynalite it is also the floor under
+    the store's round trips: the same calls as on SQLite, run after two waits on a socket."""
     return Figure(
-        id="warm.sqlite.stack",
+        id=f"warm.{store}.stack",
         section="1 warm turn",
-        label=STACK_TITLE,
+        label=f"{STACK_TITLE} ({store})",
         unit="ms",
         target="reported: the floor under the flows",
         not_measured=not_measured,
@@ -297,18 +298,18 @@ def _fixed_flows() -> Iterator[None]:
         dialog.handle = real  # type: ignore[assignment]
 
 
-def stack_figure_of(run: StoreRun) -> Figure:
+def stack_figure_of(run: StoreRun, store: str = "sqlite") -> Figure:
     """The stack alone, from a run of evenings whose measured ones had ``_fixed_flows``,
     after real ones (so the household is as full as a lived-in one), each turn against the
     bare skill on its own envelope. What is left over the bare skill is the skill's machinery
     (its envelope reader, the SDK's dispatch, the household's codec and store calls, the
     response, the log line); a turn's cost above this is its flow's work."""
     records, failed = _split_failed([r for key, _ in TIMED for r in run.records.get(key, [])])
-    figure = stack_figure()
+    figure = stack_figure(store)
     if not records:
         figure.not_measured = _no_turns(failed)
         return figure
-    figure.value = Sample.of(STACK_TITLE, _ms([r.own_s for r in records]))
+    figure.value = Sample.of(figure.label, _ms([r.own_s for r in records]))
     figure.baseline = Sample.of("bare ask-sdk, same envelopes", _ms([r.bare_s for r in records]))
     figure.detail.update(_turn_detail(records))
     figure.detail["by_kind"] = _ratios_by_kind(run)
@@ -369,7 +370,8 @@ def skeletons() -> list[Figure]:
         for what, limit in (("reads", 1), ("writes", write_limit))
     ]
     scale = [scale_figure(key, title) for key, title in TIMED]
-    return [*warm, stack_figure(), botocore_figure(), *trips, *scale]
+    stacks = [stack_figure(store) for store in STORES]
+    return [*warm, *stacks, botocore_figure(), *trips, *scale]
 
 
 def _ms(values: list[float]) -> list[float]:
@@ -805,6 +807,8 @@ def run(
     activities, missing = available_activities(nlu)
     same = bare.same_envelope()
     runs: list[StoreRun] = []
+    #: The stack alone on each store, in ``STORES`` order once both are measured.
+    stacks: dict[str, Figure] = {}
     by_scale: dict[int, StoreRun] = {}
     firsts: dict[int, list[float]] = {}
     notes: dict[str, Any] = {"activities": [a.key for a in activities], "missing": missing}
@@ -824,10 +828,27 @@ def run(
             runs.append(
                 drive("dynalite", lam, nlu, nights_dynalite, warmup, activities, same, plain)
             )
+            stacks["dynalite"] = stack_figure_of(
+                drive(
+                    "stack-dynalite",
+                    load_lambda(dynalite.store_url(dynalite_endpoint, table)),
+                    nlu,
+                    max(3, nights_dynalite // 4),
+                    warmup,
+                    activities,
+                    same,
+                    measured_with=_fixed_flows(),
+                ),
+                "dynalite",
+            )
+        else:
+            stacks["dynalite"] = stack_figure(
+                "dynalite", dynalite_reason or "dynalite not available"
+            )
         directory = Path(tmp) / "stack"
         directory.mkdir()
         stack_nights = max(3, nights_sqlite // 4)
-        stack = stack_figure_of(
+        stacks["sqlite"] = stack_figure_of(
             drive(
                 "stack",
                 sqlite_lambda(directory),
@@ -851,7 +872,7 @@ def run(
             figures.append(
                 warm_figure("dynalite", key, title, dynalite_reason or "dynalite not available")
             )
-    figures.append(stack)
+    figures.extend(stacks[store] for store in STORES)
     figures.extend(botocore_figures(runs, dynalite_reason))
     launches = [r.request for r in runs[0].records.get("launch", []) if r.request is not None]
     reads, writes = sdk_round_trips(launches[:200] or [])
