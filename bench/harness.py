@@ -192,6 +192,10 @@ class MeteredStore:
         #: The record's JSON text codec inside the store calls.
         self.json_s = 0.0
         self.last_saved: JsonDict | None = None
+        #: Seconds each call sleeps before it returns, inside its own timing (sleep is no
+        #: CPU): a store as far away as a network one, to see what the wait alone costs
+        #: the code that runs after it (``bench.turns`` "the stack alone, waiting").
+        self.wait_s = 0.0
 
     def reset(self) -> None:
         self.reads = self.writes = self.deletes = 0
@@ -201,6 +205,8 @@ class MeteredStore:
         return time.perf_counter(), cpu(), JSON_METER.seconds
 
     def _stop(self, started: tuple[float, float, float]) -> None:
+        if self.wait_s:
+            time.sleep(self.wait_s)
         wall, processor, codec = started
         spent_json = JSON_METER.seconds - codec
         self.json_s += spent_json

@@ -37,6 +37,7 @@ from bench.harness import (
     LAMBDA_LOG,
     Couple,
     LoadedLambda,
+    MeteredStore,
     TurnRecord,
     cpu,
     lambda_logging,
@@ -298,14 +299,60 @@ def _fixed_flows() -> Iterator[None]:
         dialog.handle = real  # type: ignore[assignment]
 
 
-def stack_figure_of(run: StoreRun, store: str = "sqlite") -> Figure:
+WAITING_TITLE = "the stack alone on SQLite, each store call lasting as long as a dynalite call"
+#: How long a store call lasts in the waiting stack when dynalite gave no measure of its own.
+DEFAULT_WAIT_S = 0.003
+
+
+def waiting_figure(not_measured: str = "") -> Figure:
+    """Reported, no target: the stack alone on SQLite with every store call made to last as
+    long as a call to dynalite, the CPU unchanged (the wait is a sleep). The same calls as
+    the plain stack: what it adds is what a network store's wait alone costs the code that
+    runs after it, which the bare skill, calling no store, never pays."""
+    return Figure(
+        id="warm.sqlite.stack_waiting",
+        section="1 warm turn",
+        label=WAITING_TITLE,
+        unit="ms",
+        target="reported: what waiting on a store costs the code after it",
+        not_measured=not_measured,
+    )
+
+
+@contextmanager
+def _waiting(store: MeteredStore, seconds: float) -> Iterator[None]:
+    """Every call of ``store`` lasts ``seconds`` longer while inside (asleep: no CPU)."""
+    store.wait_s = seconds
+    try:
+        yield
+    finally:
+        store.wait_s = 0.0
+
+
+@contextmanager
+def _fixed_flows_waiting(store: MeteredStore, seconds: float) -> Iterator[None]:
+    with _fixed_flows(), _waiting(store, seconds):
+        yield
+
+
+def store_call_s(run: StoreRun) -> float:
+    """The median wall seconds of one store call in ``run``'s measured turns."""
+    per_call = [
+        r.store_s / (r.reads + r.writes)
+        for key, _ in TIMED
+        for r in run.records.get(key, [])
+        if r.reads + r.writes
+    ]
+    return Sample.of("store call", per_call).median if per_call else DEFAULT_WAIT_S
+
+
+def stack_figure_of(run: StoreRun, figure: Figure) -> Figure:
     """The stack alone, from a run of evenings whose measured ones had ``_fixed_flows``,
     after real ones (so the household is as full as a lived-in one), each turn against the
     bare skill on its own envelope. What is left over the bare skill is the skill's machinery
     (its envelope reader, the SDK's dispatch, the household's codec and store calls, the
     response, the log line); a turn's cost above this is its flow's work."""
     records, failed = _split_failed([r for key, _ in TIMED for r in run.records.get(key, [])])
-    figure = stack_figure(store)
     if not records:
         figure.not_measured = _no_turns(failed)
         return figure
@@ -371,7 +418,7 @@ def skeletons() -> list[Figure]:
     ]
     scale = [scale_figure(key, title) for key, title in TIMED]
     stacks = [stack_figure(store) for store in STORES]
-    return [*warm, *stacks, botocore_figure(), *trips, *scale]
+    return [*warm, *stacks, waiting_figure(), botocore_figure(), *trips, *scale]
 
 
 def _ms(values: list[float]) -> list[float]:
@@ -839,7 +886,7 @@ def run(
                     same,
                     measured_with=_fixed_flows(),
                 ),
-                "dynalite",
+                stack_figure("dynalite"),
             )
         else:
             stacks["dynalite"] = stack_figure(
@@ -858,8 +905,27 @@ def run(
                 activities,
                 same,
                 measured_with=_fixed_flows(),
-            )
+            ),
+            stack_figure("sqlite"),
         )
+        wait_s = store_call_s(runs[1]) if len(runs) > 1 else DEFAULT_WAIT_S
+        directory = Path(tmp) / "waiting"
+        directory.mkdir()
+        lam = sqlite_lambda(directory)
+        waiting = stack_figure_of(
+            drive(
+                "stack-waiting",
+                lam,
+                nlu,
+                max(3, nights_sqlite // 10),
+                warmup,
+                activities,
+                same,
+                measured_with=_fixed_flows_waiting(lam.store, wait_s),
+            ),
+            waiting_figure(),
+        )
+        waiting.detail["wait_ms"] = round(wait_s * 1000, 3)
         if scale_nights:
             by_scale, firsts = scale_runs(nlu, scale_nights, warmup, activities, same, Path(tmp))
     for store_run in [*runs, *by_scale.values()]:
@@ -873,6 +939,7 @@ def run(
                 warm_figure("dynalite", key, title, dynalite_reason or "dynalite not available")
             )
     figures.extend(stacks[store] for store in STORES)
+    figures.append(waiting)
     figures.extend(botocore_figures(runs, dynalite_reason))
     launches = [r.request for r in runs[0].records.get("launch", []) if r.request is not None]
     reads, writes = sdk_round_trips(launches[:200] or [])

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.integration
 STORES = ("sqlite", "dynalite")
 TIMED = ("launch", "tonight", "exercise", "game", "gratitude")
 COUNTED = (*TIMED, "help", "repeat", "stop")
+WAITING = "warm.sqlite.stack_waiting"
 #: Figures that need a part of the tree other issues build, and the file that brings it.
 NEEDS = {
     "exercise": ROOT / "skill" / "runtime" / "flows" / "listening" / "__init__.py",
@@ -37,7 +38,8 @@ NEEDS = {
 
 def expected_ids() -> list[str]:
     ids = [f"warm.{store}.{turn}" for store in STORES for turn in TIMED]
-    ids += [f"warm.{store}.stack" for store in STORES] + ["warm.dynalite.botocore"]
+    ids += [f"warm.{store}.stack" for store in STORES]
+    ids += ["warm.sqlite.stack_waiting", "warm.dynalite.botocore"]
     ids += [f"trips.{turn}.{what}" for turn in COUNTED for what in ("reads", "writes")]
     ids += [f"scale.{turn}" for turn in TIMED] + ["scale.first_turn"]
     ids += ["cold.launch", "cold.init_invoke", "web.rps", "web.latency"]
@@ -86,17 +88,19 @@ def test_warm_and_scale_figures_have_their_same_run_baseline_and_target(
             assert figure["met"] is both, figure_id
     assert by_id["warm.sqlite.launch"]["detail"]["record_json_ms"]["median"] > 0
     # The floor under each kind's flow on each store, against that kind's own envelopes.
-    for store in STORES:
-        stack = by_id[f"warm.{store}.stack"]
+    for store, figure_id in (*((s, f"warm.{s}.stack") for s in STORES), ("sqlite", WAITING)):
+        stack = by_id[figure_id]
         if stack["status"] != "measured":
             assert store == "dynalite" and os.environ.get("CI", "").lower() != "true", stack
             continue
-        assert store in stack["label"] and "same envelopes" in stack["baseline"]["label"]
+        assert store in stack["label"].lower() and "same envelopes" in stack["baseline"]["label"]
         floors = stack["detail"]["by_kind"]
         assert set(floors) == set(TIMED), store
         for turn, floor in floors.items():
             assert abs(floor["ratio"] - floor["own_ms"] / floor["bare_ms"]) < 0.002, turn
             assert floor["ratio_p99"] > 0, turn
+    # The waiting stack's calls lasted as long as one of dynalite's did in that run.
+    assert by_id[WAITING]["detail"]["wait_ms"] > 0
 
 
 def test_a_households_first_turn_is_weighed_at_100x_against_1x(
