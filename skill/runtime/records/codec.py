@@ -345,7 +345,7 @@ class HouseholdCodec:
         game = ix.games.ref(record.game)
         if game is None:
             return None
-        heard = [q for q in record.heard if ix.game_questions.ref(q) is not None]
+        heard = list(filter(ix.game_questions.referable.__contains__, record.heard))
         count = _stretch(ix.bank_order(seed, record.game), heard)
         return stored.GameRecord(
             game=game,
@@ -638,7 +638,8 @@ def _merged(held: set[tuple[str, str]], extras: list[tuple[str, str]]) -> list[t
 
 def _stretch(order: tuple[str, ...], items: list[str]) -> int | None:
     """``len(items)`` when ``items`` are the stretch of ``order`` (going round) that ends
-    with the last of them, oldest first; None otherwise."""
+    with the last of them, oldest first; None otherwise. Compared as slices of ``order``
+    (a game turn saves its game's stretch: a bank's length in Python steps otherwise)."""
     if not items:
         return 0
     if len(items) > len(order):
@@ -647,14 +648,19 @@ def _stretch(order: tuple[str, ...], items: list[str]) -> int | None:
         end = order.index(items[-1])
     except ValueError:
         return None
-    count = len(items)
-    expected = [order[(end - count + 1 + k) % len(order)] for k in range(count)]
-    return count if expected == items else None
+    return len(items) if _ending_at(order, end, len(items)) == items else None
+
+
+def _ending_at(order: tuple[str, ...], end: int, count: int) -> list[str]:
+    """The ``count`` items of ``order`` (going round) that end at ``end``, oldest first;
+    ``count`` at most the order's length."""
+    start = end - count + 1
+    if start >= 0:
+        return list(order[start : end + 1])
+    return [*order[start:], *order[: end + 1]]
 
 
 def _unstretch(order: tuple[str, ...], last: str | None, count: int) -> list[str]:
     if not count or last is None or last not in order:
         return []
-    end = order.index(last)
-    count = min(count, len(order))
-    return [order[(end - count + 1 + k) % len(order)] for k in range(count)]
+    return _ending_at(order, order.index(last), min(count, len(order)))

@@ -33,6 +33,9 @@ class RefIndex:
 
     def __init__(self, ids: Iterable[str]) -> None:
         self.ids = frozenset(ids)
+        #: The ids ``ref`` answers for: a set a filter tests in C (a game record's heard
+        #: list is filtered by it on every turn that plays).
+        self.referable = frozenset(i for i in self.ids if ESCAPE not in i)
         by_ref: dict[str, str | None] = {}
         self._ref: dict[str, str] = {}
         for item in self.ids:
