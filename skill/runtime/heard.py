@@ -61,7 +61,8 @@ class Heard(list[str]):
     def plus(self, item: str) -> Heard:
         """This list one id longer, with everything remembered grown by that id, in the
         order it was remembered (a grower may read what was grown before it)."""
-        longer = Heard((*self, item))
+        longer = Heard(self)  # one pass over the ids (a tuple of them first made two)
+        list.append(longer, item)
         for key, (value, grow) in self._kept.items():
             grown = grow(value, item, longer)
             if grown is not None:

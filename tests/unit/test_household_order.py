@@ -251,3 +251,18 @@ def test_a_cell_grown_by_threads_at_once_is_still_a_prefix_of_the_spec() -> None
             assert walks == [[i for _, i in spec[:2_000]]] * 2
     finally:
         sys.setswitchinterval(interval)
+
+
+@pytest.mark.parametrize("grown_first", [0, 3, 40])
+def test_a_walk_carries_on_through_what_the_cell_grows_while_it_walks(grown_first: int) -> None:
+    """A walk reads the ids already in the columns, then what grows behind them: growing
+    the cell in the middle of a walk (another turn's threshold) skips and repeats nothing."""
+    seed = 4242
+    ids = _sorted_ids(600, 3)
+    spec = [i for _, i in sorted((_cell_spec(seed, i), i) for i in ids)]
+    order = CellOrder(CellKeys(ids), seed)
+    order.upto_count(grown_first)
+    walk = iter(order)
+    head = list(itertools.islice(walk, 5))
+    order.upto_count(300)
+    assert head + list(walk) == spec

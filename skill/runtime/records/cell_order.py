@@ -124,8 +124,14 @@ class CellOrder:
         return self
 
     def __iter__(self) -> Iterator[str]:
-        """The ids in order, grown as the walk reaches the end of what is there."""
-        done = 0
+        """The ids in order, grown as the walk reaches the end of what is there. The ids
+        already in the columns are walked in C (a draw's walk passes a cell's heard stretch,
+        most of a cell late in a cycle); only growing past them resumes Python."""
+        there = len(self.ids)
+        return itertools.chain(itertools.islice(self.ids, there), self._past(there))
+
+    def _past(self, done: int) -> Iterator[str]:
+        """The ids from position ``done`` on, grown as the walk needs them."""
         while True:
             ids = self.ids
             if done < len(ids):
