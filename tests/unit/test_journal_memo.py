@@ -11,7 +11,9 @@ and kinds it doesn't, content that is gone.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -121,3 +123,45 @@ def test_a_remembered_journal_decodes_as_a_fresh_one_and_registers_its_week_agai
     fresh = _fresh(content)
     fresh.decode(saved, household.seed)
     assert set(fresh.index.journal_weeks) <= set(registered)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), later=st.integers(min_value=0, max_value=3))
+def test_the_next_turn_reads_what_a_save_registered_as_a_fresh_codec_reads_it(
+    content: LocaleContent, data: st.DataObject, later: int
+) -> None:
+    """A save registers the stored journal it wrote when it reads back as its very entries;
+    the next turn (the same night or up to three later, whose offsets all move) reads it
+    from that memory, and must read what a codec with no memory reads."""
+    entries = data.draw(_entries(content))
+    valid = [e.night for e in entries if e.night in NIGHTS[:20]]
+    last = date.fromisoformat(max(valid, default=START.isoformat())) + timedelta(days=later)
+    household = Household(last_night=last.isoformat(), journal=entries)
+    remembering = codec_for(content)
+    saved = remembering.encode(household)
+    assert remembering.decode(saved, household.seed) == _fresh(content).decode(
+        saved, household.seed
+    )
+
+
+def test_a_save_of_a_usual_journal_spares_the_next_turn_reading_its_nights(
+    content: LocaleContent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first turn of a night reads a journal whose offsets all moved: registered by the
+    save before it, it is read without working out a single night again."""
+    question, other = content.questions[0].id, content.questions[1].id
+    entries = [JournalEntry(NIGHTS[n], "question", (question, other)[n % 2]) for n in range(5)]
+    codec = _fresh(content)
+    household = Household(last_night=NIGHTS[5], journal=entries)
+    saved = codec.encode(household)
+    worked_out: list[str] = []
+    original = HouseholdCodec._night_entries
+
+    def counted(self: HouseholdCodec, when: str, text: str) -> Any:
+        worked_out.append(when)
+        return original(self, when, text)
+
+    monkeypatch.setattr(HouseholdCodec, "_night_entries", counted)
+    codec.index.journal_nights.clear()
+    assert codec.decode(saved, household.seed).journal == entries
+    assert worked_out == []

@@ -87,6 +87,10 @@ class Week(msgspec.Struct, frozen=True):
     newest: int | None
     #: Each kept night's date as its entries have it (the last one is where an entry joins).
     dates: tuple[str, ...]
+    #: Whether reading ``nights`` back gives exactly the entries the week was made from
+    #: (none left out, each dated as written): the save then registers what the next turn
+    #: reads (``_journal_of``), which it would otherwise work out from the text again.
+    exact: bool = False
 
 
 class NewerRecord(ValueError):
@@ -147,7 +151,7 @@ class HouseholdCodec:
             day = _day(night)
             return None if day is None else origin - day
 
-        journal, held = self._journal_of(h.journal, origin, rel)
+        journal, held = self._journal_of(h.journal, origin)
         extras = [
             e
             for e in h.history[-HISTORY_KEPT:]
@@ -192,14 +196,19 @@ class HouseholdCodec:
         )
 
     def _journal_of(
-        self, entries: list[JournalEntry], origin: int, rel: Any
+        self, entries: list[JournalEntry], origin: int
     ) -> tuple[list[tuple[int, str]], set[tuple[str, str]]]:
         """``_journal``, remembered per content and entries: a turn that adds nothing to the
         journal encodes the same week again, and a turn that adds one entry (most that add
         any) extends the week its last save encoded (``_journal_grown``). Remembered by day
         numbers, not by offsets from the household's last night, so the first turn of a
-        night (whose offsets all move by one) finds the week its last save encoded; ``rel``
-        is applied after."""
+        night (whose offsets all move by one) finds the week its last save encoded; the
+        offsets from ``origin`` are applied after.
+
+        A week that reads back as exactly these entries (``Week.exact``, the usual case) is
+        also registered as the stored journal the next turn decodes (``_expand_journal``):
+        the first turn of a night and the turn after one that adds an entry read a stored
+        journal no turn read before, and worked its week out from the text again."""
         key = tuple(map(_ENTRY_FIELDS, entries))
         memo = self.index.journal_weeks
         found = memo.get(key)
@@ -210,14 +219,20 @@ class HouseholdCodec:
             else:
                 found = self._journal(entries)
             remember(memo, key, found, JOURNAL_MEMO)
-        return [(origin - day, tokens) for day, tokens in found.nights], set(found.held)
+        nights = [(origin - day, tokens) for day, tokens in found.nights]
+        if found.exact:
+            stored_key = (origin, tuple(nights))
+            if stored_key not in self.index.journal_stored:
+                kept = (tuple(entries), key, found)
+                remember(self.index.journal_stored, stored_key, kept, JOURNAL_MEMO)
+        return nights, set(found.held)
 
     def _journal(self, entries: list[JournalEntry]) -> Week:
         """The nights the recap reads, one string each, by day number; and the question
         entries kept."""
         days = [d for d in (_day(e.night) for e in entries) if d is not None]
         if not days:
-            return Week((), frozenset(), None, ())
+            return Week((), frozenset(), None, (), exact=not entries)
         newest = max(days)
         kept = [
             e
@@ -228,10 +243,13 @@ class HouseholdCodec:
         dates: list[str] = []
         held: set[tuple[str, str]] = set()
         last_night = None
+        exact = len(kept) == len(entries)
         for entry in kept:
             token = self._entry_token(entry)
             if token is None:
+                exact = False
                 continue
+            exact = exact and _night(_day(entry.night) or 0) == entry.night
             if entry.kind == "question":
                 held.add((entry.night, entry.item))
             if entry.night != last_night:
@@ -240,7 +258,7 @@ class HouseholdCodec:
                 last_night = entry.night
             else:
                 nights[-1] = (nights[-1][0], nights[-1][1] + token)
-        return Week(tuple(nights), frozenset(held), newest, tuple(dates))
+        return Week(tuple(nights), frozenset(held), newest, tuple(dates), exact)
 
     def _journal_grown(self, week: Week, entry: JournalEntry) -> Week:
         """``_journal`` of a journal one ``entry`` longer than the one ``week`` encodes (a
@@ -248,7 +266,7 @@ class HouseholdCodec:
         night if it is the newest, and the entry joins the last night or starts its own."""
         day = _day(entry.night)
         if day is None:
-            return week
+            return msgspec.structs.replace(week, exact=False)
         newest = day if week.newest is None else max(week.newest, day)
         nights, held, dates = week.nights, week.held, week.dates
         if newest != week.newest:
@@ -259,13 +277,15 @@ class HouseholdCodec:
         token = self._entry_token(entry)
         if token is None:
             return Week(nights, held, newest, dates)
+        # Every entry still reads back when none fell out of the window with this one.
+        exact = week.exact and len(dates) == len(week.dates) and _night(day) == entry.night
         if entry.kind == "question":
             held = held | {(entry.night, entry.item)}
         if dates and entry.night == dates[-1]:
             nights = (*nights[:-1], (nights[-1][0], nights[-1][1] + token))
         else:
             nights, dates = (*nights, (day, token)), (*dates, entry.night)
-        return Week(nights, held, newest, dates)
+        return Week(nights, held, newest, dates, exact)
 
     def _entry_token(self, entry: JournalEntry) -> str | None:
         """An entry's token, remembered per content (a week's entries are encoded again
@@ -474,7 +494,7 @@ class HouseholdCodec:
         if week is None:
             held = frozenset((e.night, e.item) for e in entries if e.kind == "question")
             newest = max((d for d, _ in days), default=None)
-            made = Week(tuple(days), held, newest, tuple(dates))
+            made = Week(tuple(days), held, newest, tuple(dates), exact=True)
             week = remembered(weeks, key, JOURNAL_MEMO, lambda: made)
         return entries, key, week
 
