@@ -53,13 +53,16 @@ def test_an_unchanged_set_is_saved_as_read_without_encoding_a_cell(
     drawn = next(i for i in reader.order(SEED, reader.cell_of[heard[0]]) if i not in heard)
     expected = seen.encode([*heard, drawn], _fresh(content), SEED)
     read = seen.decode(text, reader, SEED)
-    parts: list[str] = []
-    real = seen._cell_part
-    monkeypatch.setattr(seen, "_cell_part", lambda *a: parts.append(a[2]) or real(*a))
+    parts: set[str] = set()
+    # A cell is encoded through one of these two (a cell heard first goes straight to the
+    # second when the draw adds its next id).
+    for name in ("_cell_part", "_first_part"):
+        real = getattr(seen, name)
+        monkeypatch.setattr(seen, name, lambda *a, real=real: parts.add(a[2]) or real(*a))
     assert seen.encode(read, reader, SEED) == text
-    assert parts == [], "no cell was encoded again"
+    assert parts == set(), "no cell was encoded again"
     assert seen.encode(read.plus(drawn), reader, SEED) == expected
-    assert parts == [reader.cell_of[drawn]], "only the drawn id's cell"
+    assert parts == {reader.cell_of[drawn]}, "only the drawn id's cell"
 
 
 @settings(max_examples=60, deadline=None)
@@ -123,3 +126,47 @@ def test_listed_ids_the_content_dropped_are_not_saved_again(content: LocaleConte
     read = seen.decode(text, reader, SEED)
     assert strays[0] not in read
     assert seen.encode(read, reader, SEED) == seen.encode(list(read), _fresh(smaller), SEED)
+
+
+@settings(max_examples=120, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1), data=st.data())
+def test_a_cell_heard_first_is_encoded_as_walking_its_stretch_would(
+    content: LocaleContent, seed: int, data: st.DataObject
+) -> None:
+    """A cell whose heard ids are its first ones in the household's order (every draw's
+    save) is encoded without walking that stretch again: to the part the walk finds, ties
+    on a rank and the whole cell included."""
+    index = ContentIndex.of(content)
+    for cells in (index.question_cells, index.gratitude_cells):
+        cell = data.draw(st.sampled_from(sorted(cells.members)))
+        whole = cells.order(seed, cell).whole().ids
+        count = data.draw(st.integers(min_value=1, max_value=len(whole)))
+        chosen = frozenset(whole[:count])
+        walked = seen._part(cells, seed, cell, chosen, count)
+        assert seen._part(cells, seed, cell, chosen, count, heard_first=True) == walked
+
+
+def test_a_draw_of_the_next_id_in_order_does_not_check_the_stretch_again(
+    content: LocaleContent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stored threshold names its cell's first ids, and so does the set grown by the next
+    one: the save knows the cell is still heard first without testing each heard id."""
+    heard = _in_order(content, 120, SEED)
+    text = seen.encode(heard, _fresh(content), SEED)
+    reader = _fresh(content)
+    cell = reader.cell_of[heard[0]]
+    drawn, after = [i for i in reader.order(SEED, cell) if i not in heard][:2]
+    expected = [
+        seen.encode([*heard, drawn], _fresh(content), SEED),
+        seen.encode([*heard, drawn, after], _fresh(content), SEED),
+    ]
+    read = seen.decode(text, reader, SEED)
+    checked: list[str] = []
+    real = seen._cell_part
+    monkeypatch.setattr(seen, "_cell_part", lambda *a: checked.append(a[2]) or real(*a))
+    longer = read.plus(drawn)
+    # The one after it too: the grown encoding still knows its cell is heard first.
+    assert [seen.encode(longer, reader, SEED), seen.encode(longer.plus(after), reader, SEED)] == (
+        expected
+    )
+    assert checked == []

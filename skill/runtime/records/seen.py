@@ -153,6 +153,9 @@ class Encoded(msgspec.Struct, frozen=True):
     #: The cells with a part, in the stored order (by code): sorted again only when one
     #: joins, not on every draw's save.
     order: tuple[str, ...] = ()
+    #: The cells whose heard ids are their first ones in the household's order: a draw
+    #: that adds the next one keeps its cell so without checking the stretch again.
+    first: frozenset[str] = frozenset()
 
 
 def _grown(before: Encoded, item: str, longer: Heard) -> Encoded:
@@ -169,9 +172,15 @@ def _grown(before: Encoded, item: str, longer: Heard) -> Encoded:
     order = before.order
     if cell not in parts:
         order = tuple(sorted((*order, cell), key=cells.code.__getitem__))
-    parts[cell] = _cell_part(cells, seed, cell, chosen, count)
+    first = before.first
+    if cell in first and cells.order(seed, cell).upto_count(count).ids[count - 1] == item:
+        # The cell's next id in the household's order (every draw's): still heard first.
+        parts[cell] = _first_part(cells, seed, cell, chosen, count)
+    else:
+        parts[cell], heard_first = _cell_part(cells, seed, cell, chosen, count)
+        first = first | {cell} if heard_first else first - {cell}
     text = ",".join(map(parts.__getitem__, order))
-    return Encoded(cells, seed, text, chosen, counts, parts, before.exact, order)
+    return Encoded(cells, seed, text, chosen, counts, parts, before.exact, order, first)
 
 
 def _encode(heard: Heard, cells: Cells, seed: int) -> Encoded:
@@ -180,11 +189,13 @@ def _encode(heard: Heard, cells: Cells, seed: int) -> Encoded:
     counted: Counter[str | None] = Counter(map(cell_of.get, chosen))
     # Ids unknown to the content have no cell and are left out.
     counts = {cell: n for cell, n in counted.items() if cell is not None}
-    parts = {cell: _cell_part(cells, seed, cell, chosen, n) for cell, n in counts.items()}
+    made = {cell: _cell_part(cells, seed, cell, chosen, n) for cell, n in counts.items()}
+    parts = {cell: part for cell, (part, _) in made.items()}
+    first = frozenset(cell for cell, (_, heard_first) in made.items() if heard_first)
     order = tuple(sorted(parts, key=cells.code.__getitem__))
     text = ",".join(map(parts.__getitem__, order))
     exact = sum(counts.values()) == len(heard)
-    return Encoded(cells, seed, text, chosen, counts, parts, exact, order)
+    return Encoded(cells, seed, text, chosen, counts, parts, exact, order, first)
 
 
 def _remember_decoded(cells: Cells, key: tuple[int, str], heard: Heard) -> None:
@@ -192,30 +203,52 @@ def _remember_decoded(cells: Cells, key: tuple[int, str], heard: Heard) -> None:
         remember(cells.decoded, key, heard, MEMO_ENTRIES)
 
 
-def _cell_part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: int) -> str:
-    """One cell's part, remembered when the cell was heard in the household's order."""
+def _cell_part(
+    cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: int
+) -> tuple[str, bool]:
+    """One cell's part, and whether the cell was heard in the household's order (its first
+    ``count`` ids): then the part is remembered."""
     if all(map(chosen.__contains__, cells.order(seed, cell).upto_count(count).ids[:count])):
-        # Heard in the household's order (the usual case): the cell's part depends on the
-        # seed, the cell and the count alone, so it is worked out once.
-        key = (seed, cell, count)
-        memo = cells.parts
-        part = memo.get(key)
-        if part is None:
-            part = remember(memo, key, _part(cells, seed, cell, chosen, count), PART_ENTRIES)
-        return part
-    return _part(cells, seed, cell, chosen, count)
+        return _first_part(cells, seed, cell, chosen, count), True
+    return _part(cells, seed, cell, chosen, count), False
 
 
-def _part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: int) -> str:
-    """One cell's stored part for the ``count`` items of ``chosen`` in it."""
+def _first_part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: int) -> str:
+    """The part of a cell heard in the household's order (the usual case): it depends on
+    the seed, the cell and the count alone, so it is worked out once."""
+    key = (seed, cell, count)
+    memo = cells.parts
+    part = memo.get(key)
+    if part is None:
+        part = _part(cells, seed, cell, chosen, count, heard_first=True)
+        remember(memo, key, part, PART_ENTRIES)
+    return part
+
+
+def _part(
+    cells: Cells,
+    seed: int,
+    cell: str,
+    chosen: AbstractSet[str],
+    count: int,
+    *,
+    heard_first: bool = False,
+) -> str:
+    """One cell's stored part for the ``count`` items of ``chosen`` in it. ``heard_first``:
+    those items are known to be the cell's first ``count`` in the household's order, so
+    the heard stretch is not walked again to find where it ends (a draw's save re-encodes
+    its cell, and a gratitude prompt's runs to half the deck late in a cycle)."""
     cell_of = cells.cell_of
     # The prefix can't pass the ``count`` ids chosen: one more settles where it ends.
     order = cells.order(seed, cell).upto_count(count + 1)
     ranks, ids = order.ranks, order.ids
     size = len(ids)  # the whole cell's when fewer than ``count + 1``
-    prefix = 0
-    while prefix < size and ids[prefix] in chosen:
-        prefix += 1
+    if heard_first:
+        prefix = min(count, size)
+    else:
+        prefix = 0
+        while prefix < size and ids[prefix] in chosen:
+            prefix += 1
     # Items sharing a rank can't be split by a threshold: keep a tied pair out of it.
     while 0 < prefix < size and ranks[prefix - 1] == ranks[prefix]:
         prefix -= 1
@@ -275,7 +308,8 @@ def _keep_stored(
     codes = [cells.code[cell] for cell in order]
     if codes != sorted(codes):
         return
-    state = Encoded(cells, seed, text, chosen, counts, parts, exact, order)
+    # A bare threshold names the first ids of its cell in the household's order.
+    state = Encoded(cells, seed, text, chosen, counts, parts, exact, order, frozenset(order))
     heard.keep(("seen", id(cells), seed), state, _grown)
 
 
