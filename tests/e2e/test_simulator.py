@@ -31,6 +31,10 @@ from tests.support.web_server import ServerProcess, running_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
+#: An unreachable gTTS answers 503 well before the 10 s a hung call would take (2.09 s was
+#: seen on a slow CI machine, with Chromium sharing its two cores).
+UNREACHABLE_WITHIN_S = 5.0
+
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -199,14 +203,14 @@ def test_without_gtts_the_text_shows_and_the_browser_speaks(browser: Any, tmp_pa
             raise AssertionError("the audio endpoint answered although gTTS is unreachable")
         except urllib.error.HTTPError as error:
             assert error.code == 503
-        assert time.monotonic() - started < 2.0
+        assert time.monotonic() - started < UNREACHABLE_WITHIN_S
 
         sim = Simulator(page, server)
         sim.chip("button.chip.launch")
         assert sim.answer()
         page.wait_for_function("document.body.dataset.voice === 'browser'", timeout=15000)
         assert sim.audio and all(status == 503 for status, _ in sim.audio)
-        assert max(seconds for _, seconds in sim.audio) < 2.0
+        assert max(seconds for _, seconds in sim.audio) < UNREACHABLE_WITHIN_S
         assert sim.text("voice").startswith("browser")
     page.close()
 

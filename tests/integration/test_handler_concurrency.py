@@ -40,8 +40,13 @@ pytestmark = pytest.mark.integration
 USER = "amzn1.ask.account.MANYDEVICES"
 #: Launches per device: fewer for sixteen so the whole matrix stays well under a minute.
 TURNS = {2: 50, 8: 25, 16: 12}
-#: Every reply is ready within the turn's budget (2.5 s) and a little rendering.
-REPLY_WITHIN_S = 3.0
+#: The race runs every device's handler in this one process on two cores, so a turn waits
+#: for the other fifteen's CPU as no container would: on a slow CI machine four of 192
+#: launches on dynalite ran out of the default 2.5 s budget and were answered unsaved. The
+#: race gets a budget of its own, still well inside Alexa's 8 s, and every reply is ready
+#: within it and a little rendering.
+RACE_BUDGET_S = "6"
+REPLY_WITHIN_S = 7.0
 
 
 def _key() -> str:
@@ -89,7 +94,9 @@ def test_devices_on_dynamodb_through_the_handler(
     dynamodb_client: DynamoDBClient,
     content: LocaleContent,
 ) -> None:
-    senders = handlers(_dynamodb_url(dynamodb_table, dynalite_endpoint), devices)
+    senders = handlers(
+        _dynamodb_url(dynamodb_table, dynalite_endpoint), devices, HEART_TURN_BUDGET=RACE_BUDGET_S
+    )
     outcome = launch_together(senders, USER, TURNS[devices], content.variants("store.unavailable"))
     _check(outcome, _dynamodb_visits(dynamodb_client, dynamodb_table), devices, TURNS[devices])
 
@@ -99,7 +106,7 @@ def test_devices_on_sqlite_through_the_handler(
     devices: int, tmp_path: Path, content: LocaleContent
 ) -> None:
     path = tmp_path / "heart.db"
-    senders = handlers(f"sqlite:///{path}", devices)
+    senders = handlers(f"sqlite:///{path}", devices, HEART_TURN_BUDGET=RACE_BUDGET_S)
     outcome = launch_together(senders, USER, TURNS[devices], content.variants("store.unavailable"))
     _check(outcome, _sqlite_visits(path), devices, TURNS[devices])
 
