@@ -591,7 +591,7 @@ BREAKDOWN = (
     ("session from JSON", "skill.runtime.handlers.pipeline", "session_from_json"),
     ("household from its record", "skill.runtime.records.codec", "HouseholdCodec.decode"),
     ("dialog (pure flows)", "skill.runtime.flows.dialog", "handle"),
-    ("household to its record", "skill.runtime.records.codec", "HouseholdCodec.encode"),
+    ("household to its record", "skill.runtime.records.codec", "HouseholdCodec.encode_text"),
     ("session to JSON", "skill.runtime.handlers.pipeline", "to_dict"),
     ("reply to response", "skill.runtime.handlers.pipeline", "render_response"),
     ("the turn log line", "skill.runtime.handlers.pipeline", "log.info"),

@@ -316,10 +316,12 @@ def first_fresh(
 ) -> T:
     """``next_fresh`` over a ``FreshView``, at a cost that doesn't grow with the deck.
 
-    ``cell_order(c)`` lists every id of cell ``c`` in the household's order (rank, then id;
-    ``records.seen.Cells.ordered``): what was heard is mostly that order's prefix, so the
-    walk is as long as the cell's heard stretch, and its first item in the pool and not
-    heard is the one ``next_fresh`` would pick from the listed fresh items.
+    ``cell_order(c)`` lists the ids of cell ``c`` in the household's order (rank, then id;
+    ``records.seen.Cells.ordered``), from any point before its first id not heard: what
+    was heard is mostly that order's prefix, so the walk is at most as long as the cell's
+    heard stretch (none when the order starts past it: ``records.seen.Cells.unheard``),
+    and its first item in the pool and not heard is the one ``next_fresh`` would pick from
+    the listed fresh items.
     """
     picked = cell(rng.choice(fresh))
     seen = heard if isinstance(heard, set | frozenset) else set(heard)

@@ -379,10 +379,10 @@ class _Turn:
         after, self.reply = self.apply(before)
         if not healing and after == before:
             return self.result(degraded=False)
-        data = self.codec.encode(after)
+        data, written = self.codec.encode_text(after)
         if not healing and data == body:
             return self.result(degraded=False)
-        data, size, text = self.fit(after, data)
+        data, size, text = self.fit(after, data, written)
         record = tokens.sealed(data, ring, self.token)
         if text is not None:
             sealed = sealed_text(data, text, record)
@@ -444,11 +444,15 @@ class _Turn:
                 del data[found.group(1)]
         return Household(seed=self.seed)
 
-    def fit(self, household: Household, data: JsonDict) -> tuple[JsonDict, int, str | None]:
+    def fit(
+        self, household: Household, data: JsonDict, text: str | None = None
+    ) -> tuple[JsonDict, int, str | None]:
         """``data``, compacted until it fits the record size guard, its size, and its text
-        when the first encoding fits (the save writes that text, sealed, not a second one)."""
+        when the first encoding fits (the save writes that text, sealed, not a second one).
+        ``text``: ``data``'s text already written (``HouseholdCodec.encode_text``)."""
         limit = self.runner.max_record_bytes
-        text = _body_text(data)
+        if text is None:
+            text = _body_text(data)
         if text is None:
             size = record_bytes(self.key, data)
         else:

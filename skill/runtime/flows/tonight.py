@@ -98,7 +98,7 @@ def draw(
     cycle = household.cycle
     new_cycle = False
     if len(fresh):
-        order = functools.partial(index.question_order, household.seed)
+        order = functools.partial(index.question_order, household.seed, heard)
         question = draws.first_fresh(fresh, heard.as_set(), rng, _cell, order)
     else:
         heard = Heard(qid for qid in heard if qid not in pool.position)

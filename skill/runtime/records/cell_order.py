@@ -130,6 +130,15 @@ class CellOrder:
         there = len(self.ids)
         return itertools.chain(itertools.islice(self.ids, there), self._past(there))
 
+    def iter_from(self, start: int) -> Iterator[str]:
+        """``iter`` from position ``start`` on, with no step over the ids before it: a
+        draw's walk starts past a cell's heard stretch when it knows how long it is
+        (``seen.Cells.unheard``), instead of testing each heard id again."""
+        there = len(self.ids)
+        if start >= there:
+            return self._past(start)
+        return itertools.chain(map(self.ids.__getitem__, range(start, there)), self._past(there))
+
     def _past(self, done: int) -> Iterator[str]:
         """The ids from position ``done`` on, grown as the walk needs them."""
         while True:

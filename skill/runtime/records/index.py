@@ -124,16 +124,17 @@ class ContentIndex:
             self._pools[name] = found
         return found
 
-    def question_order(self, seed: int, cell: Hashable) -> Iterable[str]:
+    def question_order(self, seed: int, heard: Iterable[str], cell: Hashable) -> Iterable[str]:
         """The ids of the questions of ``cell`` (a ``(depth, theme)`` pair) in the
-        household's order."""
+        household's order, from a point before the first one not in ``heard``
+        (``seen.Cells.unheard``)."""
         depth, theme = cast(tuple[int, str], cell)
-        return self.question_cells.order(seed, question_cell(depth, theme))
+        return self.question_cells.unheard(seed, question_cell(depth, theme), heard)
 
-    def gratitude_order(self, seed: int, cell: Hashable) -> Iterable[str]:
+    def gratitude_order(self, seed: int, heard: Iterable[str], cell: Hashable) -> Iterable[str]:
         """The ids of the gratitude prompts of ``cell`` (their swap flag) in the household's
-        order."""
-        return self.gratitude_cells.order(seed, gratitude_cell(bool(cell)))
+        order, from a point before the first one not in ``heard``."""
+        return self.gratitude_cells.unheard(seed, gratitude_cell(bool(cell)), heard)
 
 
 def _section(content: LocaleContent, name: str) -> Any:
