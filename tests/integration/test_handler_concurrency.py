@@ -190,7 +190,9 @@ def test_a_landed_put_answered_late_while_another_device_writes_is_applied_once(
     botocore retries a put that already landed) by a real proxy in front of dynalite."""
     with slow_proxy(dynalite_endpoint, 1.3, frozenset({"PutItem"})) as proxy:
         proxy.rate = 0.3
-        senders = handlers(_dynamodb_url(dynamodb_table, proxy.endpoint), 2)
+        senders = handlers(
+            _dynamodb_url(dynamodb_table, proxy.endpoint), 2, HEART_TURN_BUDGET=RACE_BUDGET_S
+        )
         outcome = launch_together(senders, USER, RACE_TURNS, content.variants("store.unavailable"))
     stored = _dynamodb_visits(dynamodb_client, dynamodb_table)
     print(f"{proxy.delayed} answers delayed")

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from skill.runtime.catalog import LocaleContent
 from skill.runtime.records import seen
 from skill.runtime.records.index import ContentIndex
+from tests.support.heard_order import in_order
 
 SEED = 0x5EED
 
@@ -30,18 +31,7 @@ def _fresh(content: LocaleContent) -> seen.Cells:
 
 def _in_order(content: LocaleContent, count: int, seed: int) -> list[str]:
     """The first ``count`` ids a household hears drawing cell by cell in its order."""
-    cells = _fresh(content)
-    walks = {cell: iter(cells.order(seed, cell)) for cell in sorted(cells.members)}
-    chance = random.Random(seed)
-    heard: list[str] = []
-    while len(heard) < count and walks:
-        cell = chance.choice(sorted(walks))
-        item = next(walks[cell], None)
-        if item is None:
-            del walks[cell]
-        else:
-            heard.append(item)
-    return heard
+    return in_order(_fresh(content), count, seed)
 
 
 def test_an_unchanged_set_is_saved_as_read_without_encoding_a_cell(

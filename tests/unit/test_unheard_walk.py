@@ -18,22 +18,7 @@ from skill.runtime.catalog import LocaleContent
 from skill.runtime.heard import Heard
 from skill.runtime.records import seen
 from skill.runtime.records.index import ContentIndex
-from skill.runtime.records.seen import Cells
-
-
-def _in_order(cells: Cells, count: int, seed: int) -> list[str]:
-    """The first ``count`` ids a household hears drawing cell by cell in its order."""
-    walks = {cell: iter(cells.order(seed, cell)) for cell in sorted(cells.members)}
-    chance = random.Random(seed)
-    heard: list[str] = []
-    while len(heard) < count and walks:
-        cell = chance.choice(sorted(walks))
-        item = next(walks[cell], None)
-        if item is None:
-            del walks[cell]
-        else:
-            heard.append(item)
-    return heard
+from tests.support.heard_order import in_order
 
 
 def _first_unheard(ids: Iterable[str], heard: Iterable[str]) -> str | None:
@@ -65,7 +50,7 @@ def test_the_walk_reaches_the_first_unheard_id_of_the_whole_order(
     cells = index.gratitude_cells if gratitude else index.question_cells
     ids = sorted(cells.cell_of)
     chance = random.Random(seed)
-    listed = _in_order(cells, min(count, len(ids) - 1), seed)
+    listed = in_order(cells, min(count, len(ids) - 1), seed)
     rest = [i for i in ids if i not in listed]
     listed += chance.sample(rest, min(strays, len(rest) - 1))
     heard = Heard(listed)
@@ -95,7 +80,7 @@ def test_a_cell_heard_first_is_walked_without_testing_a_heard_id(
     index = ContentIndex.of(content)
     cells = index.question_cells
     seed = 0x5EED
-    heard = seen.decode(seen.encode(_in_order(cells, 700, seed), cells, seed), cells, seed)
+    heard = seen.decode(seen.encode(in_order(cells, 700, seed), cells, seed), cells, seed)
     pool = draws.Pool.of(content.questions, lambda q: q.id)
     tested: list[str] = []
 
