@@ -116,7 +116,12 @@ def test_a_households_first_turn_is_weighed_at_100x_against_1x(
     assert figure["status"] == "measured", figure
     assert "1x" in figure["baseline"]["label"]
     assert set(figure["detail"]) == {"1x_ms", "10x_ms", "100x_ms"}
-    assert 0 < figure["detail"]["1x_ms"]["median"] <= figure["detail"]["100x_ms"]["median"]
+    # Which scale is slower is the measurement, not a property: on a noisy 2-core run the
+    # 1x median came out above the 100x one. The ratio must be the two scales' own medians.
+    for scale in figure["detail"].values():
+        assert 0 < scale["median"] <= scale["p99"], scale
+    medians = figure["detail"]["100x_ms"]["median"] / figure["detail"]["1x_ms"]["median"]
+    assert abs(figure["ratio"] - medians) <= 0.01 * medians + 0.002, (figure["ratio"], medians)
     assert figure["met"] is (figure["ratio"] <= 1.2 + 1e-9 and figure["ratio_p99"] <= 1.2 + 1e-9)
 
 
