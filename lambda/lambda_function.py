@@ -24,7 +24,7 @@ try:
     from typing import Any
 
     from skill.runtime.app import skill_from_settings
-    from skill.runtime.logs import quiet_libraries
+    from skill.runtime.logs import lean_records, quiet_libraries
     from skill.runtime.settings import Settings, require_key_salt
     from skill.runtime.store.dynamodb import DEFAULT_TABLE_NAME
 
@@ -32,6 +32,7 @@ try:
 
     logging.getLogger().setLevel(os.environ.get("HEART_LOG_LEVEL", "INFO"))
     quiet_libraries()
+    lean_records()
 
     _settings = require_key_salt(
         Settings.from_env(store_url=os.environ.get("HEART_STORE") or DEFAULT_LAMBDA_STORE)
