@@ -324,11 +324,14 @@ def first_fresh(
     the listed fresh items.
     """
     picked = cell(rng.choice(fresh))
-    seen = heard if isinstance(heard, set | frozenset) else set(heard)
     position = fresh.pool.position
     # The walk in C-level iterators (a membership test each, no Python frame per id): the
     # heard stretch it passes runs to a cell's length late in a cycle.
-    unheard = itertools.filterfalse(seen.__contains__, cell_order(picked))
+    if isinstance(heard, Heard):
+        unheard = heard.unheard(cell_order(picked))
+    else:
+        seen = heard if isinstance(heard, set | frozenset) else set(heard)
+        unheard = itertools.filterfalse(seen.__contains__, cell_order(picked))
     for item_id in filter(position.__contains__, unheard):
         return fresh.pool.items[position[item_id]]
     raise AssertionError("the picked cell has a fresh item: the one rng.choice drew")

@@ -8,9 +8,12 @@ and the turn runner can skip the write when nothing changed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import msgspec
+
+from skill.runtime import heard
 
 #: The version of the full, in-memory shape below (and of records saved in that shape, before
 #: the compact stored form of ``skill.runtime.records``). ``migrate`` reads those records.
@@ -101,7 +104,7 @@ class GratitudeProgress(msgspec.Struct):
     """Gratitude prompts heard in this cycle, and tonight's prompt (for "now swap")."""
 
     cycle: int = 1
-    heard: list[str] = msgspec.field(default_factory=list)
+    heard: Sequence[str] = msgspec.field(default_factory=list)
     night: str = ""
     prompt: str = ""
 
@@ -140,7 +143,7 @@ class Household(msgspec.Struct):
     first_night: str = ""
     last_night: str = ""
     cycle: int = 1
-    heard: list[str] = msgspec.field(default_factory=list)
+    heard: Sequence[str] = msgspec.field(default_factory=list)
     tonight: Tonight = msgspec.field(default_factory=Tonight)
     history: list[NightEntry] = msgspec.field(default_factory=list)
     favourites: list[str] = msgspec.field(default_factory=list)
@@ -238,8 +241,9 @@ def from_dict(cls: type[T], data: Any) -> T:
 
 def to_dict(obj: Any) -> dict[str, Any]:
     """Serialise a dataclass to JSON-compatible data (ints and strings only, no floats)."""
-    plain: dict[str, Any] = msgspec.to_builtins(obj)
-    return plain
+    # A heard list (``skill.runtime.heard.Heard``) shares its ids, so it is no list itself.
+    out: dict[str, Any] = msgspec.to_builtins(obj, enc_hook=heard.plain)
+    return out
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

@@ -80,7 +80,7 @@ def draw(
             swaps = index.pool((NAME, "swap"), lambda: [p for p in every if p.swap], _prompt_id)
             view = draws.FreshView(swaps, heard) or fresh
         order = functools.partial(index.gratitude_order, seed, heard)
-        prompt = draws.first_fresh(view, heard.as_set(), rng, _swap, order)
+        prompt = draws.first_fresh(view, heard, rng, _swap, order)
     updated = copying.replace(progress, heard=heard.plus(prompt.id), cycle=cycle)
     return updated, prompt, new_cycle
 

@@ -99,7 +99,7 @@ def draw(
     new_cycle = False
     if len(fresh):
         order = functools.partial(index.question_order, household.seed, heard)
-        question = draws.first_fresh(fresh, heard.as_set(), rng, _cell, order)
+        question = draws.first_fresh(fresh, heard, rng, _cell, order)
     else:
         heard = Heard(qid for qid in heard if qid not in pool.position)
         every = list(pool.items)

@@ -157,7 +157,6 @@ class Encoded(msgspec.Struct, frozen=True):
     cells: Any
     seed: int
     text: str
-    chosen: frozenset[str]
     counts: dict[str, int]
     parts: dict[str, str]
     exact: bool
@@ -173,10 +172,10 @@ def _grown(before: Encoded, item: str, longer: Heard) -> Encoded:
     """The encoding of ``longer`` from that of all but its last id, ``item``."""
     cells, seed = before.cells, before.seed
     cell = cells.cell_of.get(item)
-    if cell is None or item in before.chosen:
+    if cell is None or longer.repeats_last():
         # The same set: unknown ids are left out, and a repeat counts once.
-        return msgspec.structs.replace(before, chosen=longer.as_set(), exact=False)
-    chosen = longer.as_set()
+        return msgspec.structs.replace(before, exact=False)
+    chosen = longer
     counts = dict(before.counts)
     count = counts[cell] = counts.get(cell, 0) + 1
     parts = dict(before.parts)
@@ -191,7 +190,7 @@ def _grown(before: Encoded, item: str, longer: Heard) -> Encoded:
         parts[cell], heard_first = _cell_part(cells, seed, cell, chosen, count)
         first = first | {cell} if heard_first else first - {cell}
     text = ",".join(map(parts.__getitem__, order))
-    return Encoded(cells, seed, text, chosen, counts, parts, before.exact, order, first)
+    return Encoded(cells, seed, text, counts, parts, before.exact, order, first)
 
 
 def _encode(heard: Heard, cells: Cells, seed: int) -> Encoded:
@@ -206,7 +205,17 @@ def _encode(heard: Heard, cells: Cells, seed: int) -> Encoded:
     order = tuple(sorted(parts, key=cells.code.__getitem__))
     text = ",".join(map(parts.__getitem__, order))
     exact = sum(counts.values()) == len(heard)
-    return Encoded(cells, seed, text, chosen, counts, parts, exact, order, first)
+    return Encoded(cells, seed, text, counts, parts, exact, order, first)
+
+
+#: What a part is worked out from: the heard list itself (a draw's save), or its set.
+Members = AbstractSet[str] | Heard
+
+
+def _holds_all(chosen: Members, ids: Iterable[str]) -> bool:
+    if isinstance(chosen, Heard):
+        return chosen.holds_all(ids)
+    return all(map(chosen.__contains__, ids))
 
 
 def _remember_decoded(cells: Cells, key: tuple[int, str], heard: Heard) -> None:
@@ -214,17 +223,15 @@ def _remember_decoded(cells: Cells, key: tuple[int, str], heard: Heard) -> None:
         remember(cells.decoded, key, heard, MEMO_ENTRIES)
 
 
-def _cell_part(
-    cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: int
-) -> tuple[str, bool]:
+def _cell_part(cells: Cells, seed: int, cell: str, chosen: Members, count: int) -> tuple[str, bool]:
     """One cell's part, and whether the cell was heard in the household's order (its first
     ``count`` ids): then the part is remembered."""
-    if all(map(chosen.__contains__, cells.order(seed, cell).upto_count(count).ids[:count])):
+    if _holds_all(chosen, cells.order(seed, cell).upto_count(count).ids[:count]):
         return _first_part(cells, seed, cell, chosen, count), True
     return _part(cells, seed, cell, chosen, count), False
 
 
-def _first_part(cells: Cells, seed: int, cell: str, chosen: AbstractSet[str], count: int) -> str:
+def _first_part(cells: Cells, seed: int, cell: str, chosen: Members, count: int) -> str:
     """The part of a cell heard in the household's order (the usual case): it depends on
     the seed, the cell and the count alone, so it is worked out once."""
     key = (seed, cell, count)
@@ -240,7 +247,7 @@ def _part(
     cells: Cells,
     seed: int,
     cell: str,
-    chosen: AbstractSet[str],
+    chosen: Members,
     count: int,
     *,
     heard_first: bool = False,
@@ -270,7 +277,8 @@ def _part(
     extras: list[str] = []
     if count > prefix:
         inside = set(ids[:prefix])
-        outside = [i for i in chosen if cell_of.get(i) == cell and i not in inside]
+        distinct = chosen.as_set() if isinstance(chosen, Heard) else chosen
+        outside = [i for i in distinct if cell_of.get(i) == cell and i not in inside]
         extras = sorted(outside, key=lambda item: (cell_rank(seed, item), item))
     part = cells.code[cell] + threshold
     if extras:
@@ -312,15 +320,14 @@ def _keep_stored(
     in a cell once: one with listed ids (``+``, which may name ids the content no longer
     has) or with a cell the content doesn't have is encoded afresh, as before."""
     order = tuple(parts)
-    chosen = heard.as_set()
-    exact = len(chosen) == len(heard) == sum(counts.values())
+    exact = heard.distinct() == len(heard) == sum(counts.values())
     if not exact or "+" in text or ",".join(parts.values()) != text:
         return
     codes = [cells.code[cell] for cell in order]
     if codes != sorted(codes):
         return
     # A bare threshold names the first ids of its cell in the household's order.
-    state = Encoded(cells, seed, text, chosen, counts, parts, exact, order, frozenset(order))
+    state = Encoded(cells, seed, text, counts, parts, exact, order, frozenset(order))
     heard.keep(("seen", id(cells), seed), state, _grown)
 
 
