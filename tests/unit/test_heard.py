@@ -199,6 +199,7 @@ def test_the_next_turn_reads_the_list_the_last_one_saved(tmp_path: Any) -> None:
     from skill.runtime.catalog import Catalog
     from skill.runtime.flows import tonight
     from skill.runtime.records import codec_for
+    from skill.runtime.records.codec import forget_households
     from tests.support.dialog import ROOT
 
     catalog = Catalog.load(ROOT / "content")
@@ -213,7 +214,9 @@ def test_the_next_turn_reads_the_list_the_last_one_saved(tmp_path: Any) -> None:
     saved = codec.encode(household)
     read = codec.decode(saved, 4242)
     assert read.heard is household.heard and isinstance(read.heard, Heard)
-    codec.index.question_cells.decoded.clear()  # as in a process that didn't save it
+    # As in a process that didn't save it: no list, nor household, remembered.
+    codec.index.question_cells.decoded.clear()
+    forget_households()
     other = codec.decode(saved, 4242)
     assert other.heard is not household.heard and set(other.heard) == set(household.heard)
     assert len(household.heard) == 60 and codec.encode(other) == saved

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from datetime import date
 from typing import Any
 
@@ -131,6 +133,8 @@ class HouseholdCodec:
             legacy = household_from_json(data)
             return _replace_seed(legacy, seed)
         try:
+            if version == stored.RECORD_SCHEMA:
+                return self._read(data, seed)
             record = msgspec.convert(data, type=stored.StoredHousehold, strict=True)
             return self._expand(record, seed, legacy=version < stored.CELL_RANK_SCHEMA)
         except msgspec.ValidationError as error:
@@ -164,8 +168,28 @@ class HouseholdCodec:
     # --- encoding -------------------------------------------------------------------------
 
     def _compact(self, h: Household) -> stored.StoredHousehold:
-        ix = self.index
-        seed = h.seed
+        """The stored form of ``h``, worked out again only for the fields that differ from
+        the household this process last encoded for the same seed (``_WRITES``): a turn
+        changes a few of a household's twenty-odd fields, and encoding each of them again
+        (a journal, a game, gratitude) was most of a save's cost. Each part of the stored
+        form is a function of its fields alone (with the seed and the content), so a part
+        whose fields are equal is the one encoded before."""
+        key = (id(self.index), h.seed)
+        before = _WRITES.get(key)
+        if before is None or before.index is not self.index:
+            compact = stored.StoredHousehold(**self._compact_parts(h, None))
+        else:
+            old = before.household
+            changed = {name for name in _FIELDS if not _same(getattr(h, name), getattr(old, name))}
+            compact = before.record
+            if changed:
+                compact = msgspec.structs.replace(compact, **self._compact_parts(h, changed))
+        remember(_WRITES, key, _Encoded(self.index, h, compact), HOUSEHOLDS_KEPT)
+        return compact
+
+    def _compact_parts(self, h: Household, changed: AbstractSet[str] | None) -> dict[str, Any]:
+        """The stored keys of the parts of ``h`` reading any field in ``changed`` (all for
+        None), by ``_WRITE_PARTS``."""
         base = _day(h.last_night)
         origin = base if base is not None else 0
 
@@ -173,6 +197,14 @@ class HouseholdCodec:
             day = _day(night)
             return None if day is None else origin - day
 
+        keys: dict[str, Any] = {}
+        for fields, part in _WRITE_PARTS:
+            if changed is None or not fields.isdisjoint(changed):
+                keys.update(part(self, h, origin, rel))
+        return keys
+
+    def _compact_nights(self, h: Household, origin: int, rel: Any) -> dict[str, Any]:
+        ix = self.index
         journal, held = self._journal_of(h.journal, origin)
         extras = [
             e
@@ -187,35 +219,16 @@ class HouseholdCodec:
         if (h.tonight.night, h.tonight.question_id) != latest:
             when, ref = rel(h.tonight.night), ix.questions.ref(h.tonight.question_id)
             tonight = [] if when is None or ref is None else [when, ref]
-        return stored.StoredHousehold(
-            n=h.visits,
-            f=_day(h.first_night),
-            l=base,
-            c=h.cycle,
-            h=seen.encode(h.heard, ix.question_cells, seed),
-            t=tonight,
-            y=[(rel(e.night) or 0, ix.questions.ref(e.question_id) or "") for e in extras],
-            v=ix.questions.pack(h.favourites[-MAX_FAVOURITES:]),
-            d=h.prefs.depth,
-            q=h.prefs.theme,
-            m=list(h.names[:2]),
-            o=list(h.voices[:2]),
-            x=self._listening(h.listening),
-            e=ix.exercises.pack(h.exercises_done[-MAX_DONE:]),
-            g=self._game(h.game, seed),
-            r=[r for r in (self._record(r, seed) for r in h.game_records) if r is not None],
-            j=journal,
-            w=None if h.together == Together() else _together(h.together, rel),
-            a=self._gratitude(h.gratitude, rel, seed),
-            z=None
-            if h.reminder == NightlyReminder()
-            else (h.reminder.alert_token, h.reminder.time),
-            b=h.names_offered,
-            p=h.prefs.talk,
-            i=_day(h.prefs.deeper_night),
-            u=dict(h.voice_names),
-            k={name: list(values) for name, values in h.kept.items()},
-        )
+        return {
+            "l": _day(h.last_night),
+            "j": journal,
+            "t": tonight,
+            "y": [(rel(e.night) or 0, ix.questions.ref(e.question_id) or "") for e in extras],
+        }
+
+    def _compact_prefs(self, h: Household, origin: int, rel: Any) -> dict[str, Any]:
+        prefs = h.prefs
+        return {"d": prefs.depth, "q": prefs.theme, "p": prefs.talk, "i": _day(prefs.deeper_night)}
 
     def _journal_of(
         self, entries: list[JournalEntry], origin: int
@@ -414,12 +427,69 @@ class HouseholdCodec:
     # --- decoding -------------------------------------------------------------------------
 
     def _expand(self, r: stored.StoredHousehold, seed: int, *, legacy: bool) -> Household:
-        ix = self.index
+        return Household(
+            schema=SCHEMA_VERSION, seed=seed, **self._expand_parts(r, seed, None, legacy=legacy)
+        )
+
+    def _read(self, data: dict[str, Any], seed: int) -> Household:
+        """A record of this schema, read again only in the keys that differ from the record
+        this process last read for the same seed (``_READS``): each turn's record is the
+        last one with what that turn changed, a few of its twenty-odd keys, and reading
+        every part again (a journal, a game, gratitude, their Structs) was most of a
+        read's cost. Each part of a household is a function of its keys alone (with the
+        seed and the content), so a part whose keys are equal is the one read before; the
+        keys that differ are checked as the whole record is."""
+        key = (id(self.index), seed)
+        before = _READS.get(key)
+        if before is None or before.index is not self.index:
+            record = msgspec.convert(data, type=stored.StoredHousehold, strict=True)
+            household = self._expand(record, seed, legacy=False)
+        else:
+            old = before.data
+            changed = {
+                k
+                for k in data.keys() | old.keys()
+                if not _same(data.get(k, _ABSENT), old.get(k, _ABSENT))
+            }
+            if not changed:
+                return before.household
+            given = {k: data[k] for k in changed if k in data}
+            checked = msgspec.convert(given, type=stored.StoredHousehold, strict=True)
+            record = msgspec.structs.replace(
+                before.record, **{k: getattr(checked, k) for k in changed if k in _STORED_KEYS}
+            )
+            parts = self._expand_parts(record, seed, changed, legacy=False)
+            household = msgspec.structs.replace(before.household, **parts)
+        remember(_READS, key, _Read(self.index, dict(data), record, household), HOUSEHOLDS_KEPT)
+        return household
+
+    def _expand_parts(
+        self,
+        r: stored.StoredHousehold,
+        seed: int,
+        changed: AbstractSet[str] | None,
+        *,
+        legacy: bool,
+    ) -> dict[str, Any]:
+        """The household's fields read from the parts of ``r`` with a key in ``changed``
+        (all for None), by ``_READ_PARTS``."""
         origin = r.l if r.l is not None else 0
 
         def night(offset: int | None) -> str:
             return "" if offset is None else _night(origin - offset)
 
+        fields: dict[str, Any] = {}
+        for keys, part in _READ_PARTS:
+            if changed is None or not keys.isdisjoint(changed):
+                fields.update(part(self, r, seed, night, legacy))
+        return fields
+
+    def _expand_nights(self, r: stored.StoredHousehold, night: Any) -> dict[str, Any]:
+        """The last night, the journal, the history and tonight's question: the history is
+        the journal's questions and the entries stored beside them, tonight the latest
+        unless stored apart."""
+        ix = self.index
+        origin = r.l if r.l is not None else 0
         journal = self._expand_journal(r.j, origin, night)
         held = {(e.night, e.item) for e in journal if e.kind == "question"}
         extras = [(night(off), ix.questions.resolve(ref) or "") for off, ref in r.y]
@@ -431,39 +501,12 @@ class HouseholdCodec:
             tonight = Tonight(night(r.t[0]), question) if question else Tonight()
         else:
             tonight = Tonight()
-        return Household(
-            schema=SCHEMA_VERSION,
-            visits=r.n,
-            first_night="" if r.f is None else _night(r.f),
-            last_night="" if r.l is None else _night(r.l),
-            cycle=r.c,
-            heard=seen.decode(r.h, ix.question_cells, seed, legacy=legacy),
-            tonight=tonight,
-            history=[NightEntry(e.night, e.question_id) for e in history],
-            favourites=ix.questions.unpack(r.v),
-            prefs=QuestionPrefs(
-                depth=r.d,
-                theme=r.q,
-                talk=r.p,
-                deeper_night="" if r.i is None else _night(r.i),
-            ),
-            names=list(r.m),
-            voices=list(r.o),
-            listening=self._expand_listening(r.x),
-            exercises_done=ix.exercises.unpack(r.e),
-            game=self._expand_game(r.g, seed),
-            game_records=[g for g in (self._expand_record(g, seed) for g in r.r) if g],
-            journal=journal,
-            together=Together()
-            if r.w is None
-            else Together(last_night=night(r.w[0]), run=r.w[1], total=r.w[2]),
-            gratitude=self._expand_gratitude(r.a, night, seed, legacy=legacy),
-            reminder=NightlyReminder() if r.z is None else NightlyReminder(*r.z),
-            names_offered=r.b,
-            voice_names=dict(r.u),
-            kept={name: list(values) for name, values in r.k.items()},
-            seed=seed,
-        )
+        return {
+            "last_night": "" if r.l is None else _night(r.l),
+            "journal": journal,
+            "history": [NightEntry(e.night, e.question_id) for e in history],
+            "tonight": tonight,
+        }
 
     def _expand_journal(
         self, nights: list[tuple[int, str]], origin: int, night: Any
@@ -481,13 +524,13 @@ class HouseholdCodec:
             if week_key is not None and week_key not in self.index.journal_weeks:
                 remembered(self.index.journal_weeks, week_key, JOURNAL_MEMO, lambda: week)
             return list(entries_kept)
-        entries, week_key, week = self._expand_nights(nights, night)
+        entries, week_key, week = self._expand_week(nights, night)
         remember(
             self.index.journal_stored, stored_key, (tuple(entries), week_key, week), JOURNAL_MEMO
         )
         return entries
 
-    def _expand_nights(
+    def _expand_week(
         self, nights: list[tuple[int, str]], night: Any
     ) -> tuple[list[JournalEntry], tuple[Any, ...] | None, Week | None]:
         """``_expand_journal`` without its memo of whole journals: the entries, and the week
@@ -706,3 +749,183 @@ def _unstretch(order: tuple[str, ...], last: str | None, count: int) -> list[str
     if not count or last is None or last not in order:
         return []
     return _ending_at(order, order.index(last), min(count, len(order)))
+
+
+class _Read(msgspec.Struct, frozen=True):
+    """A record this process read (its data as stored), and the household it read."""
+
+    index: ContentIndex
+    data: dict[str, Any]
+    record: stored.StoredHousehold
+    household: Household
+
+
+class _Encoded(msgspec.Struct, frozen=True):
+    """A household this process encoded, and its stored form."""
+
+    index: ContentIndex
+    household: Household
+    record: stored.StoredHousehold
+
+
+#: Households whose last record read and last encoding are remembered, per content index and
+#: seed (the oldest forgotten first): one turn's read and save follow the one before.
+HOUSEHOLDS_KEPT = 256
+_READS: dict[tuple[int, int], _Read] = {}
+_WRITES: dict[tuple[int, int], _Encoded] = {}
+_ABSENT = object()
+
+_ReadPart = Callable[[HouseholdCodec, stored.StoredHousehold, int, Any, bool], dict[str, Any]]
+#: A household's fields by the stored keys they are read from (``HouseholdCodec._read``).
+_READ_PARTS: tuple[tuple[frozenset[str], _ReadPart], ...] = (
+    (frozenset("ljyt"), lambda c, r, seed, night, legacy: c._expand_nights(r, night)),
+    (frozenset("n"), lambda c, r, seed, night, legacy: {"visits": r.n}),
+    (
+        frozenset("f"),
+        lambda c, r, seed, night, legacy: {"first_night": "" if r.f is None else _night(r.f)},
+    ),
+    (frozenset("c"), lambda c, r, seed, night, legacy: {"cycle": r.c}),
+    (
+        frozenset("h"),
+        lambda c, r, seed, night, legacy: {
+            "heard": seen.decode(r.h, c.index.question_cells, seed, legacy=legacy)
+        },
+    ),
+    (
+        frozenset("v"),
+        lambda c, r, seed, night, legacy: {"favourites": c.index.questions.unpack(r.v)},
+    ),
+    (
+        frozenset("dqpi"),
+        lambda c, r, seed, night, legacy: {
+            "prefs": QuestionPrefs(
+                depth=r.d,
+                theme=r.q,
+                talk=r.p,
+                deeper_night="" if r.i is None else _night(r.i),
+            )
+        },
+    ),
+    (frozenset("m"), lambda c, r, seed, night, legacy: {"names": list(r.m)}),
+    (frozenset("o"), lambda c, r, seed, night, legacy: {"voices": list(r.o)}),
+    (
+        frozenset("x"),
+        lambda c, r, seed, night, legacy: {"listening": c._expand_listening(r.x)},
+    ),
+    (
+        frozenset("e"),
+        lambda c, r, seed, night, legacy: {"exercises_done": c.index.exercises.unpack(r.e)},
+    ),
+    (frozenset("g"), lambda c, r, seed, night, legacy: {"game": c._expand_game(r.g, seed)}),
+    (
+        frozenset("r"),
+        lambda c, r, seed, night, legacy: {
+            "game_records": [g for g in (c._expand_record(g, seed) for g in r.r) if g]
+        },
+    ),
+    (
+        frozenset("lw"),
+        lambda c, r, seed, night, legacy: {
+            "together": Together()
+            if r.w is None
+            else Together(last_night=night(r.w[0]), run=r.w[1], total=r.w[2])
+        },
+    ),
+    (
+        frozenset("la"),
+        lambda c, r, seed, night, legacy: {
+            "gratitude": c._expand_gratitude(r.a, night, seed, legacy=legacy)
+        },
+    ),
+    (
+        frozenset("z"),
+        lambda c, r, seed, night, legacy: {
+            "reminder": NightlyReminder() if r.z is None else NightlyReminder(*r.z)
+        },
+    ),
+    (frozenset("b"), lambda c, r, seed, night, legacy: {"names_offered": r.b}),
+    (frozenset("u"), lambda c, r, seed, night, legacy: {"voice_names": dict(r.u)}),
+    (
+        frozenset("k"),
+        lambda c, r, seed, night, legacy: {
+            "kept": {name: list(values) for name, values in r.k.items()}
+        },
+    ),
+)
+#: The stored form's keys (``s`` included: a record of another schema is read whole).
+_STORED_KEYS = frozenset(stored.StoredHousehold.__struct_fields__)
+
+_WritePart = Callable[[HouseholdCodec, Household, int, Any], dict[str, Any]]
+#: The stored keys by the household's fields they are written from (``HouseholdCodec._compact``).
+_WRITE_PARTS: tuple[tuple[frozenset[str], _WritePart], ...] = (
+    (
+        frozenset({"last_night", "journal", "history", "tonight"}),
+        lambda c, h, origin, rel: c._compact_nights(h, origin, rel),
+    ),
+    (frozenset({"visits"}), lambda c, h, origin, rel: {"n": h.visits}),
+    (frozenset({"first_night"}), lambda c, h, origin, rel: {"f": _day(h.first_night)}),
+    (frozenset({"cycle"}), lambda c, h, origin, rel: {"c": h.cycle}),
+    (
+        frozenset({"heard"}),
+        lambda c, h, origin, rel: {"h": seen.encode(h.heard, c.index.question_cells, h.seed)},
+    ),
+    (
+        frozenset({"favourites"}),
+        lambda c, h, origin, rel: {"v": c.index.questions.pack(h.favourites[-MAX_FAVOURITES:])},
+    ),
+    (frozenset({"prefs"}), lambda c, h, origin, rel: c._compact_prefs(h, origin, rel)),
+    (frozenset({"names"}), lambda c, h, origin, rel: {"m": list(h.names[:2])}),
+    (frozenset({"voices"}), lambda c, h, origin, rel: {"o": list(h.voices[:2])}),
+    (frozenset({"listening"}), lambda c, h, origin, rel: {"x": c._listening(h.listening)}),
+    (
+        frozenset({"exercises_done"}),
+        lambda c, h, origin, rel: {"e": c.index.exercises.pack(h.exercises_done[-MAX_DONE:])},
+    ),
+    (frozenset({"game"}), lambda c, h, origin, rel: {"g": c._game(h.game, h.seed)}),
+    (
+        frozenset({"game_records"}),
+        lambda c, h, origin, rel: {
+            "r": [r for r in (c._record(r, h.seed) for r in h.game_records) if r is not None]
+        },
+    ),
+    (
+        frozenset({"together", "last_night"}),
+        lambda c, h, origin, rel: {
+            "w": None if h.together == Together() else _together(h.together, rel)
+        },
+    ),
+    (
+        frozenset({"gratitude", "last_night"}),
+        lambda c, h, origin, rel: {"a": c._gratitude(h.gratitude, rel, h.seed)},
+    ),
+    (
+        frozenset({"reminder"}),
+        lambda c, h, origin, rel: {
+            "z": None
+            if h.reminder == NightlyReminder()
+            else (h.reminder.alert_token, h.reminder.time)
+        },
+    ),
+    (frozenset({"names_offered"}), lambda c, h, origin, rel: {"b": h.names_offered}),
+    (frozenset({"voice_names"}), lambda c, h, origin, rel: {"u": dict(h.voice_names)}),
+    (
+        frozenset({"kept"}),
+        lambda c, h, origin, rel: {"k": {name: list(values) for name, values in h.kept.items()}},
+    ),
+)
+#: The household's fields a stored form is written from (``seed`` is the record's key's, and
+#: ``schema`` the in-memory shape's version: neither is stored).
+_FIELDS = tuple(sorted(frozenset().union(*(fields for fields, _ in _WRITE_PARTS))))
+
+
+def _same(new: Any, was: Any) -> bool:
+    """Whether a part's input is the one it had: equal, and for a mapping the very one (two
+    equal mappings in another order write another text)."""
+    return new is was or (new == was and not isinstance(new, dict))
+
+
+def forget_households() -> None:
+    """Forget every household read and encoded (``_READS``, ``_WRITES``): the next read and
+    encoding of each work out every part, as a new process's would."""
+    _READS.clear()
+    _WRITES.clear()
