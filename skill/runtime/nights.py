@@ -51,6 +51,15 @@ def _day_number(night: str) -> int:
     return date.fromisoformat(night).toordinal()
 
 
+@functools.lru_cache(maxsize=64)
+def nights_up_to(night: str, count: int) -> frozenset[str]:
+    """``night`` and the ``count - 1`` nights before it: the nights ``nights_between(n, night)``
+    puts in ``range(count)``, as a set a journal's entries are tested against with no date
+    worked out per entry (every turn that notes something keeps the last fortnight's)."""
+    last = date.fromisoformat(night)
+    return frozenset((last - timedelta(days=back)).isoformat() for back in range(count))
+
+
 def zone(name: str | None, default: str) -> ZoneInfo:
     """The named zone, or the default when the name is empty or unknown."""
     for candidate in (name, default, "UTC"):

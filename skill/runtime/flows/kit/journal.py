@@ -17,7 +17,7 @@ from random import Random
 
 from skill.runtime import copying
 from skill.runtime.catalog import LocaleContent
-from skill.runtime.nights import nights_between, previous_night
+from skill.runtime.nights import nights_between, nights_up_to, previous_night
 from skill.runtime.reply import Pause, Say, Segment
 from skill.runtime.state import HISTORY_NIGHTS, Household, JournalEntry, Together
 
@@ -40,10 +40,11 @@ ONE_PER_NIGHT = frozenset({QUESTION})
 
 def record(household: Household, night: str, kind: str, item_id: str) -> Household:
     """Note that the couple did ``kind``/``item_id`` on ``night``; counts the night together."""
+    kept = nights_up_to(night, HISTORY_NIGHTS)
     entries = [
         e
         for e in household.journal
-        if 0 <= nights_between(e.night, night) < HISTORY_NIGHTS
+        if e.night in kept
         and not (
             e.night == night and e.kind == kind and (kind in ONE_PER_NIGHT or e.item == item_id)
         )
