@@ -28,8 +28,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable
-from collections.abc import Set as AbstractSet
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -177,19 +176,24 @@ class HouseholdCodec:
         key = (id(self.index), h.seed)
         before = _WRITES.get(key)
         if before is None or before.index is not self.index:
-            compact = stored.StoredHousehold(**self._compact_parts(h, None))
+            compact = stored.StoredHousehold(**self._compact_parts(h, _ALL_WRITE_PARTS))
         else:
-            old = before.household
-            changed = {name for name in _FIELDS if not _same(getattr(h, name), getattr(old, name))}
+            new, was = _FIELD_VALUES(h), _FIELD_VALUES(before.household)
             compact = before.record
-            if changed:
-                compact = msgspec.structs.replace(compact, **self._compact_parts(h, changed))
+            if not all(map(operator.is_, new, was)):
+                parts = dict.fromkeys(
+                    part
+                    for name, value, old in zip(_FIELDS, new, was, strict=True)
+                    if value is not old and (value != old or isinstance(value, dict))
+                    for part in _WRITE_BY_FIELD[name]
+                )
+                if parts:
+                    compact = msgspec.structs.replace(compact, **self._compact_parts(h, parts))
         remember(_WRITES, key, _Encoded(self.index, h, compact), HOUSEHOLDS_KEPT)
         return compact
 
-    def _compact_parts(self, h: Household, changed: AbstractSet[str] | None) -> dict[str, Any]:
-        """The stored keys of the parts of ``h`` reading any field in ``changed`` (all for
-        None), by ``_WRITE_PARTS``."""
+    def _compact_parts(self, h: Household, parts: Iterable[_WritePart]) -> dict[str, Any]:
+        """The stored keys ``parts`` of ``_WRITE_PARTS`` write from ``h``."""
         base = _day(h.last_night)
         origin = base if base is not None else 0
 
@@ -198,9 +202,8 @@ class HouseholdCodec:
             return None if day is None else origin - day
 
         keys: dict[str, Any] = {}
-        for fields, part in _WRITE_PARTS:
-            if changed is None or not fields.isdisjoint(changed):
-                keys.update(part(self, h, origin, rel))
+        for part in parts:
+            keys.update(part(self, h, origin, rel))
         return keys
 
     def _compact_nights(self, h: Household, origin: int, rel: Any) -> dict[str, Any]:
@@ -428,7 +431,9 @@ class HouseholdCodec:
 
     def _expand(self, r: stored.StoredHousehold, seed: int, *, legacy: bool) -> Household:
         return Household(
-            schema=SCHEMA_VERSION, seed=seed, **self._expand_parts(r, seed, None, legacy=legacy)
+            schema=SCHEMA_VERSION,
+            seed=seed,
+            **self._expand_parts(r, seed, _ALL_READ_PARTS, legacy=legacy),
         )
 
     def _read(self, data: dict[str, Any], seed: int) -> Household:
@@ -446,11 +451,12 @@ class HouseholdCodec:
             household = self._expand(record, seed, legacy=False)
         else:
             old = before.data
-            changed = {
-                k
-                for k in data.keys() | old.keys()
-                if not _same(data.get(k, _ABSENT), old.get(k, _ABSENT))
-            }
+            # A mapping is read again whenever there is one: equal in another order is
+            # another text.
+            changed = _MAPPINGS.intersection(data)
+            if data != old:
+                changed |= {k for k, value in data.items() if old.get(k, _ABSENT) != value}
+                changed |= old.keys() - data.keys()
             if not changed:
                 return before.household
             given = {k: data[k] for k in changed if k in data}
@@ -458,8 +464,9 @@ class HouseholdCodec:
             record = msgspec.structs.replace(
                 before.record, **{k: getattr(checked, k) for k in changed if k in _STORED_KEYS}
             )
-            parts = self._expand_parts(record, seed, changed, legacy=False)
-            household = msgspec.structs.replace(before.household, **parts)
+            parts = dict.fromkeys(part for k in changed for part in _READ_BY_KEY.get(k, ()))
+            fields = self._expand_parts(record, seed, parts, legacy=False)
+            household = msgspec.structs.replace(before.household, **fields)
         remember(_READS, key, _Read(self.index, dict(data), record, household), HOUSEHOLDS_KEPT)
         return household
 
@@ -467,21 +474,19 @@ class HouseholdCodec:
         self,
         r: stored.StoredHousehold,
         seed: int,
-        changed: AbstractSet[str] | None,
+        parts: Iterable[_ReadPart],
         *,
         legacy: bool,
     ) -> dict[str, Any]:
-        """The household's fields read from the parts of ``r`` with a key in ``changed``
-        (all for None), by ``_READ_PARTS``."""
+        """The household's fields ``parts`` of ``_READ_PARTS`` read from ``r``."""
         origin = r.l if r.l is not None else 0
 
         def night(offset: int | None) -> str:
             return "" if offset is None else _night(origin - offset)
 
         fields: dict[str, Any] = {}
-        for keys, part in _READ_PARTS:
-            if changed is None or not keys.isdisjoint(changed):
-                fields.update(part(self, r, seed, night, legacy))
+        for part in parts:
+            fields.update(part(self, r, seed, night, legacy))
         return fields
 
     def _expand_nights(self, r: stored.StoredHousehold, night: Any) -> dict[str, Any]:
@@ -854,6 +859,13 @@ _READ_PARTS: tuple[tuple[frozenset[str], _ReadPart], ...] = (
 )
 #: The stored form's keys (``s`` included: a record of another schema is read whole).
 _STORED_KEYS = frozenset(stored.StoredHousehold.__struct_fields__)
+_ALL_READ_PARTS = tuple(part for _, part in _READ_PARTS)
+#: The parts that read each key.
+_READ_BY_KEY = {
+    key: tuple(part for keys, part in _READ_PARTS if key in keys) for key in _STORED_KEYS
+}
+#: The stored keys whose values are mappings.
+_MAPPINGS = frozenset("uk")
 
 _WritePart = Callable[[HouseholdCodec, Household, int, Any], dict[str, Any]]
 #: The stored keys by the household's fields they are written from (``HouseholdCodec._compact``).
@@ -916,12 +928,12 @@ _WRITE_PARTS: tuple[tuple[frozenset[str], _WritePart], ...] = (
 #: The household's fields a stored form is written from (``seed`` is the record's key's, and
 #: ``schema`` the in-memory shape's version: neither is stored).
 _FIELDS = tuple(sorted(frozenset().union(*(fields for fields, _ in _WRITE_PARTS))))
-
-
-def _same(new: Any, was: Any) -> bool:
-    """Whether a part's input is the one it had: equal, and for a mapping the very one (two
-    equal mappings in another order write another text)."""
-    return new is was or (new == was and not isinstance(new, dict))
+_FIELD_VALUES = operator.attrgetter(*_FIELDS)
+_ALL_WRITE_PARTS = tuple(part for _, part in _WRITE_PARTS)
+#: The parts that write from each field.
+_WRITE_BY_FIELD = {
+    name: tuple(part for fields, part in _WRITE_PARTS if name in fields) for name in _FIELDS
+}
 
 
 def forget_households() -> None:
