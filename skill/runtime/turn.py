@@ -57,7 +57,7 @@ import msgspec
 from skill.runtime import copying, draws
 from skill.runtime.deadline import Deadline
 from skill.runtime.records import tokens
-from skill.runtime.records.codec import HouseholdCodec, NewerRecord
+from skill.runtime.records.codec import HouseholdCodec, NewerRecord, forget_household
 from skill.runtime.records.index import ContentIndex
 from skill.runtime.reply import Reply
 from skill.runtime.state import Household
@@ -269,6 +269,7 @@ class TurnRunner:
         except StoreUnavailable as exc:
             log.warning("store_delete_failed key=%s error=%s", key, type(exc).__name__)
             return False
+        forget_household(draws.seed_for(key))
         return True
 
     @property

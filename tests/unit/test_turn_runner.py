@@ -382,3 +382,30 @@ def test_a_legacy_record_loads_and_is_written_compactly(codec: HouseholdCodec) -
     TurnRunner(store).run("k", bump, codec)
     data, version = store.items["k"]
     assert version == 4 and data["s"] == 3 and data["n"] == 6 and data["m"] == ["Sam", "Alex"]
+
+
+def test_a_household_forgotten_leaves_nothing_of_it_in_the_codecs_memory(
+    codec: HouseholdCodec,
+) -> None:
+    """The codec remembers the last record it read and the last household it encoded, per
+    seed (``codec._READS``, ``_WRITES``); erasing the household forgets both, and another
+    household's stay."""
+    from skill.runtime import draws
+    from skill.runtime.records import codec as codec_module
+
+    store = MemoryStore()
+    runner = TurnRunner(store)
+    for key in ("aaaa0001", "bbbb0002"):
+        runner.run(key, bump, codec)
+        runner.run(key, bump, codec)
+    seeds = {draws.seed_for(key) for key in ("aaaa0001", "bbbb0002")}
+
+    def remembered() -> set[int]:
+        return {seed for memo in (codec_module._READS, codec_module._WRITES) for _, seed in memo}
+
+    assert seeds <= remembered()
+    assert runner.forget("aaaa0001")
+    assert draws.seed_for("aaaa0001") not in remembered()
+    assert draws.seed_for("bbbb0002") in remembered()
+    result = runner.run("aaaa0001", bump, codec)
+    assert (result.writes, visits(store, "aaaa0001")) == (1, 1)
