@@ -49,7 +49,7 @@ from typing import Any
 #: The snapshot's file name inside the content folder (a file, so no locale is taken for it).
 SNAPSHOT_NAME = "catalog.snapshot"
 #: Raised when the snapshot's layout changes, so an older snapshot is never misread.
-FORMAT = 2
+FORMAT = 3
 _MAGIC = b"heart-to-heart catalog snapshot\n"
 #: After the magic: the length of the header and skeleton pickles, and their crc32.
 _PREAMBLE = struct.Struct("<QI")
