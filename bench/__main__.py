@@ -38,6 +38,8 @@ class Plan:
     deck_nights: int = 1000
     #: Measured evenings of each turn kind on 1x, 10x and 100x content.
     scale_nights: int = 300
+    #: Fresh processes timing households' first turns at each of 1x and 100x.
+    first_processes: int = 6
 
 
 FULL = Plan(
@@ -59,6 +61,7 @@ QUICK = Plan(
     web_seconds=1.0,
     deck_nights=3,
     scale_nights=3,
+    first_processes=2,
 )
 SECTIONS = ("turns", "cold", "content", "web", "sizes")
 
@@ -151,6 +154,7 @@ def run(plan: Plan, quick: bool, only: tuple[str, ...], out: Path) -> dict[str, 
                 endpoint,
                 dynalite_reason,
                 plan.scale_nights,
+                plan.first_processes,
             )
             figures.extend(found)
             notes["turns"] = turn_notes

@@ -20,12 +20,17 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+import json
+import sqlite3
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -35,6 +40,7 @@ from typing import Any
 from bench import bare
 from bench.harness import (
     LAMBDA_LOG,
+    ROOT,
     Couple,
     LoadedLambda,
     MeteredStore,
@@ -119,6 +125,9 @@ SCALE_MAX_RATIO = 1.2
 #: evenings of tonight's question each had before, so its heard sets reach across the deck.
 FIRST_TURN_HOUSEHOLDS = 40
 FIRST_TURN_EVENINGS = 30
+#: Fresh interpreters that time those first turns at each scale (``first_turns_apart``): one
+#: process's figure moved by half with its heap and caches, so it is never one process's.
+FIRST_TURN_PROCESSES = 6
 BOTOCORE_MAX_RATIO = 1.2
 
 
@@ -760,16 +769,11 @@ def first_turn_figure(not_measured: str = "") -> Figure:
     )
 
 
-def first_turns(directory: Path, content: Path, nlu: Resolver) -> list[float]:
-    """Own CPU seconds of each household's first turn in a process that hasn't met it.
-
-    On a busy Lambda most turns are that one: a container serves many households, and one
-    it hasn't met must order the cells its heard sets name (``records.seen.Cells``) before
-    it can read its record. The households are made by one Lambda, a tonight's question a
-    night; a second Lambda on the same store, warmed by a household of its own, times each
-    one's launch."""
-    env = {"HEART_CONTENT_DIR": str(content)}
-    maker = sqlite_lambda(directory, **env)
+def make_first_households(directory: Path, content: Path, nlu: Resolver) -> list[str]:
+    """Households for the first-turn figure, in a SQLite file under ``directory``: each
+    made by one Lambda, a tonight's question a night (``FIRST_TURN_EVENINGS``), so its heard
+    sets reach across the deck. Returns their users."""
+    maker = sqlite_lambda(directory, HEART_CONTENT_DIR=str(content))
     users = [f"bench-first-{uuid.uuid4().hex[:8]}" for _ in range(FIRST_TURN_HOUSEHOLDS)]
     for user in users:
         couple = Couple(maker, nlu, user=user)
@@ -777,6 +781,20 @@ def first_turns(directory: Path, content: Path, nlu: Resolver) -> list[float]:
             couple.say("open heart to heart")
             couple.say("tonight's question")
             couple.next_night()
+    maker.store.inner.close()
+    return users
+
+
+def first_turns(directory: Path, content: Path, users: list[str], nlu: Resolver) -> list[float]:
+    """Own CPU seconds of each household's first turn in this process (a launch).
+
+    On a busy Lambda most turns are that one: a container serves many households, and one
+    it hasn't met must order the cells its heard sets name (``records.seen.Cells``) before
+    it can read its record. A Lambda on the households' store, warmed by a household of its
+    own, times each one's launch. ``bench.first_child`` runs this in a fresh interpreter
+    (``first_turns_apart``): in the benchmark's own process the turns' figure moved with
+    the heap every other section left behind."""
+    env = {"HEART_CONTENT_DIR": str(content)}
     timer = sqlite_lambda(directory, **env)
     warm = Couple(timer, nlu, user=f"bench-first-warm-{uuid.uuid4().hex[:8]}")
     for _ in range(3):
@@ -785,9 +803,8 @@ def first_turns(directory: Path, content: Path, nlu: Resolver) -> list[float]:
         warm.next_night()
     seconds: list[float] = []
     later = warm.start + timedelta(days=FIRST_TURN_EVENINGS)
-    # The making Lambda's heap (its households' turns) is in this process, not in the one a
-    # Lambda would time: frozen, so the collector doesn't rescan it during the timed turns,
-    # as ``drive`` freezes the benchmark's own.
+    # Frozen, so the collector doesn't rescan what loading left during the timed turns, as
+    # ``drive`` freezes the benchmark's own.
     gc.collect()
     gc.freeze()
     for user in users:
@@ -797,16 +814,65 @@ def first_turns(directory: Path, content: Path, nlu: Resolver) -> list[float]:
     return seconds
 
 
-def first_turn_figures(by_scale: dict[int, list[float]]) -> list[Figure]:
+def first_turns_apart(
+    made: dict[int, tuple[Path, Path, list[str]]], tmp: Path, processes: int
+) -> dict[int, list[list[float]]]:
+    """``first_turns`` at each scale in ``processes`` fresh interpreters, the scales taking
+    turns (so a slower stretch of a shared machine falls on both): each process times a
+    copy of the households as they were made, as a new Lambda container meets them.
+    ``made``: each scale's store directory, content directory and users. Returns each
+    scale's seconds, one list per process."""
+    timed: dict[int, list[list[float]]] = {factor: [] for factor in made}
+    for round_ in range(processes):
+        order = sorted(made) if round_ % 2 == 0 else sorted(made, reverse=True)
+        for factor in order:
+            directory, content, users = made[factor]
+            copy = tmp / f"first-{factor}-{round_}"
+            copy.mkdir()
+            with (
+                closing(sqlite3.connect(directory / "bench.db")) as source,
+                closing(sqlite3.connect(copy / "bench.db")) as target,
+            ):
+                source.backup(target)
+            timed[factor].append(_first_child(copy, content, users))
+    return timed
+
+
+def _first_child(directory: Path, content: Path, users: list[str]) -> list[float]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.first_child", str(directory), str(content)],
+        input=json.dumps(users),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=600,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.first_child failed: {done.stderr[-2000:]}")
+    seconds: list[float] = json.loads(done.stdout)
+    return seconds
+
+
+def first_turn_figures(by_scale: dict[int, list[list[float]]]) -> list[Figure]:
+    """The first turn at 100x against 1x: every process's turns pooled at each scale, each
+    process's median beside them (``first_turns_apart``)."""
     figure = first_turn_figure()
-    if not by_scale.get(1) or not by_scale.get(max(SCALES)):
+    pooled = {factor: [s for one in runs for s in one] for factor, runs in by_scale.items()}
+    if not pooled.get(1) or not pooled.get(max(SCALES)):
         figure.not_measured = "no first turns recorded at 1x and 100x"
         return [figure]
-    samples = {factor: Sample.of(f"{factor}x", _ms(s)) for factor, s in by_scale.items() if s}
+    samples = {factor: Sample.of(f"{factor}x", _ms(s)) for factor, s in pooled.items() if s}
     figure.value = samples[max(SCALES)]
     figure.baseline = samples[1]
     figure.detail = {
-        f"{factor}x_ms": {"median": round(x.median, 4), "p99": round(x.p99, 4)}
+        f"{factor}x_ms": {
+            "median": round(x.median, 4),
+            "p99": round(x.p99, 4),
+            "process_medians": [
+                round(statistics.median(_ms(one)), 4) for one in by_scale[factor] if one
+            ],
+        }
         for factor, x in sorted(samples.items())
     }
     return [figure]
@@ -819,13 +885,14 @@ def scale_runs(
     activities: list[Activity],
     bare_handler: Callable[[dict[str, Any], Any], dict[str, Any]],
     tmp: Path,
-) -> tuple[dict[int, StoreRun], dict[int, list[float]]]:
+    first_processes: int = FIRST_TURN_PROCESSES,
+) -> tuple[dict[int, StoreRun], dict[int, list[list[float]]]]:
     """The same evenings on 1x, 10x and 100x content (SQLite), a fresh household each, and
     at each scale the first turns of households a process hasn't met (``first_turns``)."""
     from tests.support.decks import scaled_content
 
     runs: dict[int, StoreRun] = {}
-    firsts: dict[int, list[float]] = {}
+    made: dict[int, tuple[Path, Path, list[str]]] = {}
     for factor in SCALES:
         directory = tmp / f"scale-{factor}"
         directory.mkdir()
@@ -834,10 +901,11 @@ def scale_runs(
         runs[factor] = drive(
             f"sqlite-{factor}x", lam, nlu, nights, warmup, activities, bare_handler
         )
-        households = directory / "first"
-        households.mkdir()
-        firsts[factor] = first_turns(households, content, nlu)
-    return runs, firsts
+        if factor in (min(SCALES), max(SCALES)):
+            households = directory / "first"
+            households.mkdir()
+            made[factor] = (households, content, make_first_households(households, content, nlu))
+    return runs, first_turns_apart(made, tmp, first_processes)
 
 
 def run(
@@ -847,6 +915,7 @@ def run(
     dynalite_endpoint: str | None,
     dynalite_reason: str = "",
     scale_nights: int = 0,
+    first_processes: int = FIRST_TURN_PROCESSES,
 ) -> tuple[list[Figure], dict[str, Any], list[int]]:
     """Sections 1 to 3."""
     lambda_logging()
@@ -857,7 +926,7 @@ def run(
     #: The stack alone on each store, in ``STORES`` order once both are measured.
     stacks: dict[str, Figure] = {}
     by_scale: dict[int, StoreRun] = {}
-    firsts: dict[int, list[float]] = {}
+    firsts: dict[int, list[list[float]]] = {}
     notes: dict[str, Any] = {"activities": [a.key for a in activities], "missing": missing}
     with tempfile.TemporaryDirectory(prefix="bench-turns-") as tmp:
         lam = sqlite_lambda(Path(tmp))
@@ -927,7 +996,9 @@ def run(
         )
         waiting.detail["wait_ms"] = round(wait_s * 1000, 3)
         if scale_nights:
-            by_scale, firsts = scale_runs(nlu, scale_nights, warmup, activities, same, Path(tmp))
+            by_scale, firsts = scale_runs(
+                nlu, scale_nights, warmup, activities, same, Path(tmp), first_processes
+            )
     for store_run in [*runs, *by_scale.values()]:
         check_activities(store_run, activities)
         notes[f"{store_run.store}_seconds"] = round(store_run.elapsed_s, 2)

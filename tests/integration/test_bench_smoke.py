@@ -115,7 +115,11 @@ def test_a_households_first_turn_is_weighed_at_100x_against_1x(
     figure = {f["id"]: f for f in results["figures"]}["scale.first_turn"]
     assert figure["status"] == "measured", figure
     assert "1x" in figure["baseline"]["label"]
-    assert set(figure["detail"]) == {"1x_ms", "10x_ms", "100x_ms"}
+    assert set(figure["detail"]) == {"1x_ms", "100x_ms"}
+    # Timed in fresh processes (the quick plan's two at each scale), each one's median kept.
+    for scale in figure["detail"].values():
+        assert len(scale["process_medians"]) == 2, scale
+        assert min(scale["process_medians"]) <= scale["median"] <= max(scale["process_medians"])
     # Which scale is slower is the measurement, not a property: on a noisy 2-core run the
     # 1x median came out above the 100x one. The ratio must be the two scales' own medians.
     for scale in figure["detail"].values():
