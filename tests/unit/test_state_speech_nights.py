@@ -111,6 +111,22 @@ def test_pause_is_capped_at_ten_seconds() -> None:
     assert '<break time="10000ms"/>' in to_ssml((Pause(60_000),))
 
 
+def test_ssml_spaces_parts_and_joins_punctuation_to_the_word_before() -> None:
+    assert to_ssml((Say("Sam"), Say(", welcome back."))) == "<speak>Sam, welcome back.</speak>"
+    assert to_ssml((Say(""), Say("Hi"))) == "<speak>Hi</speak>"
+    assert to_ssml((Silence(0), Say("Hello"), Silence(0), Say("again"))) == (
+        "<speak>Hello again</speak>"
+    )
+    assert to_ssml((Say("Breathe."), Pause(-5), Say("Now."))) == (
+        '<speak>Breathe. <break time="0ms"/> Now.</speak>'
+    )
+    assert to_ssml((Sound("no-such-sound"),)) == (
+        '<speak><audio src="soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_02"/>'
+        "</speak>"
+    )
+    assert to_ssml(()) == "<speak></speak>"
+
+
 def test_text_views_show_timed_silences() -> None:
     segments = (Say("Your turn."), Silence(120), Sound("chime"), Say("Swap."))
     assert to_text(segments) == "Your turn. (silence 2:00) (chime) Swap."
