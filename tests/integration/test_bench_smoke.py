@@ -120,7 +120,7 @@ def test_a_households_first_turn_is_weighed_at_100x_against_1x(
     for scale in figure["detail"].values():
         assert len(scale["process_medians"]) == 2, scale
         assert min(scale["process_medians"]) <= scale["median"] <= max(scale["process_medians"])
-        assert 0 <= scale["turns_collecting"] <= figure["value"]["n"], scale
+        assert 0 <= scale["turns_collecting"] <= figure["n"], scale
         assert scale["p99_not_collecting"] is None or scale["p99_not_collecting"] > 0, scale
     # Which scale is slower is the measurement, not a property: on a noisy 2-core run the
     # 1x median came out above the 100x one. The ratio must be the two scales' own medians.
